@@ -1,0 +1,23 @@
+//! One file per command: its clap `Args` and `run(args) -> Result<Outcome>`. Front ends parse
+//! and print; the protocol work lives in the library modules they call.
+
+pub mod hostinfo;
+pub mod urlparse;
+pub mod urlquote;
+
+use std::ffi::OsString;
+
+use crate::cli::exit::Outcome;
+use crate::{Error, ErrorKind};
+
+/// The arguments of a command that is not built yet: anything at all, so that every
+/// invocation gets the same clear answer (SPEC §1).
+#[derive(clap::Args, Debug)]
+pub struct NotBuilt {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    rest: Vec<OsString>,
+}
+
+pub fn not_built(_name: &str) -> anyhow::Result<Outcome> {
+    Err(Error::new(ErrorKind::Usage, "not built yet").into())
+}

@@ -1,0 +1,154 @@
+//! The option groups of SPEC §3, defined once and flattened into every network command with
+//! `#[command(flatten)]`. `ClientOpts` is the whole set; `hostinfo` takes `NetOpts` and
+//! `OutputOpts` only (its resolver waits are network waits, but it has no TLS or login).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+/// Timeouts and address family.
+#[derive(Args, Debug, Clone)]
+pub struct NetOpts {
+    /// Seconds for resolve + connect + TLS handshake
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds)]
+    pub connect_timeout: Duration,
+
+    /// Longest silence, in seconds, on an established connection
+    #[arg(short = 't', long, value_name = "SECS", default_value = "30", value_parser = parse_seconds)]
+    pub timeout: Duration,
+
+    /// Hard deadline, in seconds, for the whole command
+    #[arg(short = 'm', long, value_name = "SECS", value_parser = parse_seconds)]
+    pub max_time: Option<Duration>,
+
+    /// IPv4 addresses only
+    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// IPv6 addresses only
+    #[arg(short = '6', long = "ipv6")]
+    pub ipv6: bool,
+}
+
+/// Which addresses a command may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Any,
+    V4,
+    V6,
+}
+
+impl NetOpts {
+    pub fn family(&self) -> Family {
+        match (self.ipv4, self.ipv6) {
+            (true, _) => Family::V4,
+            (_, true) => Family::V6,
+            _ => Family::Any,
+        }
+    }
+}
+
+/// `--tls` for plain schemes (SPEC §3).
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TlsMode {
+    /// Upgrade when the server offers it
+    #[default]
+    Auto,
+    /// Fail (exit 6) when the server does not offer it
+    Required,
+    /// Never upgrade
+    None,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TlsOpts {
+    /// TLS for plain schemes: auto, required or none
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = TlsMode::Auto)]
+    pub tls: TlsMode,
+
+    /// Extra trust anchor (PEM), added to the system store
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+
+    /// Do not verify certificates (warns on stderr)
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AuthOpts {
+    /// User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)
+    #[arg(short = 'u', long, value_name = "USER[:PASS]")]
+    pub user: Option<String>,
+
+    /// Read the password from the first line of FILE
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Read credentials from FILE instead of ~/.netrc
+    #[arg(long, value_name = "FILE", conflicts_with = "no_netrc")]
+    pub netrc_file: Option<PathBuf>,
+
+    /// Never read a netrc file
+    #[arg(long)]
+    pub no_netrc: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OutputOpts {
+    /// Machine-readable result on stdout
+    #[arg(long)]
+    pub json: bool,
+
+    /// Protocol transcript on stderr (-vv adds timestamps)
+    #[arg(short = 'v', long, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Nothing on stderr but errors
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// Never draw progress bars
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// Everything SPEC §3 gives a network client command.
+#[derive(Args, Debug, Clone)]
+pub struct ClientOpts {
+    #[command(flatten)]
+    pub net: NetOpts,
+    #[command(flatten)]
+    pub tls: TlsOpts,
+    #[command(flatten)]
+    pub auth: AuthOpts,
+    #[command(flatten)]
+    pub output: OutputOpts,
+}
+
+/// Seconds as a positive, finite decimal: `10`, `0.5`.
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !secs.is_finite() || secs <= 0.0 {
+        return Err(format!("'{text}': seconds must be a positive number"));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("'{text}': too many seconds"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_accept_fractions_and_refuse_nonsense() {
+        assert_eq!(parse_seconds("0.25"), Ok(Duration::from_millis(250)));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("NaN").is_err());
+        assert!(parse_seconds("ten").is_err());
+    }
+}

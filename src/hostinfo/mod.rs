@@ -1,0 +1,1 @@
+//! Host, address, service and DNS lookups (placeholder).

@@ -1,0 +1,12 @@
+//! netkit: the classic Internet protocols as one multi-call binary.
+//!
+//! The library is split as STYLE.md describes: `cli` is the only front end (clap, anyhow,
+//! stdout); `net`, `url` and `hostinfo` are typed, printing-free libraries under it.
+
+pub mod cli;
+pub mod error;
+pub mod hostinfo;
+pub mod net;
+pub mod url;
+
+pub use error::{Error, ErrorKind};

@@ -1,0 +1,1 @@
+//! URL parsing, joining and building (placeholder).

@@ -1,0 +1,1 @@
+//! Percent-encoding as Python's urllib.parse does it (placeholder).

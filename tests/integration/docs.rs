@@ -1,0 +1,1 @@
+//! docs tests (placeholder).

@@ -1,0 +1,1 @@
+//! hostinfo tests (placeholder).

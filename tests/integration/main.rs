@@ -1,0 +1,9 @@
+//! netkit's one integration-test binary: CLI behaviour, Python parity, and interop against
+//! real servers that the harness in `util/` starts on loopback.
+
+mod cli;
+mod docs;
+mod hostinfo;
+mod urlparse;
+mod urlquote;
+mod util;

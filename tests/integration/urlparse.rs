@@ -1,0 +1,1 @@
+//! urlparse tests (placeholder).

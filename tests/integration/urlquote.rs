@@ -1,0 +1,1 @@
+//! urlquote tests (placeholder).

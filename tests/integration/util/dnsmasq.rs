@@ -1,0 +1,1 @@
+//! dnsmasq as a test DNS server (placeholder).

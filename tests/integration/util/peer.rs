@@ -1,0 +1,1 @@
+//! Real-server process management (placeholder until the hostinfo work lands).
