@@ -4,6 +4,7 @@
 pub mod cmd;
 pub mod common;
 pub mod exit;
+pub mod help;
 pub mod input;
 pub mod multicall;
 pub mod render;
@@ -19,18 +20,12 @@ use exit::Outcome;
 
 const ABOUT: &str = "The classic Internet protocols as one scriptable, multi-call binary";
 
-const AFTER_HELP: &str = "\
-Each command is also reachable through a link named after it (netkit --install DIR).
-Commands marked (not built yet) answer with exit 2 until their issue lands.
-Exit codes: 0 ok, 1 refused, 2 usage, 3 resolve, 4 connect, 5 timeout, 6 tls, 7 auth,
-8 protocol, 9 local-io, 10 check-failed, 11 temporary, 12 partial, 130 interrupted.";
-
 #[derive(Parser, Debug)]
 #[command(
     name = "netkit",
     version,
     about = ABOUT,
-    after_help = AFTER_HELP,
+    after_long_help = help::ROOT,
     arg_required_else_help = true,
     args_conflicts_with_subcommands = true
 )]
@@ -85,10 +80,13 @@ pub enum Command {
     #[command(disable_help_flag = true)]
     Gopher(cmd::NotBuilt),
     /// Percent-encode and decode text like Python's urllib.parse
+    #[command(after_long_help = help::URLQUOTE)]
     Urlquote(cmd::urlquote::Args),
     /// Split, join, build and template URLs
+    #[command(after_long_help = help::URLPARSE)]
     Urlparse(cmd::urlparse::Args),
     /// Look up names, addresses, services and DNS records
+    #[command(after_long_help = help::HOSTINFO)]
     Hostinfo(cmd::hostinfo::Args),
 }
 

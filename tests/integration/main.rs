@@ -2,7 +2,6 @@
 //! real servers that the harness in `util/` starts on loopback.
 
 mod cli;
-mod docs;
 mod hostinfo;
 mod urlparse;
 mod urlquote;

@@ -1,0 +1,166 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'netkit'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'netkit' {
+            [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'Symlink every command name in DIR to this binary')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print the command names, one a line')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --install: replace files that are not links to netkit')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('timeserver', 'timeserver', [CompletionResultType]::ParameterValue, 'Serve daytime, time and SNTP (not built yet)')
+            [CompletionResult]::new('timeclient', 'timeclient', [CompletionResultType]::ParameterValue, 'Ask a daytime, time or NTP server for the time (not built yet)')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download over HTTP(S), FTP(S) and Gopher (not built yet)')
+            [CompletionResult]::new('ftp', 'ftp', [CompletionResultType]::ParameterValue, 'FTP and FTPS client: ls, get, put, mirror (not built yet)')
+            [CompletionResult]::new('smtp-send', 'smtp-send', [CompletionResultType]::ParameterValue, 'Send mail over SMTP (not built yet)')
+            [CompletionResult]::new('pop', 'pop', [CompletionResultType]::ParameterValue, 'POP3 client: list, fetch, delete mail (not built yet)')
+            [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'IMAP client: list, search, export, flag mail (not built yet)')
+            [CompletionResult]::new('nntp', 'nntp', [CompletionResultType]::ParameterValue, 'NNTP client: groups, overviews, articles, posting (not built yet)')
+            [CompletionResult]::new('telnet', 'telnet', [CompletionResultType]::ParameterValue, 'Telnet client, interactive or scripted (not built yet)')
+            [CompletionResult]::new('gopher', 'gopher', [CompletionResultType]::ParameterValue, 'Gopher client (not built yet)')
+            [CompletionResult]::new('urlquote', 'urlquote', [CompletionResultType]::ParameterValue, 'Percent-encode and decode text like Python''s urllib.parse')
+            [CompletionResult]::new('urlparse', 'urlparse', [CompletionResultType]::ParameterValue, 'Split, join, build and template URLs')
+            [CompletionResult]::new('hostinfo', 'hostinfo', [CompletionResultType]::ParameterValue, 'Look up names, addresses, services and DNS records')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;timeserver' {
+            break
+        }
+        'netkit;timeclient' {
+            break
+        }
+        'netkit;fetch' {
+            break
+        }
+        'netkit;ftp' {
+            break
+        }
+        'netkit;smtp-send' {
+            break
+        }
+        'netkit;pop' {
+            break
+        }
+        'netkit;imap' {
+            break
+        }
+        'netkit;nntp' {
+            break
+        }
+        'netkit;telnet' {
+            break
+        }
+        'netkit;gopher' {
+            break
+        }
+        'netkit;urlquote' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'netkit;urlparse' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON Lines output')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'netkit;hostinfo' {
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds for resolve + connect + TLS handshake')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
+            [CompletionResult]::new('--max-time', '--max-time', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 addresses only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'IPv6 addresses only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable result on stdout')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'netkit;help' {
+            [CompletionResult]::new('timeserver', 'timeserver', [CompletionResultType]::ParameterValue, 'Serve daytime, time and SNTP (not built yet)')
+            [CompletionResult]::new('timeclient', 'timeclient', [CompletionResultType]::ParameterValue, 'Ask a daytime, time or NTP server for the time (not built yet)')
+            [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download over HTTP(S), FTP(S) and Gopher (not built yet)')
+            [CompletionResult]::new('ftp', 'ftp', [CompletionResultType]::ParameterValue, 'FTP and FTPS client: ls, get, put, mirror (not built yet)')
+            [CompletionResult]::new('smtp-send', 'smtp-send', [CompletionResultType]::ParameterValue, 'Send mail over SMTP (not built yet)')
+            [CompletionResult]::new('pop', 'pop', [CompletionResultType]::ParameterValue, 'POP3 client: list, fetch, delete mail (not built yet)')
+            [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'IMAP client: list, search, export, flag mail (not built yet)')
+            [CompletionResult]::new('nntp', 'nntp', [CompletionResultType]::ParameterValue, 'NNTP client: groups, overviews, articles, posting (not built yet)')
+            [CompletionResult]::new('telnet', 'telnet', [CompletionResultType]::ParameterValue, 'Telnet client, interactive or scripted (not built yet)')
+            [CompletionResult]::new('gopher', 'gopher', [CompletionResultType]::ParameterValue, 'Gopher client (not built yet)')
+            [CompletionResult]::new('urlquote', 'urlquote', [CompletionResultType]::ParameterValue, 'Percent-encode and decode text like Python''s urllib.parse')
+            [CompletionResult]::new('urlparse', 'urlparse', [CompletionResultType]::ParameterValue, 'Split, join, build and template URLs')
+            [CompletionResult]::new('hostinfo', 'hostinfo', [CompletionResultType]::ParameterValue, 'Look up names, addresses, services and DNS records')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'netkit;help;timeserver' {
+            break
+        }
+        'netkit;help;timeclient' {
+            break
+        }
+        'netkit;help;fetch' {
+            break
+        }
+        'netkit;help;ftp' {
+            break
+        }
+        'netkit;help;smtp-send' {
+            break
+        }
+        'netkit;help;pop' {
+            break
+        }
+        'netkit;help;imap' {
+            break
+        }
+        'netkit;help;nntp' {
+            break
+        }
+        'netkit;help;telnet' {
+            break
+        }
+        'netkit;help;gopher' {
+            break
+        }
+        'netkit;help;urlquote' {
+            break
+        }
+        'netkit;help;urlparse' {
+            break
+        }
+        'netkit;help;hostinfo' {
+            break
+        }
+        'netkit;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,132 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[netkit] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'netkit'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'netkit'= {
+            cand --install 'Symlink every command name in DIR to this binary'
+            cand --list 'Print the command names, one a line'
+            cand --force 'With --install: replace files that are not links to netkit'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand timeserver 'Serve daytime, time and SNTP (not built yet)'
+            cand timeclient 'Ask a daytime, time or NTP server for the time (not built yet)'
+            cand fetch 'Download over HTTP(S), FTP(S) and Gopher (not built yet)'
+            cand ftp 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
+            cand smtp-send 'Send mail over SMTP (not built yet)'
+            cand pop 'POP3 client: list, fetch, delete mail (not built yet)'
+            cand imap 'IMAP client: list, search, export, flag mail (not built yet)'
+            cand nntp 'NNTP client: groups, overviews, articles, posting (not built yet)'
+            cand telnet 'Telnet client, interactive or scripted (not built yet)'
+            cand gopher 'Gopher client (not built yet)'
+            cand urlquote 'Percent-encode and decode text like Python''s urllib.parse'
+            cand urlparse 'Split, join, build and template URLs'
+            cand hostinfo 'Look up names, addresses, services and DNS records'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;timeserver'= {
+        }
+        &'netkit;timeclient'= {
+        }
+        &'netkit;fetch'= {
+        }
+        &'netkit;ftp'= {
+        }
+        &'netkit;smtp-send'= {
+        }
+        &'netkit;pop'= {
+        }
+        &'netkit;imap'= {
+        }
+        &'netkit;nntp'= {
+        }
+        &'netkit;telnet'= {
+        }
+        &'netkit;gopher'= {
+        }
+        &'netkit;urlquote'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'netkit;urlparse'= {
+            cand --json 'JSON Lines output'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'netkit;hostinfo'= {
+            cand --connect-timeout 'Seconds for resolve + connect + TLS handshake'
+            cand -t 'Longest silence, in seconds, on an established connection'
+            cand --timeout 'Longest silence, in seconds, on an established connection'
+            cand -m 'Hard deadline, in seconds, for the whole command'
+            cand --max-time 'Hard deadline, in seconds, for the whole command'
+            cand -4 'IPv4 addresses only'
+            cand --ipv4 'IPv4 addresses only'
+            cand -6 'IPv6 addresses only'
+            cand --ipv6 'IPv6 addresses only'
+            cand --json 'Machine-readable result on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'netkit;help'= {
+            cand timeserver 'Serve daytime, time and SNTP (not built yet)'
+            cand timeclient 'Ask a daytime, time or NTP server for the time (not built yet)'
+            cand fetch 'Download over HTTP(S), FTP(S) and Gopher (not built yet)'
+            cand ftp 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
+            cand smtp-send 'Send mail over SMTP (not built yet)'
+            cand pop 'POP3 client: list, fetch, delete mail (not built yet)'
+            cand imap 'IMAP client: list, search, export, flag mail (not built yet)'
+            cand nntp 'NNTP client: groups, overviews, articles, posting (not built yet)'
+            cand telnet 'Telnet client, interactive or scripted (not built yet)'
+            cand gopher 'Gopher client (not built yet)'
+            cand urlquote 'Percent-encode and decode text like Python''s urllib.parse'
+            cand urlparse 'Split, join, build and template URLs'
+            cand hostinfo 'Look up names, addresses, services and DNS records'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'netkit;help;timeserver'= {
+        }
+        &'netkit;help;timeclient'= {
+        }
+        &'netkit;help;fetch'= {
+        }
+        &'netkit;help;ftp'= {
+        }
+        &'netkit;help;smtp-send'= {
+        }
+        &'netkit;help;pop'= {
+        }
+        &'netkit;help;imap'= {
+        }
+        &'netkit;help;nntp'= {
+        }
+        &'netkit;help;telnet'= {
+        }
+        &'netkit;help;gopher'= {
+        }
+        &'netkit;help;urlquote'= {
+        }
+        &'netkit;help;urlparse'= {
+        }
+        &'netkit;help;hostinfo'= {
+        }
+        &'netkit;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
