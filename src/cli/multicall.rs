@@ -19,7 +19,7 @@ pub fn effective_args(mut args: Vec<OsString>) -> Vec<OsString> {
         return vec!["netkit".into()];
     };
     match applet_name(Path::new(argv0)) {
-        Some(name) if super::command_names().iter().any(|n| *n == name) => {
+        Some(name) if super::command_names().contains(&name) => {
             args[0] = name.into();
             args.insert(0, "netkit".into());
             args
