@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+pub use crate::net::Family;
+use crate::net::{ConnectOptions, Deadline};
+
 /// Timeouts and address family.
 #[derive(Args, Debug, Clone)]
 pub struct NetOpts {
@@ -31,14 +34,6 @@ pub struct NetOpts {
     pub ipv6: bool,
 }
 
-/// Which addresses a command may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    Any,
-    V4,
-    V6,
-}
-
 impl NetOpts {
     pub fn family(&self) -> Family {
         match (self.ipv4, self.ipv6) {
@@ -46,6 +41,21 @@ impl NetOpts {
             (_, true) => Family::V6,
             _ => Family::Any,
         }
+    }
+
+    /// The transport's view of these flags; `deadline` is the command's `--max-time`,
+    /// started once when the command starts.
+    pub fn connect_options(&self, deadline: Deadline) -> ConnectOptions {
+        ConnectOptions {
+            family: self.family(),
+            connect_timeout: self.connect_timeout,
+            deadline,
+        }
+    }
+
+    /// The `--max-time` deadline, counted from now.
+    pub fn deadline(&self) -> Deadline {
+        Deadline::after(self.max_time)
     }
 }
 

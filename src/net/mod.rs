@@ -1,4 +1,7 @@
-//! Transport: bytes only. Today the scheme table; the connect path, streams and TLS arrive
-//! with the network-layer issue and slot in beside it.
+//! Transport: bytes only. The scheme table and the one connect path; streams and TLS slot in
+//! beside them.
 
+pub mod connect;
 pub mod scheme;
+
+pub use connect::{ConnectOptions, Connected, Deadline, Family, connect, resolve};
