@@ -1,7 +1,9 @@
-//! Transport: bytes only. The scheme table and the one connect path; streams and TLS slot in
-//! beside them.
+//! Transport: bytes only. The scheme table, the one connect path, TLS (rustls) and the
+//! stream type that lets STARTTLS upgrade a connection in place.
 
 pub mod connect;
 pub mod scheme;
+pub mod stream;
+pub mod tls;
 
 pub use connect::{ConnectOptions, Connected, Deadline, Family, connect, resolve};
