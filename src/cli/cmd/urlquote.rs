@@ -43,6 +43,9 @@ Examples:
   netkit urlquote --form q='x y' --form n=1    q=x+y&n=1
   netkit urlquote --parse-query 'a=1&a=2&b=3'  {\"a\":[\"1\",\"2\"],\"b\":[\"3\"]}";
 
+/// What --parse-query (and its modifiers) cannot be combined with: every other mode.
+const QUERY_CONFLICTS: [&str; 6] = ["text", "decode", "plus", "safe", "component", "form"];
+
 /// A URL component whose WHATWG percent-encode set `--component` applies.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ComponentArg {
@@ -104,16 +107,18 @@ pub struct Args {
         long,
         value_name = "QS",
         value_parser = clap::value_parser!(OsString),
-        conflicts_with_all = ["text", "decode", "plus", "safe", "component", "form"]
+        conflicts_with_all = QUERY_CONFLICTS
     )]
     pub parse_query: Option<OsString>,
 
     /// With --parse-query: a JSON list of [key, value] pairs in order (parse_qsl)
-    #[arg(long, requires = "parse_query")]
+    // The conflicts repeat --parse-query's: clap waives `requires` when the required arg
+    // conflicts with one that is present, so `--pairs TEXT` would otherwise pass.
+    #[arg(long, requires = "parse_query", conflicts_with_all = QUERY_CONFLICTS)]
     pub pairs: bool,
 
     /// With --parse-query: keep fields with empty values ('a=' and a bare 'a')
-    #[arg(long, requires = "parse_query")]
+    #[arg(long, requires = "parse_query", conflicts_with_all = QUERY_CONFLICTS)]
     pub keep_blank: bool,
 
     /// JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid
@@ -253,7 +258,10 @@ fn print_query(out: &mut Stdout, qs: &[u8], args: &Args) -> anyhow::Result<()> {
 /// Stdin through the line stream of `mode`, chunk by chunk: constant memory for any input,
 /// a single 10 GB line included.
 fn stream(out: &mut Stdout, mode: &Mode) -> anyhow::Result<()> {
-    #[allow(clippy::large_enum_variant, reason = "one per invocation, on the stack")]
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "one per invocation, on the stack"
+    )]
     enum Lines {
         Quote(LineQuoter),
         Unquote(LineUnquoter),
