@@ -37,11 +37,11 @@ Python equivalents: default quote(s, safe='/'); --plus quote_plus(s, safe='');
 -d unquote_to_bytes(s); -d --plus unquote_plus; --form urlencode(pairs);
 --parse-query parse_qs(qs); --pairs parse_qsl(qs); --keep-blank keep_blank_values=True.
 Examples:
-  netkit urlquote 'a b/c'                  a%20b/c
-  netkit urlquote --plus 'a b&c'           a+b%26c
-  netkit urlquote -d 'caf%C3%A9'           café
-  netkit urlquote --form q='x y' --form n=1    q=x+y&n=1
-  netkit urlquote --parse-query 'a=1&a=2&b=3'  {\"a\":[\"1\",\"2\"],\"b\":[\"3\"]}";
+  netkit urlquote 'a b/c'                         a%20b/c
+  netkit urlquote --plus 'a b&c'                  a+b%26c
+  netkit urlquote -d 'caf%C3%A9'                  café
+  netkit urlquote --form q='x y' --form n=1       q=x+y&n=1
+  netkit urlquote --parse-query 'a=1&a=2&b=3'     {\"a\":[\"1\",\"2\"],\"b\":[\"3\"]}";
 
 /// What --parse-query (and its modifiers) cannot be combined with: every other mode.
 const QUERY_CONFLICTS: [&str; 6] = ["text", "decode", "plus", "safe", "component", "form"];
@@ -122,7 +122,7 @@ pub struct Args {
     pub keep_blank: bool,
 
     /// JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid
-    /// UTF-8 with U+FFFD); --parse-query prints JSON either way
+    /// UTF-8 with U+FFFD); --form prints {"output"}; --parse-query prints JSON either way
     #[arg(long)]
     pub json: bool,
 }
