@@ -75,6 +75,16 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;urlquote' {
+            [CompletionResult]::new('--safe', '--safe', [CompletionResultType]::ParameterName, 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default ''/'', '''' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them')
+            [CompletionResult]::new('--component', '--component', [CompletionResultType]::ParameterName, 'Quote with the URL Standard''s percent-encode set of this component instead')
+            [CompletionResult]::new('--form', '--form', [CompletionResultType]::ParameterName, 'Build a query string from KEY=VALUE pairs, in order, repeated keys kept (urlencode). Repeatable, or several values after one --form')
+            [CompletionResult]::new('--parse-query', '--parse-query', [CompletionResultType]::ParameterName, 'Parse a query string into a JSON object of lists (parse_qs)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Decode (unquote) instead of quoting; with --plus, ''+'' is a space too')
+            [CompletionResult]::new('--decode', '--decode', [CompletionResultType]::ParameterName, 'Decode (unquote) instead of quoting; with --plus, ''+'' is a space too')
+            [CompletionResult]::new('--plus', '--plus', [CompletionResultType]::ParameterName, 'Form style: a space is ''+'' (quote_plus / unquote_plus); --safe defaults to ''''')
+            [CompletionResult]::new('--pairs', '--pairs', [CompletionResultType]::ParameterName, 'With --parse-query: a JSON list of [key, value] pairs in order (parse_qsl)')
+            [CompletionResult]::new('--keep-blank', '--keep-blank', [CompletionResultType]::ParameterName, 'With --parse-query: keep fields with empty values (''a='' and a bare ''a'')')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid UTF-8 with U+FFFD); --form prints {"output"}; --parse-query prints JSON either way')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

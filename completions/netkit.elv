@@ -61,6 +61,16 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;gopher'= {
         }
         &'netkit;urlquote'= {
+            cand --safe 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default ''/'', '''' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them'
+            cand --component 'Quote with the URL Standard''s percent-encode set of this component instead'
+            cand --form 'Build a query string from KEY=VALUE pairs, in order, repeated keys kept (urlencode). Repeatable, or several values after one --form'
+            cand --parse-query 'Parse a query string into a JSON object of lists (parse_qs)'
+            cand -d 'Decode (unquote) instead of quoting; with --plus, ''+'' is a space too'
+            cand --decode 'Decode (unquote) instead of quoting; with --plus, ''+'' is a space too'
+            cand --plus 'Form style: a space is ''+'' (quote_plus / unquote_plus); --safe defaults to '''''
+            cand --pairs 'With --parse-query: a JSON list of [key, value] pairs in order (parse_qsl)'
+            cand --keep-blank 'With --parse-query: keep fields with empty values (''a='' and a bare ''a'')'
+            cand --json 'JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid UTF-8 with U+FFFD); --form prints {"output"}; --parse-query prints JSON either way'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

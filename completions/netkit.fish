@@ -43,6 +43,18 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlquote" -d 'Percent
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlparse" -d 'Split, join, build and template URLs'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "hostinfo" -d 'Look up names, addresses, services and DNS records'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l safe -d 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default \'/\', \'\' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them' -r
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l component -d 'Quote with the URL Standard\'s percent-encode set of this component instead' -r -f -a "path\t''
+query\t''
+fragment\t''
+userinfo\t''"
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l form -d 'Build a query string from KEY=VALUE pairs, in order, repeated keys kept (urlencode). Repeatable, or several values after one --form' -r
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l parse-query -d 'Parse a query string into a JSON object of lists (parse_qs)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -s d -l decode -d 'Decode (unquote) instead of quoting; with --plus, \'+\' is a space too'
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l plus -d 'Form style: a space is \'+\' (quote_plus / unquote_plus); --safe defaults to \'\''
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l pairs -d 'With --parse-query: a JSON list of [key, value] pairs in order (parse_qsl)'
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l keep-blank -d 'With --parse-query: keep fields with empty values (\'a=\' and a bare \'a\')'
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l json -d 'JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid UTF-8 with U+FFFD); --form prints {"output"}; --parse-query prints JSON either way'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l json -d 'JSON Lines output'
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -s h -l help -d 'Print help (see more with \'--help\')'

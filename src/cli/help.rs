@@ -15,13 +15,19 @@ Exit codes: 0 ok, 1 refused, 2 usage, 3 resolve, 4 connect, 5 timeout, 6 tls, 7 
 8 protocol, 9 local-io, 10 check-failed, 11 temporary, 12 partial, 130 interrupted.";
 
 pub const URLQUOTE: &str = "\
+Without TEXT, stdin is read line by line (LF ends a line; a CR before it is data) and each
+line gives one output line. Decoding writes the decoded bytes as they are, UTF-8 or not.
+Python equivalents: default quote(s, safe='/'); --plus quote_plus(s, safe='');
+-d unquote_to_bytes(s); -d --plus unquote_plus; --form urlencode(pairs);
+--parse-query parse_qs(qs); --pairs parse_qsl(qs); --keep-blank keep_blank_values=True.
+
 Examples:
-  netkit urlquote 'a b/c'                  # a%20b/c        (quote, safe '/')
-  netkit urlquote --plus 'a b/c'           # a+b%2Fc        (quote_plus)
-  netkit urlquote -d 'caf%C3%A9'           # café           (unquote)
-  netkit urlquote --form q='rust lang' --form page=2   # q=rust+lang&page=2
-  netkit urlquote --parse-query 'a=1&a=2&b=x+y'        # {\"a\":[\"1\",\"2\"],\"b\":[\"x y\"]}
-  cut -f2 urls.tsv | netkit urlquote -d    # one output line per input line";
+  netkit urlquote 'a b/c'                         # a%20b/c
+  netkit urlquote --plus 'a b&c'                  # a+b%26c
+  netkit urlquote -d 'caf%C3%A9'                  # café
+  netkit urlquote --form q='x y' --form n=1       # q=x+y&n=1
+  netkit urlquote --parse-query 'a=1&a=2&b=3'     # {\"a\":[\"1\",\"2\"],\"b\":[\"3\"]}
+  cut -f2 urls.tsv | netkit urlquote -d           # one output line per input line";
 
 pub const URLPARSE: &str = "\
 Examples:

@@ -30,19 +30,6 @@ const CHUNK: usize = 256 * 1024;
 /// With `--json` each line is kept whole to print it as a JSON string; this caps it.
 const JSON_MAX_LINE: usize = 1024 * 1024;
 
-const AFTER_HELP: &str = "\
-Without TEXT, stdin is read line by line (LF ends a line; a CR before it is data) and each
-line gives one output line. Decoding writes the decoded bytes as they are, UTF-8 or not.
-Python equivalents: default quote(s, safe='/'); --plus quote_plus(s, safe='');
--d unquote_to_bytes(s); -d --plus unquote_plus; --form urlencode(pairs);
---parse-query parse_qs(qs); --pairs parse_qsl(qs); --keep-blank keep_blank_values=True.
-Examples:
-  netkit urlquote 'a b/c'                         a%20b/c
-  netkit urlquote --plus 'a b&c'                  a+b%26c
-  netkit urlquote -d 'caf%C3%A9'                  café
-  netkit urlquote --form q='x y' --form n=1       q=x+y&n=1
-  netkit urlquote --parse-query 'a=1&a=2&b=3'     {\"a\":[\"1\",\"2\"],\"b\":[\"3\"]}";
-
 /// What --parse-query (and its modifiers) cannot be combined with: every other mode.
 const QUERY_CONFLICTS: [&str; 6] = ["text", "decode", "plus", "safe", "component", "form"];
 
@@ -67,7 +54,6 @@ impl From<ComponentArg> for Component {
 }
 
 #[derive(clap::Args, Debug)]
-#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Text to quote or decode, one output line each; none: stdin, line by line
     #[arg(value_name = "TEXT", value_parser = clap::value_parser!(OsString))]
