@@ -95,9 +95,7 @@ impl FromStr for QueryType {
         QueryType::ALL
             .into_iter()
             .find(|t| t.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                format!("'{s}' is not one of A, AAAA, MX, TXT, NS, SOA, CNAME, PTR")
-            })
+            .ok_or_else(|| format!("'{s}' is not one of A, AAAA, MX, TXT, NS, SOA, CNAME, PTR"))
     }
 }
 
@@ -138,7 +136,11 @@ pub fn parse_server(text: &str) -> Result<ServerSpec> {
             .map_err(|_| bad("not an IPv6 address inside [ ]"))?;
         let port = match after {
             "" => 53,
-            _ => port_of(after.strip_prefix(':').ok_or_else(|| bad("junk after ']'"))?)?,
+            _ => port_of(
+                after
+                    .strip_prefix(':')
+                    .ok_or_else(|| bad("junk after ']'"))?,
+            )?,
         };
         return Ok(ServerSpec {
             host: ServerHost::Ip(IpAddr::V6(v6)),
@@ -189,9 +191,11 @@ pub fn resolve_server(spec: &ServerSpec, family: Family, limits: &Limits) -> Res
     let found = run_bounded(&subject, wait, "the system resolver", move || {
         system::lookup_host(&lookup_name, family)
     })?;
-    let ip = found.addresses.first().copied().ok_or_else(|| {
-        Error::new(ErrorKind::Resolve, format!("{subject}: has no address"))
-    })?;
+    let ip = found
+        .addresses
+        .first()
+        .copied()
+        .ok_or_else(|| Error::new(ErrorKind::Resolve, format!("{subject}: has no address")))?;
     Ok(SocketAddr::new(ip, spec.port))
 }
 
@@ -321,8 +325,8 @@ pub fn validate_reply(bytes: &[u8], query: &Message) -> std::result::Result<Mess
     let asked = &query.queries;
     let rcode = msg.metadata.response_code;
     // Error replies and truncated ones may leave the question out; any other must echo it.
-    let may_omit = msg.metadata.truncation
-        || !matches!(rcode, ResponseCode::NoError | ResponseCode::NXDomain);
+    let may_omit =
+        msg.metadata.truncation || !matches!(rcode, ResponseCode::NoError | ResponseCode::NXDomain);
     let same = msg.queries.len() == asked.len()
         && msg.queries.iter().zip(asked).all(|(a, b)| {
             // Names compare case-insensitively (RFC 4343); 0x20-randomising servers vary case.
@@ -330,7 +334,8 @@ pub fn validate_reply(bytes: &[u8], query: &Message) -> std::result::Result<Mess
                 && a.query_type() == b.query_type()
                 && a.query_class() == b.query_class()
         });
-    if !same && !(may_omit && msg.queries.is_empty()) {
+    let omitted_ok = may_omit && msg.queries.is_empty();
+    if !same && !omitted_ok {
         return Err(Invalid::Malformed(
             "the reply does not echo the question asked".into(),
         ));
@@ -348,9 +353,9 @@ pub fn ask(
 ) -> Result<Reply> {
     let start = Instant::now();
     let query = build_query(name, qtype, opts.edns);
-    let wire = query.to_vec().map_err(|e| {
-        Error::usage(format!("{name}: cannot encode the query: {e}"))
-    })?;
+    let wire = query
+        .to_vec()
+        .map_err(|e| Error::usage(format!("{name}: cannot encode the query: {e}")))?;
     let subject = format!("DNS server {server}");
     let mut tcp_fallback = false;
     if !opts.force_tcp {
@@ -387,9 +392,7 @@ fn protocol(subject: &str, why: &str) -> Error {
 fn connect_error(subject: &str, transport: &str, e: &io::Error) -> Error {
     Error::new(
         ErrorKind::Connect,
-        format!(
-            "{subject}: {transport} refused or unreachable ({e}); check the address and port"
-        ),
+        format!("{subject}: {transport} refused or unreachable ({e}); check the address and port"),
     )
 }
 
@@ -433,7 +436,12 @@ fn ask_udp(
                 .map_err(|e| Error::new(ErrorKind::LocalIo, format!("socket: {e}")))?;
             let n = match sock.recv(&mut buf) {
                 Ok(n) => n,
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
                     break;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -471,7 +479,10 @@ fn ask_tcp(
         return Err(timeout_error(subject, wait, "a TCP connection"));
     }
     let mut stream = TcpStream::connect_timeout(&server, wait.duration).map_err(|e| {
-        if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) {
+        if matches!(
+            e.kind(),
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+        ) {
             timeout_error(subject, wait, "a TCP connection")
         } else {
             connect_error(subject, "TCP", &e)
@@ -479,10 +490,16 @@ fn ask_tcp(
     })?;
     let silence = limits.cap(limits.timeout, "--timeout");
     let io_err = |e: io::Error| {
-        if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock) {
+        if matches!(
+            e.kind(),
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+        ) {
             timeout_error(subject, silence, "the TCP reply")
         } else {
-            protocol(subject, &format!("TCP connection failed mid-exchange ({e})"))
+            protocol(
+                subject,
+                &format!("TCP connection failed mid-exchange ({e})"),
+            )
         }
     };
     let timeout = Some(silence.duration.max(Duration::from_millis(1)));
@@ -504,7 +521,10 @@ fn ask_tcp(
         Ok(msg) => Ok(msg),
         Err(Invalid::OtherId(got)) => Err(protocol(
             subject,
-            &format!("reply ID {got} does not match query ID {}", query.metadata.id),
+            &format!(
+                "reply ID {got} does not match query ID {}",
+                query.metadata.id
+            ),
         )),
         Err(Invalid::TruncatedUnparsed) => Err(protocol(subject, "truncated reply over TCP")),
         Err(Invalid::Malformed(why)) => Err(protocol(subject, &why)),
@@ -587,7 +607,10 @@ pub fn verdict(reply: &Reply, name: &Name, qtype: QueryType) -> Result<()> {
         ResponseCode::NoError if !reply.message.answers.is_empty() => return Ok(()),
         ResponseCode::NoError => (
             ErrorKind::Resolve,
-            format!("the name exists but has no {} record (NODATA)", qtype.name()),
+            format!(
+                "the name exists but has no {} record (NODATA)",
+                qtype.name()
+            ),
         ),
         ResponseCode::NXDomain => (
             ErrorKind::Resolve,

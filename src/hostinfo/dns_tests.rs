@@ -16,8 +16,14 @@ fn spec(host: ServerHost, port: u16) -> ServerSpec {
 #[test]
 fn server_forms_are_understood() {
     let ip = |s: &str| ServerHost::Ip(s.parse().unwrap());
-    assert_eq!(parse_server("127.0.0.1").unwrap(), spec(ip("127.0.0.1"), 53));
-    assert_eq!(parse_server("127.0.0.1:5353").unwrap(), spec(ip("127.0.0.1"), 5353));
+    assert_eq!(
+        parse_server("127.0.0.1").unwrap(),
+        spec(ip("127.0.0.1"), 53)
+    );
+    assert_eq!(
+        parse_server("127.0.0.1:5353").unwrap(),
+        spec(ip("127.0.0.1"), 5353)
+    );
     assert_eq!(parse_server("[::1]:5353").unwrap(), spec(ip("::1"), 5353));
     assert_eq!(parse_server("[::1]").unwrap(), spec(ip("::1"), 53));
     assert_eq!(parse_server("::1").unwrap(), spec(ip("::1"), 53));
@@ -209,16 +215,29 @@ fn rcodes_map_to_exit_kinds() {
     };
     assert_eq!(kind(ResponseCode::NoError, true), None);
     assert_eq!(kind(ResponseCode::NoError, false), Some(ErrorKind::Resolve));
-    assert_eq!(kind(ResponseCode::NXDomain, false), Some(ErrorKind::Resolve));
+    assert_eq!(
+        kind(ResponseCode::NXDomain, false),
+        Some(ErrorKind::Resolve)
+    );
     assert_eq!(kind(ResponseCode::Refused, false), Some(ErrorKind::Refused));
-    assert_eq!(kind(ResponseCode::ServFail, false), Some(ErrorKind::Temporary));
-    assert_eq!(kind(ResponseCode::FormErr, false), Some(ErrorKind::Protocol));
+    assert_eq!(
+        kind(ResponseCode::ServFail, false),
+        Some(ErrorKind::Temporary)
+    );
+    assert_eq!(
+        kind(ResponseCode::FormErr, false),
+        Some(ErrorKind::Protocol)
+    );
 }
 
 #[test]
 fn summary_has_flags_and_answers() {
     let name = Name::from_str("www.netkit.test.").unwrap();
-    let s = Summary::new(&reply_with(ResponseCode::NoError, true), &name, QueryType::A);
+    let s = Summary::new(
+        &reply_with(ResponseCode::NoError, true),
+        &name,
+        QueryType::A,
+    );
     assert_eq!(s.rcode, "NOERROR");
     assert_eq!(s.answers[0].data, "127.0.0.1");
     let json = serde_json::to_value(&s).unwrap();

@@ -111,7 +111,10 @@ pub fn run_bounded<T: Send + 'static>(
             let _ = tx.send(call());
         })
         .map_err(|e| {
-            Error::new(ErrorKind::LocalIo, format!("cannot start a resolver thread: {e}"))
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("cannot start a resolver thread: {e}"),
+            )
         })?;
     match rx.recv_timeout(wait.duration) {
         Ok(result) => result,
@@ -132,7 +135,9 @@ pub fn parse_service(text: &str) -> Result<(system::ServiceKey, String)> {
     };
     if key.is_empty()
         || proto.is_empty()
-        || !proto.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        || !proto
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
     {
         return Err(bad());
     }

@@ -145,7 +145,9 @@ mod tests {
             rr(RData::SOA(soa)).data,
             "ns.netkit.test. hostmaster.netkit.test. 7 1200 180 1209600 600"
         );
-        let c = rr(RData::CNAME(CNAME(Name::from_str("www.netkit.test.").unwrap())));
+        let c = rr(RData::CNAME(CNAME(
+            Name::from_str("www.netkit.test.").unwrap(),
+        )));
         assert_eq!(c.data, "www.netkit.test.");
     }
 }

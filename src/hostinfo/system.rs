@@ -87,12 +87,10 @@ fn gai_message(status: c_int) -> String {
 fn gai_error(subject: &str, status: c_int) -> Error {
     let why = gai_message(status);
     match status {
-        libc::EAI_NONAME | libc::EAI_NODATA | EAI_ADDRFAMILY | libc::EAI_FAIL => {
-            Error::new(
-                ErrorKind::Resolve,
-                format!("{subject}: does not resolve ({why}); check the spelling"),
-            )
-        }
+        libc::EAI_NONAME | libc::EAI_NODATA | EAI_ADDRFAMILY | libc::EAI_FAIL => Error::new(
+            ErrorKind::Resolve,
+            format!("{subject}: does not resolve ({why}); check the spelling"),
+        ),
         libc::EAI_AGAIN => Error::new(
             ErrorKind::Resolve,
             format!(
@@ -102,7 +100,10 @@ fn gai_error(subject: &str, status: c_int) -> Error {
         ),
         libc::EAI_SYSTEM => Error::new(
             ErrorKind::LocalIo,
-            format!("{subject}: resolver failed: {}", std::io::Error::last_os_error()),
+            format!(
+                "{subject}: resolver failed: {}",
+                std::io::Error::last_os_error()
+            ),
         ),
         libc::EAI_MEMORY => Error::new(ErrorKind::LocalIo, format!("{subject}: {why}")),
         _ => Error::new(ErrorKind::Resolve, format!("{subject}: {why}")),
@@ -124,7 +125,9 @@ unsafe fn sockaddr_ip(sa: *const libc::sockaddr) -> Option<IpAddr> {
         match c_int::from((*sa).sa_family) {
             libc::AF_INET => {
                 let sin = ptr::read_unaligned(sa as *const libc::sockaddr_in);
-                Some(IpAddr::V4(Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr))))
+                Some(IpAddr::V4(Ipv4Addr::from(u32::from_be(
+                    sin.sin_addr.s_addr,
+                ))))
             }
             libc::AF_INET6 => {
                 let sin6 = ptr::read_unaligned(sa as *const libc::sockaddr_in6);
@@ -473,7 +476,10 @@ mod tests {
     #[test]
     fn localhost_resolves_to_loopback() {
         let f = lookup_host("localhost", Family::V4).unwrap();
-        assert!(f.addresses.contains(&IpAddr::V4(Ipv4Addr::LOCALHOST)), "{f:?}");
+        assert!(
+            f.addresses.contains(&IpAddr::V4(Ipv4Addr::LOCALHOST)),
+            "{f:?}"
+        );
         // socktype duplicates are gone
         let mut sorted = f.addresses.clone();
         sorted.dedup();
@@ -489,7 +495,10 @@ mod tests {
     #[test]
     fn loopback_interface_is_listed() {
         let all = interfaces(Family::V4).unwrap();
-        let lo = all.iter().find(|i| i.loopback).expect("a loopback interface");
+        let lo = all
+            .iter()
+            .find(|i| i.loopback)
+            .expect("a loopback interface");
         assert!(lo.addresses.iter().any(|a| a.address.is_loopback()));
     }
 

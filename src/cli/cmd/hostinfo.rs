@@ -206,13 +206,19 @@ fn lookup(
         return Ok(());
     }
     if let Some(c) = &canon
-        && !c.trim_end_matches('.').eq_ignore_ascii_case(ascii.trim_end_matches('.'))
+        && !c
+            .trim_end_matches('.')
+            .eq_ignore_ascii_case(ascii.trim_end_matches('.'))
     {
         out.line(&format!("{shown} is an alias for {c}"))?;
     }
     let owner = canon.unwrap_or_else(|| shown.clone());
     for a in &found.addresses {
-        let kind = if a.is_ipv6() { "IPv6 address" } else { "address" };
+        let kind = if a.is_ipv6() {
+            "IPv6 address"
+        } else {
+            "address"
+        };
         out.line(&format!("{owner} has {kind} {a}"))?;
     }
     Ok(())
@@ -224,7 +230,11 @@ fn to_ascii_name(name: &str) -> anyhow::Result<String> {
         return Ok(name.to_owned());
     }
     idna::domain_to_ascii(name).map_err(|e| {
-        Error::usage(format!("'{}': not a valid host name ({e})", clean_text(name))).into()
+        Error::usage(format!(
+            "'{}': not a valid host name ({e})",
+            clean_text(name)
+        ))
+        .into()
     })
 }
 
@@ -298,8 +308,10 @@ fn show_local(
                        "addresses": addrs})
             })
             .collect();
-        out.json(&json!({"hostname": clean_text(&host), "fqdn": clean_text(&fqdn),
-                         "interfaces": ifaces}))?;
+        out.json(
+            &json!({"hostname": clean_text(&host), "fqdn": clean_text(&fqdn),
+                         "interfaces": ifaces}),
+        )?;
         return Ok(());
     }
     out.line(&format!("hostname: {}", clean_text(&host)))?;
@@ -373,9 +385,7 @@ fn show_byteorder(out: &mut Stdout, args: &Args, n: u32) -> anyhow::Result<()> {
             out.line(&format!("htons: {s} = {s:#06x}"))?;
             out.line(&format!("ntohs: {s} = {s:#06x}"))?;
         }
-        None => out.line(&format!(
-            "htons/ntohs: n/a ({n} does not fit in 16 bits)"
-        ))?,
+        None => out.line(&format!("htons/ntohs: n/a ({n} does not fit in 16 bits)"))?,
     }
     let l = b.thirty_two;
     out.line(&format!("htonl: {l} = {l:#010x}"))?;
