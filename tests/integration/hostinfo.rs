@@ -416,7 +416,7 @@ fn dns_silent_server_times_out_with_exit_5() {
     ]);
     let took = start.elapsed();
     assert_eq!(code(&out), 5, "{}", stderr(&out));
-    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert!(took < Duration::from_secs(4), "took {took:?}");
     assert!(
         took >= Duration::from_millis(900),
         "gave up early: {took:?}"
@@ -439,7 +439,7 @@ fn dns_max_time_cuts_the_wait_short() {
         "x.netkit.test",
     ]);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
-    assert!(start.elapsed() < Duration::from_secs(2));
+    assert!(start.elapsed() < Duration::from_secs(3));
     assert!(stderr(&out).contains("--max-time"), "{}", stderr(&out));
 }
 
