@@ -377,12 +377,28 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__hostinfo)
-            opts="-t -m -4 -6 -h --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --help"
+            opts="-t -m -4 -6 -h --service --byteorder --dns --type --tcp --no-edns --short --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --byteorder)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

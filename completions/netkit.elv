@@ -80,11 +80,18 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'netkit;hostinfo'= {
+            cand --service 'Look up a service by name or port in the services database (default proto tcp)'
+            cand --byteorder 'Show N in host and network byte order (16 and 32 bits)'
+            cand --dns 'Ask this DNS server directly: ADDR, ADDR:PORT, [V6ADDR]:PORT or a name'
+            cand --type 'Record type for --dns: A, AAAA, MX, TXT, NS, SOA, CNAME, PTR (default A)'
             cand --connect-timeout 'Seconds for resolve + connect + TLS handshake'
             cand -t 'Longest silence, in seconds, on an established connection'
             cand --timeout 'Longest silence, in seconds, on an established connection'
             cand -m 'Hard deadline, in seconds, for the whole command'
             cand --max-time 'Hard deadline, in seconds, for the whole command'
+            cand --tcp 'With --dns: use TCP only'
+            cand --no-edns 'With --dns: send no EDNS(0) option (UDP replies then stop at 512 bytes)'
+            cand --short 'Print only the data: addresses, names, ports, record DATA'
             cand -4 'IPv4 addresses only'
             cand --ipv4 'IPv4 addresses only'
             cand -6 'IPv6 addresses only'

@@ -17,7 +17,7 @@
 //!   thread RNG (seeded by the OS).
 
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
@@ -28,6 +28,7 @@ use serde::Serialize;
 use super::record::Rr;
 use super::{Family, Limits, Wait, run_bounded, system, timeout_error};
 use crate::error::Result;
+use crate::net::{ConnectOptions, Deadline};
 use crate::{Error, ErrorKind};
 
 /// UDP tries that share `--timeout` before giving up.
@@ -478,16 +479,18 @@ fn ask_tcp(
     if wait.duration.is_zero() {
         return Err(timeout_error(subject, wait, "a TCP connection"));
     }
-    let mut stream = TcpStream::connect_timeout(&server, wait.duration).map_err(|e| {
-        if matches!(
-            e.kind(),
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-        ) {
-            timeout_error(subject, wait, "a TCP connection")
-        } else {
-            connect_error(subject, "TCP", &e)
-        }
-    })?;
+    // The one connect path (the server is an address already, so nothing is resolved).
+    let opts = ConnectOptions {
+        family: Family::Any,
+        connect_timeout: wait.duration,
+        deadline: Deadline::none(),
+    };
+    let mut stream = crate::net::connect(&server.ip().to_string(), server.port(), &opts)
+        .map_err(|e| match e.kind() {
+            ErrorKind::Timeout => timeout_error(subject, wait, "a TCP connection"),
+            kind => Error::new(kind, format!("{subject}: TCP: {}", e.message())),
+        })?
+        .stream;
     let silence = limits.cap(limits.timeout, "--timeout");
     let io_err = |e: io::Error| {
         if matches!(

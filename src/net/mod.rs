@@ -5,5 +5,6 @@ pub mod connect;
 pub mod scheme;
 pub mod stream;
 pub mod tls;
+pub mod wait;
 
 pub use connect::{ConnectOptions, Connected, Deadline, Family, connect, resolve};

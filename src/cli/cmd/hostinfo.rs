@@ -6,12 +6,11 @@
 //! A failed item is reported on stderr as it happens, the others still print.
 
 use std::net::IpAddr;
-use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::json;
 
-use crate::cli::common::{Family as CliFamily, NetOpts};
+use crate::cli::common::NetOpts;
 use crate::cli::exit::{self, Outcome};
 use crate::cli::render::{Stdout, clean_text};
 use crate::hostinfo::dns::{self, AskOptions, QueryType};
@@ -86,16 +85,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let limits = Limits {
-        connect_timeout: args.net.connect_timeout,
-        timeout: args.net.timeout,
-        deadline: args.net.max_time.map(|m| Instant::now() + m),
-    };
-    let family = match args.net.family() {
-        CliFamily::Any => Family::Any,
-        CliFamily::V4 => Family::V4,
-        CliFamily::V6 => Family::V6,
-    };
+    let limits = args.net.limits();
+    let family = args.net.family();
     let mut out = Stdout::new();
     let outcome = if let Some(n) = args.byteorder {
         show_byteorder(&mut out, &args, n).map(|()| Outcome::Success)
