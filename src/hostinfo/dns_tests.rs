@@ -1,5 +1,5 @@
-//! Unit tests of `dns`: SERVER parsing, PTR names, query building, reply validation, and
-//! property tests that no input makes the parsers panic.
+//! Unit tests of `dns` (compiled only under #[cfg(test)]): SERVER parsing, PTR names, query
+//! building, reply validation, and property tests that no input makes the parsers panic.
 
 use std::str::FromStr;
 
