@@ -133,7 +133,8 @@ impl Edit {
     }
 }
 
-fn check_scheme(raw: &str) -> Result<String, Error> {
+/// A scheme as RFC 3986 §3.1 spells it, lower-cased.
+pub fn check_scheme(raw: &str) -> Result<String, Error> {
     if scheme_end(&format!("{raw}:")) == Some(raw.len()) {
         Ok(raw.to_ascii_lowercase())
     } else {
