@@ -25,6 +25,8 @@ pub mod split;
 pub mod template;
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod python_cases;
 
 use std::borrow::Cow;
