@@ -7,7 +7,7 @@
 //! port is no port; a port must be ASCII digits and at most 65535.
 //! Differences, for a tool that feeds clients: the port is checked when parsing (Python
 //! raises only when `.port` is read); text before `[` or between `]` and `:` is refused
-//! (Python silently drops it); the host also gets its IDNA forms (`host.rs` → `Url`).
+//! (Python silently drops it). The host's IDNA forms are derived in `Url::parse`.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 

@@ -180,9 +180,8 @@ mod tests {
 
     const BASE: &str = "http://a/b/c/d;p?q";
 
-    /// RFC 3986 §5.4.1 and §5.4.2, with Python's answers where they differ from the RFC
-    /// (Python keeps `g;x=1/../y` → `http://a/b/c/y` like the RFC; the one difference is
-    /// none: 3.11 passes all of them).
+    /// RFC 3986 §5.4.1 and §5.4.2; Python 3.11 gives the RFC's answer for every one (`http:g`
+    /// is the RFC's "backward compatible" reading).
     #[test]
     fn rfc3986_normal_and_abnormal_examples() {
         let cases = [
