@@ -90,7 +90,11 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;urlparse' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON Lines output')
+            [CompletionResult]::new('--join', '--join', [CompletionResultType]::ParameterName, 'Resolve REF against each URL, as Python''s urljoin(URL, REF)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Change PART of each URL; repeatable; without URL arguments, build one URL')
+            [CompletionResult]::new('--get', '--get', [CompletionResultType]::ParameterName, 'Print TEMPLATE for each URL instead of its components')
+            [CompletionResult]::new('--default-scheme', '--default-scheme', [CompletionResultType]::ParameterName, 'Read text without a scheme (host, host:port, //host) as SCHEME://text')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON output: one object per URL (JSON Lines)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

@@ -75,7 +75,11 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'netkit;urlparse'= {
-            cand --json 'JSON Lines output'
+            cand --join 'Resolve REF against each URL, as Python''s urljoin(URL, REF)'
+            cand --set 'Change PART of each URL; repeatable; without URL arguments, build one URL'
+            cand --get 'Print TEMPLATE for each URL instead of its components'
+            cand --default-scheme 'Read text without a scheme (host, host:port, //host) as SCHEME://text'
+            cand --json 'JSON output: one object per URL (JSON Lines)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

@@ -56,7 +56,11 @@ complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l pairs -d 'Wit
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l keep-blank -d 'With --parse-query: keep fields with empty values (\'a=\' and a bare \'a\')'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l json -d 'JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid UTF-8 with U+FFFD); --form prints {"output"}; --parse-query prints JSON either way'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l json -d 'JSON Lines output'
+complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l join -d 'Resolve REF against each URL, as Python\'s urljoin(URL, REF)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l set -d 'Change PART of each URL; repeatable; without URL arguments, build one URL' -r
+complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l get -d 'Print TEMPLATE for each URL instead of its components' -r
+complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l default-scheme -d 'Read text without a scheme (host, host:port, //host) as SCHEME://text' -r
+complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l json -d 'JSON output: one object per URL (JSON Lines)'
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l service -d 'Look up a service by name or port in the services database (default proto tcp)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l byteorder -d 'Show N in host and network byte order (16 and 32 bits)' -r

@@ -30,6 +30,23 @@ Examples:
   cut -f2 urls.tsv | netkit urlquote -d           # one output line per input line";
 
 pub const URLPARSE: &str = "\
+Order per URL: --default-scheme, parse, --join, --set (in order), then output:
+--get text, else --json, else the new URL (after --join/--set), else one
+'name: value' line per component.
+
+--get names: {url} {scheme} {user} {password} {host} {host_unicode} {port}
+{default_port} {netloc} {path} {params} {query} {fragment} {query:KEY};
+{{ and }} are literal braces. {port} is the explicit port, else the scheme's
+default (as trurl has it); {default_port} is the default alone.
+
+--set parts: scheme user password host port path params query fragment. Values
+are kept as written; characters that would change the URL's structure (and
+space, controls, non-ASCII, a stray %) are percent-encoded. An empty value
+removes the part.
+
+Absent user, password, host and port are null in JSON (Python's None); other
+absent components are \"\" (as Python gives them).
+
 Examples:
   netkit urlparse 'imap://alice@mail.example.org/INBOX'
   netkit urlparse --json 'https://bücher.example/a?x=1#top' | jq .host
@@ -39,6 +56,27 @@ Examples:
   netkit urlparse --json < urls.txt        # JSON Lines; bad lines on stderr, exit 12";
 
 pub const HOSTINFO: &str = "\
+Modes:
+  hostinfo NAME...            system resolver (getaddrinfo): every address, canonical name
+  hostinfo ADDR...            reverse lookup (getnameinfo)
+  hostinfo                    this host: name, FQDN, interfaces and their addresses
+  hostinfo --service S        services database: smtp, 25, 443/tcp, domain/udp
+  hostinfo --byteorder N      htons/ntohs and htonl/ntohl of N (decimal or 0x hex)
+  hostinfo --dns SERVER NAME  ask one DNS server directly (UDP, TCP when truncated)
+
+Output:
+  NAME has address A / NAME has IPv6 address A / NAME is an alias for CANON
+  ADDR has name NAME
+  IFACE FAMILY ADDR/PREFIX FLAGS      (one line per interface address)
+  NAME PORT/PROTO [aliases: A B]
+  --dns: zone-file lines NAME TTL CLASS TYPE DATA (as dig's answer section);
+  --short: the addresses, name, port or DATA alone, one per line.
+  --json: one document per NAME (JSON Lines for several).
+
+Exit: 0 ok; 3 name/service not found, NXDOMAIN, or no record of that type (NODATA);
+1 REFUSED; 11 SERVFAIL; 4 DNS server port closed; 5 no reply within --timeout (3 UDP tries)
+or resolver slower than --connect-timeout; 8 malformed DNS reply; 12 some NAMEs failed.
+
 Examples:
   netkit hostinfo                          # host name, FQDN, interfaces
   netkit hostinfo localhost ::1

@@ -17,30 +17,7 @@ use crate::hostinfo::dns::{self, AskOptions, QueryType};
 use crate::hostinfo::{self, Family, Limits, byteorder, system};
 use crate::{Error, ErrorKind};
 
-const AFTER_HELP: &str = "\
-Modes:
-  hostinfo NAME...            system resolver (getaddrinfo): every address, canonical name
-  hostinfo ADDR...            reverse lookup (getnameinfo)
-  hostinfo                    this host: name, FQDN, interfaces and their addresses
-  hostinfo --service S        services database: smtp, 25, 443/tcp, domain/udp
-  hostinfo --byteorder N      htons/ntohs and htonl/ntohl of N (decimal or 0x hex)
-  hostinfo --dns SERVER NAME  ask one DNS server directly (UDP, TCP when truncated)
-
-Output:
-  NAME has address A / NAME has IPv6 address A / NAME is an alias for CANON
-  ADDR has name NAME
-  IFACE FAMILY ADDR/PREFIX FLAGS      (one line per interface address)
-  NAME PORT/PROTO [aliases: A B]
-  --dns: zone-file lines NAME TTL CLASS TYPE DATA (as dig's answer section);
-  --short: the addresses, name, port or DATA alone, one per line.
-  --json: one document per NAME (JSON Lines for several).
-
-Exit: 0 ok; 3 name/service not found, NXDOMAIN, or no record of that type (NODATA);
-1 REFUSED; 11 SERVFAIL; 4 DNS server port closed; 5 no reply within --timeout (3 UDP tries)
-or resolver slower than --connect-timeout; 8 malformed DNS reply; 12 some NAMEs failed.";
-
 #[derive(clap::Args, Debug)]
-#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Names or addresses to look up; none: this host
     #[arg(value_name = "NAME|ADDR")]

@@ -29,26 +29,7 @@ use crate::{Error, ErrorKind};
 /// Longest stdin line read as one URL; longer input is refused rather than buffered.
 const MAX_LINE: usize = 64 * 1024;
 
-const AFTER_HELP: &str = "\
-Order per URL: --default-scheme, parse, --join, --set (in order), then output:
---get text, else --json, else the new URL (after --join/--set), else one
-'name: value' line per component.
-
---get names: {url} {scheme} {user} {password} {host} {host_unicode} {port}
-{default_port} {netloc} {path} {params} {query} {fragment} {query:KEY};
-{{ and }} are literal braces. {port} is the explicit port, else the scheme's
-default (as trurl has it); {default_port} is the default alone.
-
---set parts: scheme user password host port path params query fragment. Values
-are kept as written; characters that would change the URL's structure (and
-space, controls, non-ASCII, a stray %) are percent-encoded. An empty value
-removes the part.
-
-Absent user, password, host and port are null in JSON (Python's None); other
-absent components are \"\" (as Python gives them).";
-
 #[derive(clap::Args, Debug)]
-#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// URLs to parse; none: stdin, one URL a line ('-' reads stdin as well)
     pub url: Vec<String>,
