@@ -77,6 +77,45 @@ pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, Error>
     Ok(Arc::new(config))
 }
 
+/// `--tls` for schemes that upgrade in place (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TlsPolicy {
+    /// Upgrade when the server offers it.
+    #[default]
+    Auto,
+    /// Fail (exit 6) when the server does not offer it.
+    Required,
+    /// Never upgrade.
+    Never,
+}
+
+/// The TLS settings of one command and, once a TLS connection is made, its one shared
+/// configuration: the trust store is loaded at most once, and only when needed.
+#[derive(Debug, Default)]
+pub struct TlsContext {
+    pub settings: TlsSettings,
+    pub policy: TlsPolicy,
+    config: std::sync::OnceLock<Arc<ClientConfig>>,
+}
+
+impl TlsContext {
+    pub fn new(settings: TlsSettings, policy: TlsPolicy) -> Self {
+        TlsContext {
+            settings,
+            policy,
+            config: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn config(&self) -> Result<Arc<ClientConfig>, Error> {
+        if let Some(c) = self.config.get() {
+            return Ok(c.clone());
+        }
+        let built = client_config(&self.settings)?;
+        Ok(self.config.get_or_init(|| built).clone())
+    }
+}
+
 /// The name to verify and send as SNI: an IP literal is checked against IP SANs and sends no
 /// SNI (RFC 6066 §3), a host name as itself.
 pub fn server_name(host: &str) -> Result<ServerName<'static>, Error> {

@@ -2,3 +2,4 @@
 //! layer the command/reply protocols share.
 
 pub mod pingpong;
+pub mod smtp;

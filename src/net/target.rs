@@ -1,0 +1,155 @@
+//! A command's peer as the user wrote it (SPEC §2): a URL of one of the command's schemes,
+//! or a bare `host[:port]` that takes the command's default scheme. Parsed with netkit's own
+//! URL parser (the `url` crate has no ports for imap, smtp, nntp…), userinfo percent-decoded.
+
+use std::net::Ipv6Addr;
+
+use super::scheme::{self, Scheme};
+use crate::auth::Secret;
+use crate::url::parse::Url;
+use crate::url::quote::unquote_to_bytes;
+use crate::{Error, ErrorKind};
+
+/// Where to connect, and what the URL said besides.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub scheme: &'static Scheme,
+    /// IDNA ASCII form; an IPv6 literal without brackets.
+    pub host: String,
+    pub port: u16,
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    /// The path as written (still percent-encoded), `""` when absent.
+    pub path: String,
+    pub query: String,
+}
+
+impl Target {
+    /// `host:port` with brackets around IPv6, for messages.
+    pub fn authority(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    /// Whether the peer is this machine (credentials may then go in clear text).
+    pub fn is_loopback(&self) -> bool {
+        if self.host.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        self.host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// Parses `text` for a command whose schemes are `allowed` (the first is the default).
+pub fn parse(text: &str, allowed: &[&str]) -> Result<Target, Error> {
+    let default = allowed.first().copied().unwrap_or("tcp");
+    let owned;
+    let url_text = if text.contains("://") {
+        text
+    } else if text.parse::<Ipv6Addr>().is_ok() {
+        owned = format!("{default}://[{text}]");
+        &owned
+    } else {
+        owned = format!("{default}://{text}");
+        &owned
+    };
+    let url = Url::parse(url_text).map_err(|e| Error::usage(format!("'{text}': {e}")))?;
+    let name = url.scheme();
+    if !allowed.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+        return Err(Error::usage(format!(
+            "'{text}': scheme '{name}' is not one this command speaks (use {})",
+            allowed.join(", ")
+        )));
+    }
+    let scheme = scheme::lookup(name)
+        .ok_or_else(|| Error::usage(format!("'{text}': unknown scheme '{name}'")))?;
+    let host = url
+        .host()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| Error::usage(format!("'{text}': no host")))?
+        .to_owned();
+    let decode = |part: &str, what: &str| {
+        String::from_utf8(unquote_to_bytes(part.as_bytes())).map_err(|_| {
+            Error::new(
+                ErrorKind::Usage,
+                format!("'{text}': the {what} in the URL is not UTF-8 once decoded"),
+            )
+        })
+    };
+    let user = url.user().map(|u| decode(u, "user name")).transpose()?;
+    let password = url
+        .password()
+        .map(|p| decode(p, "password").map(Secret::new))
+        .transpose()?;
+    Ok(Target {
+        scheme,
+        port: url.port().unwrap_or(scheme.default_port),
+        host,
+        user,
+        password,
+        path: url.path().to_owned(),
+        query: url.query().to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMTP: &[&str] = &["smtp", "smtps"];
+
+    #[test]
+    fn bare_host_takes_the_default_scheme_and_port() {
+        let t = parse("mail.example.org", SMTP).unwrap();
+        assert_eq!(
+            (t.scheme.name, t.host.as_str(), t.port),
+            ("smtp", "mail.example.org", 25)
+        );
+        let t = parse("127.0.0.1:2525", SMTP).unwrap();
+        assert_eq!(t.port, 2525);
+        let t = parse("[::1]:2525", SMTP).unwrap();
+        assert_eq!(
+            (t.host.as_str(), t.authority()),
+            ("::1", "[::1]:2525".to_owned())
+        );
+        assert_eq!(parse("::1", SMTP).unwrap().host, "::1");
+    }
+
+    #[test]
+    fn userinfo_is_percent_decoded_and_secret() {
+        let t = parse("smtps://nkuser2:p%40ss%3Aw%2Frd%20%251@localhost", SMTP).unwrap();
+        assert_eq!(t.scheme.name, "smtps");
+        assert_eq!(t.port, 465);
+        assert_eq!(t.user.as_deref(), Some("nkuser2"));
+        assert_eq!(
+            t.password.as_ref().map(Secret::expose),
+            Some("p@ss:w/rd %1")
+        );
+        assert!(!format!("{t:?}").contains("p@ss"));
+        assert!(t.is_loopback());
+    }
+
+    #[test]
+    fn foreign_schemes_and_hostless_urls_are_usage_errors() {
+        for bad in ["http://example.org", "smtp://", "smtp://[::1"] {
+            assert_eq!(
+                parse(bad, SMTP).unwrap_err().kind(),
+                ErrorKind::Usage,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn idna_hosts_are_sent_in_ascii() {
+        assert_eq!(
+            parse("smtp://bücher.example", SMTP).unwrap().host,
+            "xn--bcher-kva.example"
+        );
+    }
+}

@@ -1,0 +1,490 @@
+//! One SMTP session (RFC 5321), over any `Stream`: greeting, EHLO (HELO fallback), STARTTLS
+//! as an in-place upgrade (RFC 3207), AUTH through the SASL layer (RFC 4954), one mail
+//! transaction with PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8
+//! (RFC 6531) and DSN (RFC 3461) parameters, and QUIT. Negative replies are typed errors
+//! (4xx temporary, 5xx refused) except RCPT replies, which are results: the message goes to
+//! the accepted recipients and the report says who was refused.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::ehlo::{Extensions, enhanced_status};
+use super::message::Outgoing;
+use crate::auth::Secret;
+use crate::auth::sasl::{self, Mechanism, SaslClient};
+use crate::net::{Stream, TlsContext, TlsInfo, TlsPolicy};
+use crate::proto::pingpong::{Conn, DotStuffer, Reply, Transcript, check_argument, write_error};
+use crate::{Error, ErrorKind};
+
+/// How the session should go.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The name sent in EHLO/HELO.
+    pub helo_name: String,
+    pub user: Option<String>,
+    /// A password, or with `oauth2` the bearer token.
+    pub secret: Option<Secret>,
+    pub oauth2: bool,
+    pub mechanism: Option<Mechanism>,
+    /// Credentials may go over a plain connection (loopback peer, or `--tls none`).
+    pub cleartext_auth_ok: bool,
+    pub dry_run: bool,
+    /// DSN NOTIFY value (`NEVER` or a list of SUCCESS, FAILURE, DELAY).
+    pub notify: Option<String>,
+    /// DSN RET value (`FULL` or `HDRS`).
+    pub ret: Option<String>,
+    /// Budget for a STARTTLS handshake.
+    pub handshake_timeout: Duration,
+    pub idle_timeout: Duration,
+}
+
+/// The envelope: who the message is from and for (Bcc included, never in headers).
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub from: String,
+    pub recipients: Vec<String>,
+}
+
+/// One RCPT TO and what the server answered.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RecipientResult {
+    pub address: String,
+    pub accepted: bool,
+    pub code: u16,
+    pub enhanced_status: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub connect: f64,
+    pub tls: Option<f64>,
+    pub auth: Option<f64>,
+    pub data: Option<f64>,
+    pub total: f64,
+}
+
+/// What happened, for the human and JSON reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub server: String,
+    pub tls: Option<TlsInfo>,
+    pub auth: Option<&'static str>,
+    pub message_id: Option<String>,
+    pub size: u64,
+    pub recipients: Vec<RecipientResult>,
+    pub queue_reply: Option<String>,
+    pub dry_run: bool,
+    pub timings: Timings,
+    /// Things the user should know that did not stop the send (DSN not offered…).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// SPEC §7: all accepted → ok; some refused → partial (12); all refused → 11 when every
+    /// refusal was temporary, else 1.
+    pub fn outcome(&self) -> Option<ErrorKind> {
+        let refused: Vec<_> = self.recipients.iter().filter(|r| !r.accepted).collect();
+        if refused.is_empty() {
+            None
+        } else if refused.len() < self.recipients.len() {
+            Some(ErrorKind::Partial)
+        } else if refused.iter().all(|r| r.code / 100 == 4) {
+            Some(ErrorKind::Temporary)
+        } else {
+            Some(ErrorKind::Refused)
+        }
+    }
+}
+
+/// The error a negative reply to `what` is: 4xx temporary (11), 5xx refused (1).
+pub fn reply_error(what: &str, reply: &Reply) -> Error {
+    Error::new(
+        reply.error_kind(),
+        format!(
+            "{what}: the server answered {} {}",
+            reply.code,
+            clean(&reply.text())
+        ),
+    )
+}
+
+/// Server text made printable (it goes into our messages and the terminal).
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// A mailbox for MAIL FROM / RCPT TO: no spaces, brackets or line breaks (RFC 5321 §4.1.2
+/// allows quoted local parts with spaces; netkit refuses them rather than mis-send).
+fn check_mailbox(flag: &str, addr: &str) -> Result<(), Error> {
+    check_argument(flag, addr)?;
+    if addr
+        .chars()
+        .any(|c| c.is_whitespace() || c == '<' || c == '>')
+    {
+        return Err(Error::usage(format!(
+            "{flag} '{addr}': not a plain address (no spaces or angle brackets)"
+        )));
+    }
+    Ok(())
+}
+
+/// A freshly connected server, as the caller made it.
+pub struct Peer<'a> {
+    pub stream: Stream,
+    /// The host name for TLS verification.
+    pub host: &'a str,
+    /// `host:port`, for messages and the report.
+    pub server: &'a str,
+    pub tls: &'a TlsContext,
+    pub transcript: Transcript,
+    /// When the command started, and what connecting took (for the timings).
+    pub started: Instant,
+    pub connect_secs: f64,
+}
+
+/// Runs the whole session on a freshly connected peer.
+pub fn send(
+    peer: Peer<'_>,
+    envelope: &Envelope,
+    message: &mut Outgoing,
+    opts: &Options,
+) -> Result<Report, Error> {
+    let Peer {
+        stream,
+        host,
+        server,
+        tls,
+        transcript,
+        started,
+        connect_secs,
+    } = peer;
+    check_mailbox("--from", &envelope.from)?;
+    for r in &envelope.recipients {
+        check_mailbox("--to/--cc/--bcc", r)?;
+    }
+    let mut timings = Timings {
+        connect: connect_secs,
+        ..Timings::default()
+    };
+    let mut report = Report {
+        server: server.to_owned(),
+        tls: stream.tls_info(),
+        auth: None,
+        message_id: message.message_id.clone(),
+        size: message.size,
+        recipients: Vec::new(),
+        queue_reply: None,
+        dry_run: opts.dry_run,
+        timings: Timings::default(),
+        warnings: Vec::new(),
+    };
+    let mut conn = Conn::new(stream, transcript);
+    let greeting = conn.read_reply()?;
+    if greeting.code != 220 {
+        return Err(reply_error("greeting", &greeting));
+    }
+    let mut ext = hello(&mut conn, &opts.helo_name)?;
+
+    let offered = ext.as_ref().is_some_and(|e| e.starttls);
+    let is_tls = conn_is_tls(&mut conn);
+    if !is_tls && tls.policy != TlsPolicy::Never {
+        if offered {
+            let t = Instant::now();
+            conn = starttls(conn, host, tls, opts)?;
+            timings.tls = Some(t.elapsed().as_secs_f64());
+            report.tls = conn.writer().tls_info();
+            ext = hello(&mut conn, &opts.helo_name)?;
+        } else if tls.policy == TlsPolicy::Required {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                format!("{server} does not offer STARTTLS and --tls required was given"),
+            ));
+        }
+    }
+    let ext = ext.unwrap_or_default();
+
+    if let (Some(user), Some(secret)) = (&opts.user, &opts.secret) {
+        if !conn_is_tls(&mut conn) && !opts.cleartext_auth_ok {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                format!(
+                    "refusing to send credentials in clear text to {server} (it offers no \
+                     STARTTLS); use smtps://, or --tls none to allow it"
+                ),
+            ));
+        }
+        let t = Instant::now();
+        let mech = authenticate(&mut conn, &ext, user, secret, opts)?;
+        timings.auth = Some(t.elapsed().as_secs_f64());
+        report.auth = Some(mech.name());
+    }
+
+    check_capabilities(&ext, envelope, message, server)?;
+    let mail = mail_command(&ext, envelope, message, opts, &mut report.warnings);
+    let rcpt_params = rcpt_params(&ext, opts);
+    let mail_reply;
+    if ext.pipelining {
+        conn.queue(&mail)?;
+        for r in &envelope.recipients {
+            conn.queue(&format!("RCPT TO:<{r}>{rcpt_params}"))?;
+        }
+        conn.flush()?;
+        mail_reply = conn.read_reply()?;
+        for r in &envelope.recipients {
+            let reply = conn.read_reply()?;
+            report.recipients.push(recipient_result(r, &reply));
+        }
+        if mail_reply.class() != 2 {
+            let _ = conn.send("RSET").and_then(|()| conn.read_reply());
+            return Err(reply_error("MAIL FROM", &mail_reply));
+        }
+    } else {
+        conn.send(&mail)?;
+        mail_reply = conn.read_reply()?;
+        if mail_reply.class() != 2 {
+            return Err(reply_error("MAIL FROM", &mail_reply));
+        }
+        for r in &envelope.recipients {
+            conn.send(&format!("RCPT TO:<{r}>{rcpt_params}"))?;
+            let reply = conn.read_reply()?;
+            report.recipients.push(recipient_result(r, &reply));
+        }
+    }
+
+    let any_accepted = report.recipients.iter().any(|r| r.accepted);
+    if opts.dry_run || !any_accepted {
+        conn.send("RSET")?;
+        conn.read_reply()?;
+        quit(&mut conn);
+        timings.total = started.elapsed().as_secs_f64();
+        report.timings = timings;
+        return Ok(report);
+    }
+
+    let t = Instant::now();
+    conn.send("DATA")?;
+    let go = conn.read_reply()?;
+    if go.code != 354 {
+        return Err(reply_error("DATA", &go));
+    }
+    {
+        let mut body = DotStuffer::new(conn.writer());
+        message.write_to(&mut body).map_err(|e| {
+            // Local read errors are ours (9); write errors mean the connection dropped.
+            if e.kind() == std::io::ErrorKind::Other {
+                Error::new(ErrorKind::LocalIo, format!("reading the message: {e}"))
+            } else {
+                write_error(e)
+            }
+        })?;
+        body.finish().map_err(write_error)?;
+    }
+    let done = conn.read_reply()?;
+    if done.class() != 2 {
+        return Err(reply_error("end of DATA", &done));
+    }
+    timings.data = Some(t.elapsed().as_secs_f64());
+    report.queue_reply = Some(clean(&format!("{} {}", done.code, done.text())));
+    quit(&mut conn);
+    timings.total = started.elapsed().as_secs_f64();
+    report.timings = timings;
+    Ok(report)
+}
+
+fn conn_is_tls(conn: &mut Conn<Stream>) -> bool {
+    conn.writer().is_tls()
+}
+
+/// EHLO, or HELO when EHLO is refused (RFC 5321 §3.2). `None`: HELO only, no extensions.
+fn hello(conn: &mut Conn<Stream>, name: &str) -> Result<Option<Extensions>, Error> {
+    check_argument("the EHLO name", name)?;
+    conn.send(&format!("EHLO {name}"))?;
+    let reply = conn.read_reply()?;
+    if reply.class() == 2 {
+        return Ok(Some(Extensions::from_reply(&reply)));
+    }
+    if reply.code == 421 {
+        return Err(reply_error("EHLO", &reply));
+    }
+    conn.send(&format!("HELO {name}"))?;
+    let reply = conn.read_reply()?;
+    if reply.class() != 2 {
+        return Err(reply_error("HELO", &reply));
+    }
+    Ok(None)
+}
+
+fn starttls(
+    mut conn: Conn<Stream>,
+    host: &str,
+    tls: &TlsContext,
+    opts: &Options,
+) -> Result<Conn<Stream>, Error> {
+    conn.send("STARTTLS")?;
+    let reply = conn.read_reply()?;
+    if reply.code != 220 {
+        return Err(Error::new(
+            ErrorKind::Tls,
+            format!(
+                "STARTTLS refused: {} {} (use --tls none to send without TLS)",
+                reply.code,
+                clean(&reply.text())
+            ),
+        ));
+    }
+    let (stream, transcript) = conn.into_stream()?;
+    let deadline = Instant::now() + opts.handshake_timeout;
+    let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
+    Ok(Conn::new(stream, transcript))
+}
+
+fn authenticate(
+    conn: &mut Conn<Stream>,
+    ext: &Extensions,
+    user: &str,
+    secret: &Secret,
+    opts: &Options,
+) -> Result<Mechanism, Error> {
+    let offered: Vec<&str> = ext.auth.iter().map(String::as_str).collect();
+    let mech = sasl::choose(&offered, opts.mechanism, opts.oauth2)?;
+    let mut client = SaslClient::new(mech, user, secret.clone());
+    match client.initial_response() {
+        Some(first) => conn.send_secret(&format!("AUTH {} ", mech.name()), &first)?,
+        None => conn.send(&format!("AUTH {}", mech.name()))?,
+    }
+    // A bounded number of rounds: a server that keeps challenging is broken.
+    for _ in 0..8 {
+        let reply = conn.read_reply()?;
+        match reply.code {
+            235 => return Ok(mech),
+            334 => {
+                let response = client.respond(reply.lines.first().map_or("", String::as_str))?;
+                conn.send_secret("", &response)?;
+            }
+            _ => {
+                let kind = if reply.class() == 4 {
+                    ErrorKind::Temporary
+                } else {
+                    ErrorKind::Auth
+                };
+                return Err(Error::new(
+                    kind,
+                    format!(
+                        "authentication as {user} with {} failed: {} {}",
+                        mech.name(),
+                        reply.code,
+                        clean(&reply.text())
+                    ),
+                ));
+            }
+        }
+    }
+    Err(Error::new(ErrorKind::Protocol, "AUTH: too many challenges"))
+}
+
+/// Refuses before MAIL FROM what the server cannot take: over its SIZE, 8-bit or UTF-8 data
+/// it did not say it accepts.
+fn check_capabilities(
+    ext: &Extensions,
+    envelope: &Envelope,
+    message: &Outgoing,
+    server: &str,
+) -> Result<(), Error> {
+    if let Some(limit) = ext.size.filter(|&l| l > 0)
+        && message.size > limit
+    {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "the message is {} bytes, over {server}'s SIZE limit of {limit} bytes",
+                message.size
+            ),
+        ));
+    }
+    if needs_smtputf8(envelope, message) && !ext.smtputf8 {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "the message has UTF-8 addresses or headers and {server} does not offer SMTPUTF8"
+            ),
+        ));
+    }
+    if message.eight_bit && !ext.eight_bit_mime {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!("the message has 8-bit data and {server} does not offer 8BITMIME"),
+        ));
+    }
+    Ok(())
+}
+
+fn needs_smtputf8(envelope: &Envelope, message: &Outgoing) -> bool {
+    message.utf8_headers
+        || !envelope.from.is_ascii()
+        || envelope.recipients.iter().any(|r| !r.is_ascii())
+}
+
+fn mail_command(
+    ext: &Extensions,
+    envelope: &Envelope,
+    message: &Outgoing,
+    opts: &Options,
+    warnings: &mut Vec<String>,
+) -> String {
+    let mut cmd = format!("MAIL FROM:<{}>", envelope.from);
+    if ext.size.is_some() {
+        cmd.push_str(&format!(" SIZE={}", message.size));
+    }
+    if message.eight_bit && ext.eight_bit_mime {
+        cmd.push_str(" BODY=8BITMIME");
+    }
+    if needs_smtputf8(envelope, message) && ext.smtputf8 {
+        cmd.push_str(" SMTPUTF8");
+    }
+    if let Some(ret) = &opts.ret {
+        if ext.dsn {
+            cmd.push_str(&format!(" RET={ret}"));
+        } else {
+            warnings.push("the server does not offer DSN: --ret not sent".to_owned());
+        }
+    }
+    if opts.notify.is_some() && !ext.dsn {
+        warnings.push("the server does not offer DSN: --notify not sent".to_owned());
+    }
+    cmd
+}
+
+fn rcpt_params(ext: &Extensions, opts: &Options) -> String {
+    match &opts.notify {
+        Some(n) if ext.dsn => format!(" NOTIFY={n}"),
+        _ => String::new(),
+    }
+}
+
+fn recipient_result(address: &str, reply: &Reply) -> RecipientResult {
+    let text = clean(&reply.text());
+    let (enhanced, rest) = match enhanced_status(reply.code, &text) {
+        Some((code, rest)) => (Some(code), rest),
+        None => (None, text),
+    };
+    RecipientResult {
+        address: address.to_owned(),
+        accepted: matches!(reply.code, 250 | 251),
+        code: reply.code,
+        enhanced_status: enhanced,
+        text: rest,
+    }
+}
+
+/// QUIT politely; the message is already accepted, so errors here change nothing.
+fn quit(conn: &mut Conn<Stream>) {
+    if conn.send("QUIT").is_ok() {
+        let _ = conn.read_reply();
+    }
+    conn.writer().close();
+}

@@ -1,0 +1,183 @@
+//! A message composed from `--from/--to/--cc/--subject/--body/--attach/--header` as MIME,
+//! with the `mail-builder` crate: RFC 2047 encoded words for non-ASCII header text, a
+//! text/plain part (quoted-printable or base64 as the text needs), attachments base64 with a
+//! media type guessed from the file name. Bcc recipients are envelope-only: they never
+//! appear in a header. Every value is checked for CR/LF first: no header injection.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use mail_builder::MessageBuilder;
+use mail_builder::headers::address::Address;
+use mail_builder::headers::text::Text;
+
+use super::message::address_in;
+use crate::{Error, ErrorKind};
+
+/// What the user asked to compose.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    pub from: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    pub attachments: Vec<PathBuf>,
+    /// `Name: value` pairs from `--header`.
+    pub headers: Vec<(String, String)>,
+    pub message_id: String,
+    pub date_unix: i64,
+}
+
+/// Refuses CR, LF and NUL in a header value: they would start a new header (injection).
+pub fn check_header_value(flag: &str, value: &str) -> Result<(), Error> {
+    if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+        return Err(Error::usage(format!(
+            "{flag} contains a line break or NUL byte: refused (header injection)"
+        )));
+    }
+    Ok(())
+}
+
+/// `--header 'Name: value'` split and checked: the name is printable ASCII without ':'
+/// (RFC 5322 §3.6.8 ftext), the value one line.
+pub fn parse_header(text: &str) -> Result<(String, String), Error> {
+    check_header_value("--header", text)?;
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| Error::usage(format!("--header '{text}': expected 'Name: value'")))?;
+    let name = name.trim();
+    if name.is_empty() || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':') {
+        return Err(Error::usage(format!("--header '{text}': bad header name")));
+    }
+    Ok((name.to_owned(), value.trim().to_owned()))
+}
+
+/// `Name <addr>` or `addr` → a mail-builder address.
+fn address(text: &str) -> Address<'_> {
+    let email = address_in(text).unwrap_or_default();
+    let name = match text.rfind('<') {
+        Some(i) => {
+            let n = text[..i].trim().trim_matches('"').trim();
+            (!n.is_empty()).then_some(n)
+        }
+        None => None,
+    };
+    Address::new_address(name.map(Cow::Borrowed), Cow::Owned(email))
+}
+
+fn list(items: &[String]) -> Address<'_> {
+    Address::new_list(items.iter().map(|s| address(s)).collect())
+}
+
+/// Media type from the file name; unknown: application/octet-stream.
+fn media_type(path: &std::path::Path) -> String {
+    mime_guess::from_path(path)
+        .first_raw()
+        .unwrap_or("application/octet-stream")
+        .to_owned()
+}
+
+/// The MIME message bytes (CRLF line ends).
+pub fn compose(draft: &Draft) -> Result<Vec<u8>, Error> {
+    check_header_value("--from", &draft.from)?;
+    for v in draft.to.iter().chain(&draft.cc) {
+        check_header_value("--to/--cc", v)?;
+    }
+    if let Some(s) = &draft.subject {
+        check_header_value("--subject", s)?;
+    }
+    let mut builder = MessageBuilder::new()
+        .from(address(&draft.from))
+        .message_id(draft.message_id.trim_matches(['<', '>']))
+        .date(draft.date_unix);
+    if !draft.to.is_empty() {
+        builder = builder.to(list(&draft.to));
+    }
+    if !draft.cc.is_empty() {
+        builder = builder.cc(list(&draft.cc));
+    }
+    if let Some(s) = &draft.subject {
+        builder = builder.subject(s.as_str());
+    }
+    for (name, value) in &draft.headers {
+        builder = builder.header(name.as_str(), Text::new(value.as_str()));
+    }
+    builder = builder.text_body(draft.body.as_deref().unwrap_or(""));
+    for path in &draft.attachments {
+        let data = std::fs::read(path).map_err(|e| {
+            Error::new(
+                ErrorKind::Usage,
+                format!("--attach {}: {e}", path.display()),
+            )
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "attachment".to_owned());
+        builder = builder.attachment(media_type(path), name, data);
+    }
+    builder
+        .write_to_vec()
+        .map_err(|e| Error::new(ErrorKind::LocalIo, format!("composing the message: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Draft {
+        Draft {
+            from: "Alice Ünicode <alice@netkit.test>".into(),
+            to: vec!["bob@netkit.test".into()],
+            cc: vec!["Carol <carol@netkit.test>".into()],
+            subject: Some("Grüße".into()),
+            body: Some("line one\n.dot line\n".into()),
+            message_id: "<id1@netkit.test>".into(),
+            date_unix: 1_796_000_000,
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn utf8_headers_are_encoded_words_and_bcc_is_absent() {
+        let text = String::from_utf8(compose(&draft()).unwrap()).unwrap();
+        assert!(text.contains("Subject: =?utf-8?"), "{text}");
+        assert!(text.contains("<alice@netkit.test>"));
+        assert!(text.contains("Message-ID: <id1@netkit.test>"));
+        assert!(
+            text.contains("Cc: \"Carol\" <carol@netkit.test>")
+                || text.contains("Cc: Carol <carol@netkit.test>"),
+            "{text}"
+        );
+        assert!(!text.to_ascii_lowercase().contains("bcc"));
+        assert!(text.is_ascii(), "headers and body are 7-bit on the wire");
+    }
+
+    #[test]
+    fn attachments_get_a_guessed_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.pdf");
+        std::fs::write(&path, b"%PDF-1.4 binary \x00\xff").unwrap();
+        let mut d = draft();
+        d.attachments.push(path);
+        let text = String::from_utf8(compose(&d).unwrap()).unwrap();
+        assert!(text.contains("application/pdf"), "{text}");
+        assert!(text.contains("report.pdf"));
+        assert!(text.contains("Content-Transfer-Encoding: base64"));
+    }
+
+    #[test]
+    fn line_breaks_in_any_value_are_refused() {
+        let mut d = draft();
+        d.subject = Some("hi\r\nBcc: victim@example.org".into());
+        assert_eq!(compose(&d).unwrap_err().kind(), ErrorKind::Usage);
+        let mut d = draft();
+        d.to.push("x@y\nBcc: z@w".into());
+        assert_eq!(compose(&d).unwrap_err().kind(), ErrorKind::Usage);
+        assert!(parse_header("X-Ok: fine").is_ok());
+        assert!(parse_header("X-Bad: a\r\nBcc: b").is_err());
+        assert!(parse_header("No colon").is_err());
+        assert!(parse_header("Bad Name: v").is_err());
+    }
+}
