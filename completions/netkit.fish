@@ -33,7 +33,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeserver" -d 'Serve
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "fetch" -d 'Download over HTTP(S), FTP(S) and Gopher (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "smtp-send" -d 'Send mail over SMTP (not built yet)'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "pop" -d 'POP3 client: list, fetch, delete mail (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "imap" -d 'IMAP client: list, search, export, flag mail (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "nntp" -d 'NNTP client: groups, overviews, articles, posting (not built yet)'
@@ -43,6 +43,41 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlquote" -d 'Percent
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlparse" -d 'Split, join, build and template URLs'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "hostinfo" -d 'Look up names, addresses, services and DNS records'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l from -d 'Envelope sender and From: (default: the From: of a raw message)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l to -d 'Recipient (To: header and envelope); repeat for more' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l cc -d 'Recipient in Cc: and the envelope; repeat for more' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l bcc -d 'Envelope-only recipient: never in a header; repeat for more' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l subject -d 'Subject of a composed message' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l body -d 'Body text of a composed message' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l body-file -d 'Body text of a composed message, from FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l attach -d 'Attach FILE (base64, type from its name); repeat for more' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l header -d 'Extra header \'Name: value\' for a composed message; repeat for more' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l notify -d 'DSN: NEVER, or a comma list of SUCCESS, FAILURE, DELAY (when the server offers DSN)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l ret -d 'DSN: return FULL message or HDRS only in bounces' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l auth -d 'SASL mechanism: PLAIN, LOGIN, CRAM-MD5 or XOAUTH2 (default: strongest offered)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l oauth2-token-file -d 'OAuth2 bearer token for XOAUTH2, first line of FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l helo -d 'Name to send in EHLO (default: this host\'s name)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l tls -d 'TLS for plain schemes: auto, required or none' -r -f -a "auto\t'Upgrade when the server offers it'
+required\t'Fail (exit 6) when the server does not offer it'
+none\t'Never upgrade'"
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l cacert -d 'Extra trust anchor (PEM), added to the system store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l submission -d 'Port 587 (message submission) when the URL names no port'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l dry-run -d 'Go up to RCPT, then RSET and QUIT: nothing is delivered'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s 4 -l ipv4 -d 'IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s 6 -l ipv6 -d 'IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s k -l insecure -d 'Do not verify certificates (warns on stderr)'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l no-netrc -d 'Never read a netrc file'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l json -d 'Machine-readable result on stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s q -l quiet -d 'Nothing on stderr but errors'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l safe -d 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default \'/\', \'\' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them' -r
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l component -d 'Quote with the URL Standard\'s percent-encode set of this component instead' -r -f -a "path\t''
 query\t''
@@ -80,7 +115,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "fetch" -d 'Download over HTTP(S), FTP(S) and Gopher (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "smtp-send" -d 'Send mail over SMTP (not built yet)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "pop" -d 'POP3 client: list, fetch, delete mail (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "imap" -d 'IMAP client: list, search, export, flag mail (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "nntp" -d 'NNTP client: groups, overviews, articles, posting (not built yet)'

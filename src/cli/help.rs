@@ -84,3 +84,23 @@ Examples:
   netkit hostinfo --byteorder 258          # htons 513 = 0x0201
   netkit hostinfo --dns 127.0.0.1:5353 --type MX netkit.test
   netkit hostinfo --json example.org | jq -r '.addresses[]'";
+
+pub const SMTP_SEND: &str = "\
+The message is a raw RFC 5322 file (or - for stdin) sent as it is, with Date and
+Message-ID added when absent; or, with --subject/--body/--body-file/--attach/--header,
+one composed as MIME from the flags. --bcc recipients never appear in a header.
+TLS: smtps:// is implicit TLS; smtp:// upgrades with STARTTLS when offered (--tls auto),
+must upgrade (--tls required, exit 6 otherwise) or never does (--tls none). Credentials
+go in clear text only to a loopback host or with --tls none.
+Output: one line per recipient (accepted or refused, with the server's reply), then the
+queue reply; --json: server, tls, auth, message_id, size, recipients, queue_reply, timings.
+Exit: 0 all accepted; 12 some refused (the others got the message); 1 all refused or the
+message refused; 11 temporary (4xx); 7 authentication; 6 TLS; 5 timeout.
+
+Examples:
+  netkit smtp-send smtp://127.0.0.1:2525 --from me@example.org --to you@example.org \\
+      --subject 'Build 42' --body 'All green.'
+  netkit smtp-send smtps://mail.example.org -u alice --password-file ~/.pw \\
+      --from alice@example.org --to bob@example.org --attach report.pdf --body 'See attached'
+  netkit smtp-send mail.example.org --submission --tls required --to ops@example.org msg.eml
+  netkit smtp-send smtp://mx.example.org --dry-run --from a@example.org --to b@example.org - < msg.eml";

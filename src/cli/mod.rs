@@ -61,9 +61,9 @@ pub enum Command {
     /// FTP and FTPS client: ls, get, put, mirror (not built yet)
     #[command(disable_help_flag = true)]
     Ftp(cmd::NotBuilt),
-    /// Send mail over SMTP (not built yet)
-    #[command(disable_help_flag = true)]
-    SmtpSend(cmd::NotBuilt),
+    /// Send mail over SMTP: a raw message or one composed from flags
+    #[command(after_long_help = help::SMTP_SEND)]
+    SmtpSend(Box<cmd::smtp_send::Args>),
     /// POP3 client: list, fetch, delete mail (not built yet)
     #[command(disable_help_flag = true)]
     Pop(cmd::NotBuilt),
@@ -97,6 +97,7 @@ impl Command {
             Command::Urlquote(a) => a.json,
             Command::Urlparse(a) => a.json,
             Command::Hostinfo(a) => a.json,
+            Command::SmtpSend(a) => a.client.output.json,
             _ => false,
         }
     }
@@ -152,11 +153,11 @@ fn dispatch(command: Command, name: &str) -> anyhow::Result<Outcome> {
         Command::Urlquote(args) => cmd::urlquote::run(args),
         Command::Urlparse(args) => cmd::urlparse::run(args),
         Command::Hostinfo(args) => cmd::hostinfo::run(args),
+        Command::SmtpSend(args) => cmd::smtp_send::run(*args),
         Command::Timeserver(_)
         | Command::Timeclient(_)
         | Command::Fetch(_)
         | Command::Ftp(_)
-        | Command::SmtpSend(_)
         | Command::Pop(_)
         | Command::Imap(_)
         | Command::Nntp(_)

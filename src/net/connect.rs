@@ -66,6 +66,11 @@ impl Deadline {
         }
     }
 
+    /// The deadline itself, when there is one.
+    pub fn instant(&self) -> Option<Instant> {
+        self.at
+    }
+
     /// True when the hard deadline (not a step's timeout) is what limits a wait.
     pub fn is_binding(&self, timeout: Duration) -> bool {
         self.at

@@ -7,11 +7,13 @@ pub mod stream;
 pub mod target;
 pub mod tls;
 pub mod wait;
+pub mod watchdog;
 
 pub use connect::{ConnectOptions, Connected, Deadline, Family, connect, resolve};
 pub use stream::{Stream, TlsInfo};
 pub use target::Target;
 pub use tls::{TlsContext, TlsPolicy, TlsSettings};
+pub use watchdog::Watchdog;
 
 use std::time::Duration;
 

@@ -33,6 +33,11 @@ impl Stream {
         }
     }
 
+    /// A second handle on the socket, for the `--max-time` watchdog.
+    pub fn try_clone_socket(&self) -> io::Result<TcpStream> {
+        self.tcp().try_clone()
+    }
+
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.tcp().peer_addr()
     }

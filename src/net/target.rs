@@ -17,6 +17,8 @@ pub struct Target {
     /// IDNA ASCII form; an IPv6 literal without brackets.
     pub host: String,
     pub port: u16,
+    /// The URL named the port (else it is the scheme's default).
+    pub port_given: bool,
     pub user: Option<String>,
     pub password: Option<Secret>,
     /// The path as written (still percent-encoded), `""` when absent.
@@ -89,6 +91,7 @@ pub fn parse(text: &str, allowed: &[&str]) -> Result<Target, Error> {
     Ok(Target {
         scheme,
         port: url.port().unwrap_or(scheme.default_port),
+        port_given: url.port().is_some(),
         host,
         user,
         password,

@@ -115,7 +115,7 @@ fn command_not_built_yet_says_so_whatever_follows() {
     for args in [
         &["fetch"][..],
         &["fetch", "--help"],
-        &["smtp-send", "-x", "smtp://h", "--json"],
+        &["pop", "-x", "pop3://h", "--json"],
     ] {
         let out = netkit(args);
         assert_eq!(code(&out), 2, "{args:?}");

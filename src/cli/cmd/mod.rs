@@ -2,6 +2,7 @@
 //! and print; the protocol work lives in the library modules they call.
 
 pub mod hostinfo;
+pub mod smtp_send;
 pub mod urlparse;
 pub mod urlquote;
 

@@ -1,0 +1,393 @@
+//! `netkit smtp-send`: send one message over SMTP (SPEC §7, §8). Parses flags, gathers the
+//! message and credentials, prints the per-recipient report; the session itself is
+//! `crate::proto::smtp`.
+
+use std::fs::File;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::auth::credentials::{self, NetrcChoice, Request, Source};
+use crate::auth::sasl::Mechanism;
+use crate::cli::common::{ClientOpts, TlsMode};
+use crate::cli::exit::Outcome;
+use crate::cli::render::{Stdout, warn};
+use crate::net::{self, TlsContext, TlsPolicy, TlsSettings};
+use crate::proto::pingpong::Transcript;
+use crate::proto::smtp::compose::{self, Draft};
+use crate::proto::smtp::message::{self, Outgoing, Source as MessageSource};
+use crate::proto::smtp::{self, Envelope, Options, Peer, Report};
+use crate::{Error, ErrorKind};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The server: smtp://HOST[:PORT], smtps://HOST[:PORT] or HOST[:PORT]
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// A raw RFC 5322 message file to send as it is, or - for stdin
+    #[arg(value_name = "MESSAGE")]
+    pub message: Option<String>,
+
+    /// Envelope sender and From: (default: the From: of a raw message)
+    #[arg(long, value_name = "ADDR")]
+    pub from: Option<String>,
+
+    /// Recipient (To: header and envelope); repeat for more
+    #[arg(long, value_name = "ADDR")]
+    pub to: Vec<String>,
+
+    /// Recipient in Cc: and the envelope; repeat for more
+    #[arg(long, value_name = "ADDR")]
+    pub cc: Vec<String>,
+
+    /// Envelope-only recipient: never in a header; repeat for more
+    #[arg(long, value_name = "ADDR")]
+    pub bcc: Vec<String>,
+
+    /// Subject of a composed message
+    #[arg(long, value_name = "TEXT", conflicts_with = "message")]
+    pub subject: Option<String>,
+
+    /// Body text of a composed message
+    #[arg(long, value_name = "TEXT", conflicts_with_all = ["message", "body_file"])]
+    pub body: Option<String>,
+
+    /// Body text of a composed message, from FILE
+    #[arg(long, value_name = "FILE", conflicts_with = "message")]
+    pub body_file: Option<PathBuf>,
+
+    /// Attach FILE (base64, type from its name); repeat for more
+    #[arg(long, value_name = "FILE", conflicts_with = "message")]
+    pub attach: Vec<PathBuf>,
+
+    /// Extra header 'Name: value' for a composed message; repeat for more
+    #[arg(long, value_name = "'NAME: VALUE'", conflicts_with = "message")]
+    pub header: Vec<String>,
+
+    /// Port 587 (message submission) when the URL names no port
+    #[arg(long)]
+    pub submission: bool,
+
+    /// Go up to RCPT, then RSET and QUIT: nothing is delivered
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// DSN: NEVER, or a comma list of SUCCESS, FAILURE, DELAY (when the server offers DSN)
+    #[arg(long, value_name = "WHEN", value_parser = parse_notify)]
+    pub notify: Option<String>,
+
+    /// DSN: return FULL message or HDRS only in bounces
+    #[arg(long, value_name = "FULL|HDRS", value_parser = parse_ret)]
+    pub ret: Option<String>,
+
+    /// SASL mechanism: PLAIN, LOGIN, CRAM-MD5 or XOAUTH2 (default: strongest offered)
+    #[arg(long = "auth", value_name = "MECH", value_parser = parse_mechanism)]
+    pub mechanism: Option<Mechanism>,
+
+    /// OAuth2 bearer token for XOAUTH2, first line of FILE
+    #[arg(long, value_name = "FILE")]
+    pub oauth2_token_file: Option<PathBuf>,
+
+    /// Name to send in EHLO (default: this host's name)
+    #[arg(long, value_name = "NAME")]
+    pub helo: Option<String>,
+
+    #[command(flatten)]
+    pub client: ClientOpts,
+}
+
+fn parse_notify(text: &str) -> Result<String, String> {
+    let upper = text.to_ascii_uppercase();
+    let words: Vec<&str> = upper.split(',').collect();
+    let ok = if words == ["NEVER"] {
+        true
+    } else {
+        words
+            .iter()
+            .all(|w| matches!(*w, "SUCCESS" | "FAILURE" | "DELAY"))
+    };
+    ok.then_some(upper)
+        .ok_or_else(|| "expected NEVER or a comma list of SUCCESS, FAILURE, DELAY".to_owned())
+}
+
+fn parse_ret(text: &str) -> Result<String, String> {
+    let upper = text.to_ascii_uppercase();
+    matches!(upper.as_str(), "FULL" | "HDRS")
+        .then_some(upper)
+        .ok_or_else(|| "expected FULL or HDRS".to_owned())
+}
+
+fn parse_mechanism(text: &str) -> Result<Mechanism, String> {
+    Mechanism::parse(text).ok_or_else(|| "expected PLAIN, LOGIN, CRAM-MD5 or XOAUTH2".to_owned())
+}
+
+fn tls_policy(mode: TlsMode) -> TlsPolicy {
+    match mode {
+        TlsMode::Auto => TlsPolicy::Auto,
+        TlsMode::Required => TlsPolicy::Required,
+        TlsMode::None => TlsPolicy::Never,
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let quiet = args.client.output.quiet;
+    let mut target = net::target::parse(&args.url, &["smtp", "smtps"])?;
+    if args.submission && !target.port_given && target.scheme.name == "smtp" {
+        target.port = 587;
+    }
+    let domain = args
+        .helo
+        .clone()
+        .or_else(|| crate::hostinfo::system::host_name().ok())
+        .unwrap_or_else(|| "localhost".to_owned());
+
+    let (mut outgoing, from) = message_to_send(&args, &domain)?;
+    let mut recipients: Vec<String> = Vec::new();
+    for r in args.to.iter().chain(&args.cc).chain(&args.bcc) {
+        let addr =
+            message::address_in(r).ok_or_else(|| Error::usage(format!("'{r}': not an address")))?;
+        if !recipients.contains(&addr) {
+            recipients.push(addr);
+        }
+    }
+    if recipients.is_empty() {
+        return Err(Error::usage("no recipient: give --to, --cc or --bcc").into());
+    }
+    let envelope = Envelope { from, recipients };
+
+    let (user, secret, oauth2) = credentials_for(&args, &target, quiet)?;
+    let policy = tls_policy(args.client.tls.tls);
+    if args.client.tls.insecure && !quiet {
+        warn(
+            "smtp-send",
+            "warning: --insecure: the server's certificate is not verified",
+        );
+    }
+    let tls = TlsContext::new(
+        TlsSettings {
+            cacert: args.client.tls.cacert.clone(),
+            insecure: args.client.tls.insecure,
+        },
+        policy,
+    );
+    let net = &args.client.net;
+    let deadline = net.deadline();
+    let opts = Options {
+        helo_name: domain,
+        cleartext_auth_ok: target.is_loopback() || policy == TlsPolicy::Never,
+        user,
+        secret,
+        oauth2,
+        mechanism: args.mechanism,
+        dry_run: args.dry_run,
+        notify: args.notify.clone(),
+        ret: args.ret.clone(),
+        handshake_timeout: net.connect_timeout,
+        idle_timeout: net.timeout,
+    };
+    let server = target.authority();
+    let (stream, _peer) = net::open(&target, &net.connect_options(deadline), net.timeout, &tls)?;
+    let connect_secs = started.elapsed().as_secs_f64();
+    let transcript = if quiet {
+        Transcript::off()
+    } else {
+        Transcript::stderr(args.client.output.verbose)
+    };
+    let peer = Peer {
+        stream,
+        host: &target.host,
+        server: &server,
+        tls: &tls,
+        transcript,
+        started,
+        connect_secs,
+    };
+    let watchdog = net::Watchdog::arm(peer.stream.try_clone_socket()?, deadline.instant());
+    let report = smtp::send(peer, &envelope, &mut outgoing, &opts).map_err(|e| {
+        if watchdog.fired() {
+            Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "{server}: --max-time reached before the message was sent (raise --max-time)"
+                ),
+            )
+        } else {
+            e
+        }
+    })?;
+    drop(watchdog);
+    for w in &report.warnings {
+        if !quiet {
+            warn("smtp-send", &format!("warning: {w}"));
+        }
+    }
+    let mut out = Stdout::new();
+    if args.client.output.json {
+        out.json(&report)?;
+    } else {
+        print_human(&mut out, &report)?;
+    }
+    out.finish().context("writing stdout")?;
+    Ok(match report.outcome() {
+        None => Outcome::Success,
+        Some(kind) => Outcome::Exit(kind),
+    })
+}
+
+/// The message and the envelope sender: a raw message (file or stdin) or one composed from
+/// the flags.
+fn message_to_send(args: &Args, domain: &str) -> anyhow::Result<(Outgoing, String)> {
+    for value in args
+        .to
+        .iter()
+        .chain(&args.cc)
+        .chain(&args.bcc)
+        .chain(args.from.iter())
+    {
+        compose::check_header_value("an address", value)?;
+    }
+    let composing = args.subject.is_some()
+        || args.body.is_some()
+        || args.body_file.is_some()
+        || !args.attach.is_empty()
+        || !args.header.is_empty();
+    let source: Box<dyn MessageSource> =
+        if composing || args.message.is_none() && std::io::stdin().is_terminal() {
+            let from = args
+                .from
+                .clone()
+                .ok_or_else(|| Error::usage("--from is needed to compose a message"))?;
+            let body =
+                match &args.body_file {
+                    Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+                        Error::usage(format!("--body-file {}: {e}", path.display()))
+                    })?),
+                    None => args.body.clone(),
+                };
+            let headers = args
+                .header
+                .iter()
+                .map(|h| compose::parse_header(h))
+                .collect::<Result<Vec<_>, _>>()?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let draft = Draft {
+                from,
+                to: args.to.clone(),
+                cc: args.cc.clone(),
+                subject: args.subject.clone(),
+                body,
+                attachments: args.attach.clone(),
+                headers,
+                message_id: message::new_message_id(domain),
+                date_unix: i64::try_from(now).unwrap_or(i64::MAX),
+            };
+            Box::new(std::io::Cursor::new(compose::compose(&draft)?))
+        } else {
+            match args.message.as_deref() {
+                Some("-") | None => Box::new(spool_stdin()?),
+                Some(path) => {
+                    Box::new(File::open(path).map_err(|e| Error::usage(format!("{path}: {e}")))?)
+                }
+            }
+        };
+    let outgoing = Outgoing::prepare(source, domain)?;
+    let from = match (&args.from, &outgoing.from_header) {
+        (Some(f), _) => message::address_in(f).unwrap_or_default(),
+        (None, Some(f)) => f.clone(),
+        (None, None) => {
+            return Err(Error::usage("no sender: give --from or a From: header").into());
+        }
+    };
+    Ok((outgoing, from))
+}
+
+/// Stdin copied to an unnamed temporary file: the message is read twice (size and 8-bit
+/// scan, then DATA) and may be far larger than memory should hold.
+fn spool_stdin() -> anyhow::Result<File> {
+    let mut file = tempfile::tempfile().context("creating a temporary file for stdin")?;
+    let mut stdin = std::io::stdin().lock();
+    std::io::copy(&mut stdin, &mut file).context("reading the message from stdin")?;
+    file.flush().context("spooling stdin")?;
+    Ok(file)
+}
+
+/// User and secret per SPEC §3; with `--oauth2-token-file` the secret is the token.
+fn credentials_for(
+    args: &Args,
+    target: &net::Target,
+    quiet: bool,
+) -> anyhow::Result<(Option<String>, Option<crate::auth::Secret>, bool)> {
+    let auth = &args.client.auth;
+    if let Some(path) = &args.oauth2_token_file {
+        let token = credentials::read_password_file(path)?;
+        let user = target
+            .user
+            .clone()
+            .or_else(|| auth.user.clone())
+            .ok_or_else(|| Error::new(ErrorKind::Auth, "XOAUTH2 needs a user name (-u USER)"))?;
+        return Ok((Some(user), Some(token), true));
+    }
+    let netrc = match (&auth.netrc_file, auth.no_netrc) {
+        (_, true) => NetrcChoice::Off,
+        (Some(p), false) => NetrcChoice::File(p),
+        (None, false) => NetrcChoice::Default,
+    };
+    let req = Request {
+        host: &target.host,
+        url_user: target.user.as_deref(),
+        url_password: target.password.as_ref().map(|p| p.expose()),
+        user_option: auth.user.as_deref(),
+        password_file: auth.password_file.as_deref(),
+        env_password: std::env::var("NETKIT_PASSWORD").ok(),
+        netrc,
+        allow_prompt: true,
+    };
+    match credentials::find(&req)? {
+        Some(c) => {
+            if c.source == Source::CommandLine && !quiet {
+                warn(
+                    "smtp-send",
+                    "warning: a password given with -u shows in ps; prefer --password-file or NETKIT_PASSWORD",
+                );
+            }
+            Ok((Some(c.user), Some(c.password), false))
+        }
+        None => Ok((None, None, false)),
+    }
+}
+
+fn print_human(out: &mut Stdout, report: &Report) -> std::io::Result<()> {
+    for r in &report.recipients {
+        let verdict = if r.accepted { "accepted" } else { "refused" };
+        let status = r
+            .enhanced_status
+            .as_deref()
+            .map(|s| format!(" {s}"))
+            .unwrap_or_default();
+        out.line(&format!(
+            "{}: {verdict} ({}{status} {})",
+            r.address, r.code, r.text
+        ))?;
+    }
+    let accepted = report.recipients.iter().filter(|r| r.accepted).count();
+    if report.dry_run {
+        out.line(&format!(
+            "dry run: nothing sent; {accepted} of {} recipients would be accepted",
+            report.recipients.len()
+        ))?;
+    } else if let Some(q) = &report.queue_reply {
+        out.line(&format!(
+            "sent to {accepted} of {}: {q}",
+            report.recipients.len()
+        ))?;
+    } else {
+        out.line("not sent: no recipient was accepted")?;
+    }
+    Ok(())
+}
