@@ -8,8 +8,11 @@
 pub mod accounts;
 pub mod ca;
 pub mod dnsmasq;
+pub mod dovecot;
 pub mod peer;
+pub mod postfix;
 pub mod script;
+pub mod smtpsink;
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
