@@ -3,6 +3,7 @@
 
 mod cli;
 mod hostinfo;
+mod mailpeers;
 mod urlparse;
 mod urlquote;
 mod util;

@@ -1,10 +1,18 @@
 //! Shared test helpers: running the built binary, and (in `peer`) starting real servers on
-//! loopback with private state, ports picked by the harness, and cleanup on drop.
+//! loopback with private state, ports picked by the harness, and cleanup on drop. Mail side:
+//! `ca` (test CA), `accounts`, `dovecot`, `postfix` (+ `MailStack`), `smtpsink` (byte-exact
+//! aiosmtpd), `script` (scripted misbehaving peer).
 
 #![allow(dead_code)]
 
+pub mod accounts;
+pub mod ca;
 pub mod dnsmasq;
+pub mod dovecot;
 pub mod peer;
+pub mod postfix;
+pub mod script;
+pub mod smtpsink;
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};

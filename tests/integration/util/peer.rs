@@ -6,7 +6,9 @@
 //!   and closing; the server then binds it. A race with another process is possible, so
 //!   [`Peer::start`] retries with a fresh port when the server dies before it is ready.
 //! * [`Peer`]: the daemon, spawned in the foreground in its own process group
-//!   (`process_group(0)`, like setsid for signals), stdout/stderr in `$STATE/log/`. Ready when
+//!   (`setsid()` before exec, as PEERS.md says: postfix's master insists on leading its own
+//!   session and exits 1, silently, when it is only a process-group leader), stdout/stderr
+//!   in `$STATE/log/`. Ready when
 //!   every TCP probe address accepts a connection and every UDP port shows in `ss -H -lun`,
 //!   polled every 0.1 s; a process that exits first fails at once with its log. Drop: SIGTERM
 //!   to the group, ≤ 4 s, then SIGKILL. The child is never reaped before that, so its PID
@@ -236,8 +238,18 @@ impl Peer {
         };
         cmd.stdin(Stdio::null())
             .stdout(log("stdout"))
-            .stderr(log("stderr"))
-            .process_group(0);
+            .stderr(log("stderr"));
+        // SAFETY: setsid(2) is async-signal-safe and touches no memory of the parent. It
+        // makes the child leader of a new session and process group (pgid = pid), which
+        // stop_child signals as a whole.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
         let mut child = cmd.spawn().unwrap_or_else(|e| {
             panic!("cannot run {name} ({:?}): {e}", cmd.get_program());
         });
