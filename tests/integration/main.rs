@@ -4,6 +4,7 @@
 mod cli;
 mod hostinfo;
 mod mailpeers;
+mod smtp;
 mod urlparse;
 mod urlquote;
 mod util;
