@@ -7,6 +7,8 @@ pub mod cli;
 pub mod error;
 pub mod hostinfo;
 pub mod net;
+pub mod proto;
+pub mod timeserver;
 pub mod url;
 
 pub use error::{Error, ErrorKind};

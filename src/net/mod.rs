@@ -2,6 +2,8 @@
 //! beside them.
 
 pub mod connect;
+pub mod datagram;
 pub mod scheme;
 
 pub use connect::{ConnectOptions, Connected, Deadline, Family, connect, resolve};
+pub use datagram::{Datagram, connect_udp};
