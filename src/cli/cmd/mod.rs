@@ -2,6 +2,8 @@
 //! and print; the protocol work lives in the library modules they call.
 
 pub mod hostinfo;
+pub mod timeclient;
+pub mod timeserver;
 pub mod urlparse;
 pub mod urlquote;
 

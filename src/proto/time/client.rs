@@ -70,6 +70,8 @@ pub struct Answer {
     /// Daytime: the line as sent (without its line end) and the shape it was read as.
     pub line: Option<String>,
     pub shape: Option<Shape>,
+    /// The reply carried sub-second digits (NTP always; daytime sometimes; time never).
+    pub subsecond: bool,
     pub ntp: Option<NtpInfo>,
 }
 
@@ -187,10 +189,18 @@ fn decode_reply(
                 } else {
                     ""
                 };
+                let size = match reply.len() {
+                    n if n > rfc868::REPLY_LEN => "longer than 4 bytes".to_owned(),
+                    1 => "1 byte".to_owned(),
+                    n => format!("{n} bytes"),
+                };
+                let hint = if reply.len() > rfc868::REPLY_LEN && hint.is_empty() {
+                    " (a daytime server? try --proto daytime)"
+                } else {
+                    hint
+                };
                 protocol(format!(
-                    "{who}: time reply is {} byte{}, RFC 868 sends exactly 4{hint}",
-                    reply.len(),
-                    if reply.len() == 1 { "" } else { "s" }
+                    "{who}: time reply is {size}, RFC 868 sends exactly 4{hint}"
                 ))
             })?;
             (UnixTime::from_secs(secs), false, None, None)
@@ -232,6 +242,7 @@ fn decode_reply(
         delay: (t4.as_f64() - t1.as_f64()).max(0.0),
         line,
         shape,
+        subsecond,
         ntp: None,
     })
 }
@@ -263,6 +274,7 @@ fn query_ntp(q: &Query) -> Result<Answer> {
         delay: s.delay,
         line: None,
         shape: None,
+        subsecond: true,
         ntp: Some(NtpInfo {
             version: p.version,
             stratum: p.stratum,

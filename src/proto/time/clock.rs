@@ -170,7 +170,7 @@ pub fn from_local(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Op
     if t == -1 && !(year == 1969 && month == 12 && day == 31) {
         return None;
     }
-    Some(i64::from(t))
+    Some(t)
 }
 
 /// True when the kernel says the system clock is not synchronised (`adjtimex` returns
