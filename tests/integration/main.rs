@@ -3,6 +3,7 @@
 
 mod cli;
 mod hostinfo;
+mod time;
 mod urlparse;
 mod urlquote;
 mod util;

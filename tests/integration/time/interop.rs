@@ -1,0 +1,1 @@
+//! Interop with real peers (filled in once the peer harness lands).
