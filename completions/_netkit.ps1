@@ -118,22 +118,43 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;urlquote' {
+            [CompletionResult]::new('--safe', '--safe', [CompletionResultType]::ParameterName, 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default ''/'', '''' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them')
+            [CompletionResult]::new('--component', '--component', [CompletionResultType]::ParameterName, 'Quote with the URL Standard''s percent-encode set of this component instead')
+            [CompletionResult]::new('--form', '--form', [CompletionResultType]::ParameterName, 'Build a query string from KEY=VALUE pairs, in order, repeated keys kept (urlencode). Repeatable, or several values after one --form')
+            [CompletionResult]::new('--parse-query', '--parse-query', [CompletionResultType]::ParameterName, 'Parse a query string into a JSON object of lists (parse_qs)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Decode (unquote) instead of quoting; with --plus, ''+'' is a space too')
+            [CompletionResult]::new('--decode', '--decode', [CompletionResultType]::ParameterName, 'Decode (unquote) instead of quoting; with --plus, ''+'' is a space too')
+            [CompletionResult]::new('--plus', '--plus', [CompletionResultType]::ParameterName, 'Form style: a space is ''+'' (quote_plus / unquote_plus); --safe defaults to ''''')
+            [CompletionResult]::new('--pairs', '--pairs', [CompletionResultType]::ParameterName, 'With --parse-query: a JSON list of [key, value] pairs in order (parse_qsl)')
+            [CompletionResult]::new('--keep-blank', '--keep-blank', [CompletionResultType]::ParameterName, 'With --parse-query: keep fields with empty values (''a='' and a bare ''a'')')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid UTF-8 with U+FFFD); --form prints {"output"}; --parse-query prints JSON either way')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'netkit;urlparse' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON Lines output')
+            [CompletionResult]::new('--join', '--join', [CompletionResultType]::ParameterName, 'Resolve REF against each URL, as Python''s urljoin(URL, REF)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Change PART of each URL; repeatable; without URL arguments, build one URL')
+            [CompletionResult]::new('--get', '--get', [CompletionResultType]::ParameterName, 'Print TEMPLATE for each URL instead of its components')
+            [CompletionResult]::new('--default-scheme', '--default-scheme', [CompletionResultType]::ParameterName, 'Read text without a scheme (host, host:port, //host) as SCHEME://text')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON output: one object per URL (JSON Lines)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'netkit;hostinfo' {
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Look up a service by name or port in the services database (default proto tcp)')
+            [CompletionResult]::new('--byteorder', '--byteorder', [CompletionResultType]::ParameterName, 'Show N in host and network byte order (16 and 32 bits)')
+            [CompletionResult]::new('--dns', '--dns', [CompletionResultType]::ParameterName, 'Ask this DNS server directly: ADDR, ADDR:PORT, [V6ADDR]:PORT or a name')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Record type for --dns: A, AAAA, MX, TXT, NS, SOA, CNAME, PTR (default A)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds for resolve + connect + TLS handshake')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
             [CompletionResult]::new('--max-time', '--max-time', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'With --dns: use TCP only')
+            [CompletionResult]::new('--no-edns', '--no-edns', [CompletionResultType]::ParameterName, 'With --dns: send no EDNS(0) option (UDP replies then stop at 512 bytes)')
+            [CompletionResult]::new('--short', '--short', [CompletionResultType]::ParameterName, 'Print only the data: addresses, names, ports, record DATA')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')
             [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 addresses only')

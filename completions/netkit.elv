@@ -104,20 +104,41 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;gopher'= {
         }
         &'netkit;urlquote'= {
+            cand --safe 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default ''/'', '''' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them'
+            cand --component 'Quote with the URL Standard''s percent-encode set of this component instead'
+            cand --form 'Build a query string from KEY=VALUE pairs, in order, repeated keys kept (urlencode). Repeatable, or several values after one --form'
+            cand --parse-query 'Parse a query string into a JSON object of lists (parse_qs)'
+            cand -d 'Decode (unquote) instead of quoting; with --plus, ''+'' is a space too'
+            cand --decode 'Decode (unquote) instead of quoting; with --plus, ''+'' is a space too'
+            cand --plus 'Form style: a space is ''+'' (quote_plus / unquote_plus); --safe defaults to '''''
+            cand --pairs 'With --parse-query: a JSON list of [key, value] pairs in order (parse_qsl)'
+            cand --keep-blank 'With --parse-query: keep fields with empty values (''a='' and a bare ''a'')'
+            cand --json 'JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid UTF-8 with U+FFFD); --form prints {"output"}; --parse-query prints JSON either way'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'netkit;urlparse'= {
-            cand --json 'JSON Lines output'
+            cand --join 'Resolve REF against each URL, as Python''s urljoin(URL, REF)'
+            cand --set 'Change PART of each URL; repeatable; without URL arguments, build one URL'
+            cand --get 'Print TEMPLATE for each URL instead of its components'
+            cand --default-scheme 'Read text without a scheme (host, host:port, //host) as SCHEME://text'
+            cand --json 'JSON output: one object per URL (JSON Lines)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'netkit;hostinfo'= {
+            cand --service 'Look up a service by name or port in the services database (default proto tcp)'
+            cand --byteorder 'Show N in host and network byte order (16 and 32 bits)'
+            cand --dns 'Ask this DNS server directly: ADDR, ADDR:PORT, [V6ADDR]:PORT or a name'
+            cand --type 'Record type for --dns: A, AAAA, MX, TXT, NS, SOA, CNAME, PTR (default A)'
             cand --connect-timeout 'Seconds for resolve + connect + TLS handshake'
             cand -t 'Longest silence, in seconds, on an established connection'
             cand --timeout 'Longest silence, in seconds, on an established connection'
             cand -m 'Hard deadline, in seconds, for the whole command'
             cand --max-time 'Hard deadline, in seconds, for the whole command'
+            cand --tcp 'With --dns: use TCP only'
+            cand --no-edns 'With --dns: send no EDNS(0) option (UDP replies then stop at 512 bytes)'
+            cand --short 'Print only the data: addresses, names, ports, record DATA'
             cand -4 'IPv4 addresses only'
             cand --ipv4 'IPv4 addresses only'
             cand -6 'IPv6 addresses only'

@@ -3,6 +3,7 @@
 //! The library is split as STYLE.md describes: `cli` is the only front end (clap, anyhow,
 //! stdout); `net`, `url` and `hostinfo` are typed, printing-free libraries under it.
 
+pub mod auth;
 pub mod cli;
 pub mod error;
 pub mod hostinfo;

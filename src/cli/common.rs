@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 pub use crate::net::Family;
+use crate::net::wait::Limits;
 use crate::net::{ConnectOptions, Deadline};
 
 /// Timeouts and address family.
@@ -50,6 +51,17 @@ impl NetOpts {
             family: self.family(),
             connect_timeout: self.connect_timeout,
             deadline,
+        }
+    }
+
+    /// The three limits as one value, `--max-time` counted from now.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            deadline: self
+                .max_time
+                .and_then(|m| std::time::Instant::now().checked_add(m)),
         }
     }
 

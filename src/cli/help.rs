@@ -15,15 +15,38 @@ Exit codes: 0 ok, 1 refused, 2 usage, 3 resolve, 4 connect, 5 timeout, 6 tls, 7 
 8 protocol, 9 local-io, 10 check-failed, 11 temporary, 12 partial, 130 interrupted.";
 
 pub const URLQUOTE: &str = "\
+Without TEXT, stdin is read line by line (LF ends a line; a CR before it is data) and each
+line gives one output line. Decoding writes the decoded bytes as they are, UTF-8 or not.
+Python equivalents: default quote(s, safe='/'); --plus quote_plus(s, safe='');
+-d unquote_to_bytes(s); -d --plus unquote_plus; --form urlencode(pairs);
+--parse-query parse_qs(qs); --pairs parse_qsl(qs); --keep-blank keep_blank_values=True.
+
 Examples:
-  netkit urlquote 'a b/c'                  # a%20b/c        (quote, safe '/')
-  netkit urlquote --plus 'a b/c'           # a+b%2Fc        (quote_plus)
-  netkit urlquote -d 'caf%C3%A9'           # café           (unquote)
-  netkit urlquote --form q='rust lang' --form page=2   # q=rust+lang&page=2
-  netkit urlquote --parse-query 'a=1&a=2&b=x+y'        # {\"a\":[\"1\",\"2\"],\"b\":[\"x y\"]}
-  cut -f2 urls.tsv | netkit urlquote -d    # one output line per input line";
+  netkit urlquote 'a b/c'                         # a%20b/c
+  netkit urlquote --plus 'a b&c'                  # a+b%26c
+  netkit urlquote -d 'caf%C3%A9'                  # café
+  netkit urlquote --form q='x y' --form n=1       # q=x+y&n=1
+  netkit urlquote --parse-query 'a=1&a=2&b=3'     # {\"a\":[\"1\",\"2\"],\"b\":[\"3\"]}
+  cut -f2 urls.tsv | netkit urlquote -d           # one output line per input line";
 
 pub const URLPARSE: &str = "\
+Order per URL: --default-scheme, parse, --join, --set (in order), then output:
+--get text, else --json, else the new URL (after --join/--set), else one
+'name: value' line per component.
+
+--get names: {url} {scheme} {user} {password} {host} {host_unicode} {port}
+{default_port} {netloc} {path} {params} {query} {fragment} {query:KEY};
+{{ and }} are literal braces. {port} is the explicit port, else the scheme's
+default (as trurl has it); {default_port} is the default alone.
+
+--set parts: scheme user password host port path params query fragment. Values
+are kept as written; characters that would change the URL's structure (and
+space, controls, non-ASCII, a stray %) are percent-encoded. An empty value
+removes the part.
+
+Absent user, password, host and port are null in JSON (Python's None); other
+absent components are \"\" (as Python gives them).
+
 Examples:
   netkit urlparse 'imap://alice@mail.example.org/INBOX'
   netkit urlparse --json 'https://bücher.example/a?x=1#top' | jq .host
@@ -33,6 +56,27 @@ Examples:
   netkit urlparse --json < urls.txt        # JSON Lines; bad lines on stderr, exit 12";
 
 pub const HOSTINFO: &str = "\
+Modes:
+  hostinfo NAME...            system resolver (getaddrinfo): every address, canonical name
+  hostinfo ADDR...            reverse lookup (getnameinfo)
+  hostinfo                    this host: name, FQDN, interfaces and their addresses
+  hostinfo --service S        services database: smtp, 25, 443/tcp, domain/udp
+  hostinfo --byteorder N      htons/ntohs and htonl/ntohl of N (decimal or 0x hex)
+  hostinfo --dns SERVER NAME  ask one DNS server directly (UDP, TCP when truncated)
+
+Output:
+  NAME has address A / NAME has IPv6 address A / NAME is an alias for CANON
+  ADDR has name NAME
+  IFACE FAMILY ADDR/PREFIX FLAGS      (one line per interface address)
+  NAME PORT/PROTO [aliases: A B]
+  --dns: zone-file lines NAME TTL CLASS TYPE DATA (as dig's answer section);
+  --short: the addresses, name, port or DATA alone, one per line.
+  --json: one document per NAME (JSON Lines for several).
+
+Exit: 0 ok; 3 name/service not found, NXDOMAIN, or no record of that type (NODATA);
+1 REFUSED; 11 SERVFAIL; 4 DNS server port closed; 5 no reply within --timeout (3 UDP tries)
+or resolver slower than --connect-timeout; 8 malformed DNS reply; 12 some NAMEs failed.
+
 Examples:
   netkit hostinfo                          # host name, FQDN, interfaces
   netkit hostinfo localhost ::1

@@ -94,6 +94,7 @@ impl Command {
     /// Whether the user asked for JSON: decides the shape of the error report.
     fn wants_json(&self) -> bool {
         match self {
+            Command::Urlquote(a) => a.json,
             Command::Urlparse(a) => a.json,
             Command::Hostinfo(a) => a.json,
             Command::Timeserver(a) => a.wants_json(),

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
+use super::wait::{Wait, run_bounded, seconds};
 use crate::error::Result;
 use crate::{Error, ErrorKind};
 
@@ -120,32 +121,22 @@ pub fn resolve(
             ))
         };
     }
-    let (tx, rx) = mpsc::channel();
     let name = host.to_owned();
-    thread::Builder::new()
-        .name("resolve".into())
-        .spawn(move || {
-            let _ = tx.send((name.as_str(), port).to_socket_addrs().map(Vec::from_iter));
-        })
-        .map_err(|e| Error::new(ErrorKind::LocalIo, format!("cannot start resolver: {e}")))?;
-    let found = match rx.recv_timeout(timeout) {
-        Ok(Ok(addrs)) => addrs,
-        Ok(Err(e)) => {
-            return Err(Error::new(
-                ErrorKind::Resolve,
-                format!("{host}: cannot resolve host name ({e}); check the spelling and DNS"),
-            ));
-        }
-        Err(_) => {
-            return Err(Error::new(
-                ErrorKind::Timeout,
-                format!(
-                    "{host}: name lookup timed out after {} (raise --connect-timeout)",
-                    seconds(timeout)
-                ),
-            ));
-        }
+    let wait = Wait {
+        duration: timeout,
+        flag: "--connect-timeout",
     };
+    let found = run_bounded(host, wait, "the name lookup", move || {
+        (name.as_str(), port)
+            .to_socket_addrs()
+            .map(Vec::from_iter)
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Resolve,
+                    format!("{name}: cannot resolve host name ({e}); check the spelling and DNS"),
+                )
+            })
+    })?;
     let mut addrs: Vec<SocketAddr> = Vec::with_capacity(found.len());
     for addr in found.into_iter().filter(|a| family.allows(a)) {
         if !addrs.contains(&addr) {
@@ -345,16 +336,6 @@ fn timed_out(host: &str, addrs: &[SocketAddr], budget: Duration, opts: &ConnectO
 
 fn max_time_passed() -> Error {
     Error::new(ErrorKind::Timeout, "--max-time reached before connecting")
-}
-
-/// `1.5 s`, `10 s`: durations the way error messages show them.
-pub fn seconds(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if (s - s.round()).abs() < 0.005 {
-        format!("{} s", s.round())
-    } else {
-        format!("{s:.2} s")
-    }
 }
 
 #[cfg(test)]

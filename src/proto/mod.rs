@@ -1,4 +1,6 @@
-//! Protocol library: sans-IO encoders and decoders plus the blocking client exchanges built on
-//! `crate::net`. Typed errors, no printing, no clap/anyhow.
+//! The protocol library: typed errors, no printing, no clap/anyhow. `pingpong` is the line
+//! layer the command/reply protocols share; `time` holds the daytime/time/SNTP codecs and the
+//! timeclient exchange.
 
+pub mod pingpong;
 pub mod time;

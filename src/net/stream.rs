@@ -1,0 +1,173 @@
+//! A connection's byte stream: plain TCP or TLS over it, behind one type, so that STARTTLS
+//! is an in-place upgrade of the same stream (as lettre's `NetworkStream` does it). The idle
+//! timeout (`-t`) is the socket's read/write timeout; the handshake runs inside what is left
+//! of the connect budget.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustls::{ClientConfig, ClientConnection, StreamOwned};
+
+use super::tls;
+use crate::{Error, ErrorKind};
+
+pub enum Stream {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+}
+
+/// What a TLS connection negotiated, for `--json` and `-v`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TlsInfo {
+    pub version: String,
+    pub cipher: String,
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.tcp().peer_addr()
+    }
+
+    /// `-t`: the longest silence allowed while reading or writing.
+    pub fn set_idle_timeout(&self, timeout: Duration) -> io::Result<()> {
+        self.tcp().set_read_timeout(Some(timeout))?;
+        self.tcp().set_write_timeout(Some(timeout))
+    }
+
+    pub fn is_tls(&self) -> bool {
+        matches!(self, Stream::Tls(_))
+    }
+
+    pub fn tls_info(&self) -> Option<TlsInfo> {
+        let Stream::Tls(s) = self else { return None };
+        let version = s.conn.protocol_version()?;
+        let suite = s.conn.negotiated_cipher_suite()?;
+        let version = match version {
+            rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".to_owned(),
+            rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".to_owned(),
+            other => format!("{other:?}"),
+        };
+        let cipher = suite
+            .suite()
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{:?}", suite.suite()));
+        Some(TlsInfo { version, cipher })
+    }
+
+    /// Implicit TLS (`imaps://`…) or STARTTLS: runs the handshake on this stream and returns
+    /// the TLS stream. The handshake must finish before `deadline`.
+    pub fn upgrade(
+        self,
+        host: &str,
+        config: Arc<ClientConfig>,
+        deadline: Instant,
+        idle: Duration,
+    ) -> Result<Stream, Error> {
+        let sock = match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(_) => {
+                return Err(Error::new(ErrorKind::Protocol, "TLS is already on"));
+            }
+        };
+        let name = tls::server_name(host)?;
+        let mut conn = ClientConnection::new(config, name)
+            .map_err(|e| Error::new(ErrorKind::Tls, format!("{host}: TLS setup: {e}")))?;
+        let mut sock = sock;
+        while conn.is_handshaking() {
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| handshake_timeout(host))?;
+            let step = left.min(idle);
+            let io_err =
+                |e: io::Error| Error::new(ErrorKind::Tls, format!("{host}: TLS handshake: {e}"));
+            sock.set_read_timeout(Some(step)).map_err(io_err)?;
+            sock.set_write_timeout(Some(step)).map_err(io_err)?;
+            match conn.complete_io(&mut sock) {
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    return Err(handshake_timeout(host));
+                }
+                Err(e) => {
+                    // rustls reports its own errors wrapped in io::Error::InvalidData.
+                    if let Some(tls_err) = e
+                        .get_ref()
+                        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                    {
+                        return Err(tls::handshake_error(host, tls_err));
+                    }
+                    return Err(Error::new(
+                        ErrorKind::Tls,
+                        format!("{host}: TLS handshake failed: {e}"),
+                    ));
+                }
+            }
+        }
+        sock.set_read_timeout(Some(idle))
+            .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))?;
+        sock.set_write_timeout(Some(idle))
+            .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))?;
+        Ok(Stream::Tls(Box::new(StreamOwned::new(conn, sock))))
+    }
+
+    /// Sends TLS close_notify (when on TLS) and shuts the socket down; errors are moot here.
+    pub fn close(&mut self) {
+        if let Stream::Tls(s) = self {
+            s.conn.send_close_notify();
+            let _ = s.conn.complete_io(&mut s.sock);
+        }
+        let _ = self.tcp().shutdown(std::net::Shutdown::Both);
+    }
+}
+
+fn handshake_timeout(host: &str) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        format!("{host}: TLS handshake timed out (raise --connect-timeout)"),
+    )
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => match s.read(buf) {
+                // A peer that closes without close_notify: for line protocols the framing
+                // (final "." or tagged reply) tells whether data was lost, so treat as EOF.
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(0),
+                other => other,
+            },
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! TLS with rustls (ring provider): TLS 1.2 and 1.3, SNI, the system trust store plus
+//! `--cacert`, `-k` (no verification, with a warning printed by the front end), and session
+//! resumption through the shared `ClientConfig` (FTPS data connections need it: vsftpd's
+//! `require_ssl_reuse`). The trust store is read only when a TLS connection is made, so plain
+//! commands do not pay for it at start-up.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+use crate::{Error, ErrorKind};
+
+/// What the user said about trust (SPEC §3).
+#[derive(Debug, Clone, Default)]
+pub struct TlsSettings {
+    pub cacert: Option<PathBuf>,
+    pub insecure: bool,
+}
+
+/// The trust anchors netkit uses: the system store plus `--cacert`. Exposed so that the HTTP
+/// client can be given exactly the same anchors.
+pub fn trust_anchors(settings: &TlsSettings) -> Result<Vec<CertificateDer<'static>>, Error> {
+    let mut certs = rustls_native_certs::load_native_certs().certs;
+    if let Some(path) = &settings.cacert {
+        let extra = CertificateDer::pem_file_iter(path)
+            .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| {
+                Error::usage(format!(
+                    "--cacert {}: cannot read certificates: {e}",
+                    path.display()
+                ))
+            })?;
+        if extra.is_empty() {
+            return Err(Error::usage(format!(
+                "--cacert {}: no PEM certificate in the file",
+                path.display()
+            )));
+        }
+        certs.extend(extra);
+    }
+    Ok(certs)
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// The one client configuration for a command: build it once and share the `Arc` between
+/// connections so that sessions resume.
+pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, Error> {
+    let builder = ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| Error::new(ErrorKind::Tls, format!("TLS setup: {e}")))?;
+    let config = if settings.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(NoVerification(provider())))
+            .with_no_client_auth()
+    } else {
+        let mut roots = RootCertStore::empty();
+        let (added, _ignored) = roots.add_parsable_certificates(trust_anchors(settings)?);
+        if added == 0 {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                "no trusted certificates found (install ca-certificates, or give --cacert FILE)",
+            ));
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
+    Ok(Arc::new(config))
+}
+
+/// The name to verify and send as SNI: an IP literal is checked against IP SANs and sends no
+/// SNI (RFC 6066 §3), a host name as itself.
+pub fn server_name(host: &str) -> Result<ServerName<'static>, Error> {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return Ok(ServerName::IpAddress(ip.into()));
+    }
+    ServerName::try_from(bare.to_owned())
+        .map_err(|_| Error::usage(format!("{host}: not a valid TLS server name")))
+}
+
+/// Turns a rustls failure into a message a user can act on.
+pub fn handshake_error(host: &str, err: &rustls::Error) -> Error {
+    let hint = match err {
+        rustls::Error::InvalidCertificate(_) => {
+            "; check the host name, or trust its CA with --cacert (-k skips verification)"
+        }
+        _ => "",
+    };
+    Error::new(
+        ErrorKind::Tls,
+        format!("{host}: TLS handshake failed: {err}{hint}"),
+    )
+}
+
+/// `-k`: accepts any certificate but still checks the handshake signatures, so the session
+/// keys are at least bound to the certificate shown.
+struct NoVerification(Arc<CryptoProvider>);
+
+impl fmt::Debug for NoVerification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NoVerification")
+    }
+}
+
+impl ServerCertVerifier for NoVerification {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_literals_verify_as_addresses() {
+        assert!(matches!(
+            server_name("[::1]").unwrap(),
+            ServerName::IpAddress(_)
+        ));
+        assert!(matches!(
+            server_name("127.0.0.1").unwrap(),
+            ServerName::IpAddress(_)
+        ));
+        assert!(matches!(
+            server_name("mail.example.org").unwrap(),
+            ServerName::DnsName(_)
+        ));
+        assert!(server_name("bad name!").is_err());
+    }
+
+    #[test]
+    fn unreadable_cacert_is_a_usage_error_naming_the_file() {
+        let settings = TlsSettings {
+            cacert: Some("/nonexistent/ca.pem".into()),
+            insecure: false,
+        };
+        let err = client_config(&settings).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Usage);
+        assert!(err.message().contains("/nonexistent/ca.pem"));
+    }
+
+    #[test]
+    fn insecure_config_builds_without_a_trust_store() {
+        let settings = TlsSettings {
+            cacert: None,
+            insecure: true,
+        };
+        assert!(client_config(&settings).is_ok());
+    }
+}

@@ -1,0 +1,195 @@
+//! Dot-stuffing both ways, as streaming adapters (RFC 5321 §4.5.2, RFC 1939 §3, RFC 3977
+//! §3.1.1): a 1 GiB body passes in constant memory. Sending also turns bare LF into CRLF
+//! (RFC 5321 §2.3.8 forbids bare LF); a bare CR is passed on untouched.
+
+use std::io::{self, Read, Write};
+
+use super::line::LineReader;
+use crate::Error;
+
+/// Wraps a writer: what is written to it goes out CRLF-normalised and dot-stuffed;
+/// [`DotStuffer::finish`] ends the body with `CRLF . CRLF`.
+pub struct DotStuffer<W: Write> {
+    inner: W,
+    at_line_start: bool,
+    pending_cr: bool,
+    out: Vec<u8>,
+    /// Bytes of body accepted (before stuffing), for SIZE checks and reports.
+    pub body_bytes: u64,
+}
+
+impl<W: Write> DotStuffer<W> {
+    pub fn new(inner: W) -> Self {
+        DotStuffer {
+            inner,
+            at_line_start: true,
+            pending_cr: false,
+            out: Vec::with_capacity(64 * 1024),
+            body_bytes: 0,
+        }
+    }
+
+    fn push(&mut self, b: u8) {
+        if self.at_line_start && b == b'.' {
+            self.out.push(b'.');
+        }
+        self.out.push(b);
+        self.at_line_start = false;
+    }
+
+    fn push_crlf(&mut self) {
+        self.out.extend_from_slice(b"\r\n");
+        self.at_line_start = true;
+    }
+
+    /// Writes the terminating `.` line (after a CRLF if the body did not end with one),
+    /// flushes, and gives the writer back.
+    pub fn finish(mut self) -> io::Result<W> {
+        if self.pending_cr {
+            self.pending_cr = false;
+            self.out.push(b'\r');
+            self.at_line_start = false;
+        }
+        if !self.at_line_start {
+            self.push_crlf();
+        }
+        self.out.extend_from_slice(b".\r\n");
+        self.inner.write_all(&self.out)?;
+        self.out.clear();
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: Write> Write for DotStuffer<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for &b in buf {
+            if self.pending_cr {
+                self.pending_cr = false;
+                if b == b'\n' {
+                    self.push_crlf();
+                    continue;
+                }
+                self.push(b'\r');
+            }
+            match b {
+                b'\r' => self.pending_cr = true,
+                b'\n' => self.push_crlf(),
+                _ => self.push(b),
+            }
+        }
+        self.body_bytes += buf.len() as u64;
+        if self.out.len() >= 64 * 1024 {
+            self.inner.write_all(&self.out)?;
+            self.out.clear();
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.write_all(&self.out)?;
+        self.out.clear();
+        self.inner.flush()
+    }
+}
+
+/// Reads a dot-terminated multi-line body from a [`LineReader`], un-stuffed, line by line.
+pub struct DotReader<'a, R> {
+    lines: &'a mut LineReader<R>,
+    done: bool,
+}
+
+impl<'a, R: Read> DotReader<'a, R> {
+    pub fn new(lines: &'a mut LineReader<R>) -> Self {
+        DotReader { lines, done: false }
+    }
+
+    /// The next body line without CRLF and with its stuffing dot removed; `None` after the
+    /// terminating `.`. EOF before it is a dropped connection (protocol error).
+    pub fn next_line(&mut self) -> Result<Option<&[u8]>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.lines.read_line()? {
+            None => Err(Error::new(
+                crate::ErrorKind::Protocol,
+                "connection closed before the end of the data (no final '.')",
+            )),
+            Some(b".") => {
+                self.done = true;
+                Ok(None)
+            }
+            Some(line) => Ok(Some(line.strip_prefix(b".").unwrap_or(line))),
+        }
+    }
+
+    /// Copies the whole body to `out` with CRLF line ends; returns the bytes written.
+    pub fn copy_to(&mut self, out: &mut impl Write) -> Result<u64, Error> {
+        let mut n = 0u64;
+        while let Some(line) = self.next_line()? {
+            let io = |e: io::Error| Error::new(crate::ErrorKind::LocalIo, format!("writing: {e}"));
+            out.write_all(line).map_err(io)?;
+            out.write_all(b"\r\n").map_err(io)?;
+            n += line.len() as u64 + 2;
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn stuff(chunks: &[&[u8]]) -> Vec<u8> {
+        let mut s = DotStuffer::new(Vec::new());
+        for c in chunks {
+            s.write_all(c).unwrap();
+        }
+        s.finish().unwrap()
+    }
+
+    fn unstuff(wire: &[u8]) -> Result<Vec<u8>, Error> {
+        let mut lines = LineReader::new(wire);
+        let mut out = Vec::new();
+        DotReader::new(&mut lines).copy_to(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn leading_dots_are_doubled_and_lf_becomes_crlf() {
+        assert_eq!(
+            stuff(&[b".hidden\n..two\nok\n"]),
+            b"..hidden\r\n...two\r\nok\r\n.\r\n"
+        );
+        assert_eq!(stuff(&[b"no newline"]), b"no newline\r\n.\r\n");
+        assert_eq!(stuff(&[b""]), b".\r\n");
+    }
+
+    #[test]
+    fn crlf_split_across_writes_stays_one_line_end() {
+        assert_eq!(stuff(&[b"a\r", b"\n.b\r\n"]), b"a\r\n..b\r\n.\r\n");
+        assert_eq!(stuff(&[b"bare\rcr\r\n"]), b"bare\rcr\r\n.\r\n");
+    }
+
+    #[test]
+    fn missing_final_dot_is_a_dropped_connection() {
+        let err = unstuff(b"line\r\n").unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Protocol);
+        assert_eq!(unstuff(b"..a\r\nb\r\n.\r\n").unwrap(), b".a\r\nb\r\n");
+    }
+
+    proptest! {
+        #[test]
+        fn unstuff_undoes_stuff_for_crlf_text(lines in proptest::collection::vec("[ -~]{0,30}", 0..20), cut in 0usize..200) {
+            let mut body = Vec::new();
+            for l in &lines {
+                body.extend_from_slice(l.as_bytes());
+                body.extend_from_slice(b"\r\n");
+            }
+            let cut = cut.min(body.len());
+            let wire = stuff(&[&body[..cut], &body[cut..]]);
+            prop_assert_eq!(unstuff(&wire).unwrap(), body);
+        }
+    }
+}

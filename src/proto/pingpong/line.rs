@@ -1,0 +1,240 @@
+//! The capped line reader every line protocol reads through. RFC 5321 §4.5.3.1.5 allows
+//! 512-byte reply lines and RFC 3501 IMAP lines are unbounded in theory: netkit caps a line
+//! at a generous limit and treats anything longer as a protocol error, never as memory.
+
+use std::io::{self, Read};
+
+use crate::{Error, ErrorKind};
+
+/// Default cap on one line: far above what any real server sends, far below trouble.
+pub const DEFAULT_MAX_LINE: usize = 64 * 1024;
+
+/// Buffered reader that hands out one line at a time, without its line ending.
+pub struct LineReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    max_line: usize,
+}
+
+impl<R: Read> LineReader<R> {
+    pub fn new(inner: R) -> Self {
+        Self::with_max_line(inner, DEFAULT_MAX_LINE)
+    }
+
+    pub fn with_max_line(inner: R, max_line: usize) -> Self {
+        LineReader {
+            inner,
+            buf: vec![0; 16 * 1024],
+            start: 0,
+            end: 0,
+            max_line,
+        }
+    }
+
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
+    /// Bytes received but not yet handed out. STARTTLS must find none: a server that sends
+    /// data after "220 Ready to start TLS" is injecting plaintext (CVE-2011-0411 style).
+    pub fn buffered(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Gives back the inner stream, for an in-place upgrade (STARTTLS).
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+
+    /// The next line without CRLF (a bare LF ends a line too: some servers send it). EOF
+    /// before any byte of a line is `Ok(None)`; EOF inside a line is a protocol error.
+    pub fn read_line(&mut self) -> Result<Option<&[u8]>, Error> {
+        // Offset from `start` already searched, so a slow trickle is not rescanned.
+        let mut scanned = 0;
+        loop {
+            let found = self.buf[self.start + scanned..self.end]
+                .iter()
+                .position(|&b| b == b'\n');
+            if let Some(pos) = found {
+                let line_start = self.start;
+                let newline = line_start + scanned + pos;
+                self.start = newline + 1;
+                let mut line_end = newline;
+                if line_end > line_start && self.buf[line_end - 1] == b'\r' {
+                    line_end -= 1;
+                }
+                if line_end - line_start > self.max_line {
+                    return Err(too_long(self.max_line));
+                }
+                return Ok(Some(&self.buf[line_start..line_end]));
+            }
+            scanned = self.end - self.start;
+            if scanned > self.max_line + 1 {
+                return Err(too_long(self.max_line));
+            }
+            if self.fill()? == 0 {
+                return if self.start == self.end {
+                    Ok(None)
+                } else {
+                    Err(Error::new(
+                        ErrorKind::Protocol,
+                        "connection closed in the middle of a line",
+                    ))
+                };
+            }
+        }
+    }
+
+    /// Reads more bytes into the buffer, compacting or growing it (up to the line cap).
+    /// Returns how many bytes arrived; 0 is EOF.
+    fn fill(&mut self) -> Result<usize, Error> {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+        if self.end == self.buf.len() {
+            if self.start > 0 {
+                self.buf.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+            } else {
+                let grown = (self.buf.len() * 2)
+                    .min(self.max_line + 2)
+                    .max(self.buf.len() + 1);
+                self.buf.resize(grown, 0);
+            }
+        }
+        loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(read_error(e)),
+            }
+        }
+    }
+
+    /// Reads exactly `n` bytes (an IMAP literal), through the buffer.
+    pub fn read_exact_into(&mut self, out: &mut Vec<u8>, mut n: usize) -> Result<(), Error> {
+        while n > 0 {
+            if self.start == self.end && self.fill()? == 0 {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!("connection closed with {n} bytes of a literal missing"),
+                ));
+            }
+            let take = n.min(self.end - self.start);
+            out.extend_from_slice(&self.buf[self.start..self.start + take]);
+            self.start += take;
+            n -= take;
+        }
+        Ok(())
+    }
+}
+
+fn too_long(max: usize) -> Error {
+    Error::new(
+        ErrorKind::Protocol,
+        format!("the server sent a line longer than {max} bytes"),
+    )
+}
+
+/// A read error on an established connection: silence is a timeout (5), anything else
+/// means the connection dropped mid-exchange (8).
+pub fn read_error(e: io::Error) -> Error {
+    match e.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::new(
+            ErrorKind::Timeout,
+            "timed out waiting for the server (raise --timeout)",
+        ),
+        _ => Error::new(
+            ErrorKind::Protocol,
+            format!("connection lost while reading: {e}"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A reader that hands out its data a few bytes at a time, like a slow server.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn all_lines(input: &[u8], chunk: usize, max: usize) -> Result<Vec<Vec<u8>>, Error> {
+        let mut r = LineReader::with_max_line(Trickle(input, chunk), max);
+        let mut out = Vec::new();
+        while let Some(line) = r.read_line()? {
+            out.push(line.to_vec());
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn crlf_and_bare_lf_both_end_lines() {
+        let got = all_lines(b"220 hi\r\n250-a\n250 b\r\n", 3, 100).unwrap();
+        assert_eq!(
+            got,
+            [b"220 hi".to_vec(), b"250-a".to_vec(), b"250 b".to_vec()]
+        );
+    }
+
+    #[test]
+    fn endless_line_is_a_protocol_error_with_bounded_memory() {
+        let endless = vec![b'a'; 1 << 20];
+        let mut r = LineReader::with_max_line(&endless[..], 1000);
+        let err = r.read_line().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+        assert!(r.buf.len() <= 16 * 1024, "buffer grew to {}", r.buf.len());
+    }
+
+    #[test]
+    fn eof_inside_a_line_is_a_drop_not_a_line() {
+        let err = all_lines(b"220 ok\r\n250 half", 4, 100).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+    }
+
+    #[test]
+    fn silence_maps_to_timeout() {
+        let err = read_error(io::Error::from(io::ErrorKind::WouldBlock));
+        assert_eq!(err.kind(), ErrorKind::Timeout);
+    }
+
+    #[test]
+    fn literal_bytes_come_through_the_buffer() {
+        let mut r = LineReader::new(&b"* 1 FETCH {5}\r\nhello)\r\n"[..]);
+        assert_eq!(r.read_line().unwrap(), Some(&b"* 1 FETCH {5}"[..]));
+        let mut lit = Vec::new();
+        r.read_exact_into(&mut lit, 5).unwrap();
+        assert_eq!(lit, b"hello");
+        assert_eq!(r.read_line().unwrap(), Some(&b")"[..]));
+        assert!(r.read_exact_into(&mut lit, 1).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn any_split_gives_the_same_lines(data in proptest::collection::vec(any::<u8>(), 0..600), chunk in 1usize..40) {
+            let whole = all_lines(&data, data.len().max(1), 10_000);
+            let split = all_lines(&data, chunk, 10_000);
+            prop_assert_eq!(whole.ok(), split.ok());
+        }
+    }
+}

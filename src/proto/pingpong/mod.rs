@@ -1,0 +1,256 @@
+//! The shared command/reply line layer for FTP, SMTP, POP3, IMAP and NNTP, after curl's
+//! `pingpong.c`: one capped line reader, one `send` that adds CRLF and refuses CR, LF and NUL
+//! in arguments (no command injection), reply classifiers, dot-stuffing both ways, and the
+//! `-v` transcript with secrets shown as `***`. The parsers are sans-IO and tested on bytes.
+
+pub mod dot;
+pub mod line;
+pub mod reply;
+pub mod transcript;
+
+use std::io::{self, Read, Write};
+
+pub use dot::{DotReader, DotStuffer};
+pub use line::LineReader;
+pub use reply::{ImapLine, ImapStatus, PopStatus, Reply, ReplyBuilder};
+pub use transcript::Transcript;
+
+use crate::auth::Secret;
+use crate::{Error, ErrorKind};
+
+/// Refuses what would let an argument end one command and start another.
+pub fn check_argument(what: &str, value: &str) -> Result<(), Error> {
+    if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+        return Err(Error::usage(format!(
+            "{what} contains a line break or NUL byte: refused"
+        )));
+    }
+    Ok(())
+}
+
+/// One command/reply connection over any byte stream (plain TCP or TLS).
+pub struct Conn<S: Read + Write> {
+    reader: LineReader<S>,
+    out: Vec<u8>,
+    transcript: Transcript,
+}
+
+impl<S: Read + Write> Conn<S> {
+    pub fn new(stream: S, transcript: Transcript) -> Self {
+        Conn {
+            reader: LineReader::new(stream),
+            out: Vec::with_capacity(1024),
+            transcript,
+        }
+    }
+
+    /// Queues `command` + CRLF without sending (PIPELINING); [`Conn::flush`] sends the batch.
+    pub fn queue(&mut self, command: &str) -> Result<(), Error> {
+        check_argument("a command", command)?;
+        self.transcript.sent(command.as_bytes());
+        self.out.extend_from_slice(command.as_bytes());
+        self.out.extend_from_slice(b"\r\n");
+        Ok(())
+    }
+
+    /// Sends `command` + CRLF now.
+    pub fn send(&mut self, command: &str) -> Result<(), Error> {
+        self.queue(command)?;
+        self.flush()
+    }
+
+    /// Sends `visible` followed by the secret (`PASS hunter2`); the transcript shows
+    /// `visible***`. With an empty `visible` (a SASL response line) it shows `***` alone.
+    pub fn send_secret(&mut self, visible: &str, secret: &Secret) -> Result<(), Error> {
+        check_argument("a command", visible)?;
+        check_argument("a credential", secret.expose())?;
+        self.transcript.sent(format!("{visible}***").as_bytes());
+        self.out.extend_from_slice(visible.as_bytes());
+        self.out.extend_from_slice(secret.expose().as_bytes());
+        self.out.extend_from_slice(b"\r\n");
+        self.flush()
+    }
+
+    pub fn flush(&mut self) -> Result<(), Error> {
+        let stream = self.reader.get_mut();
+        let result = stream.write_all(&self.out).and_then(|()| stream.flush());
+        self.out.clear();
+        result.map_err(write_error)
+    }
+
+    /// Raw bytes (a message body through [`DotStuffer`]): the stream, for writing.
+    pub fn writer(&mut self) -> &mut S {
+        self.reader.get_mut()
+    }
+
+    /// The next line, shown in the transcript. EOF is a dropped connection.
+    pub fn read_line(&mut self) -> Result<&[u8], Error> {
+        match self.reader.read_line()? {
+            Some(line) => {
+                self.transcript.received(line);
+                Ok(line)
+            }
+            None => Err(Error::new(
+                ErrorKind::Protocol,
+                "the server closed the connection",
+            )),
+        }
+    }
+
+    /// A complete numeric reply (SMTP, FTP, NNTP).
+    pub fn read_reply(&mut self) -> Result<Reply, Error> {
+        let mut builder = ReplyBuilder::new();
+        loop {
+            let line = self.read_line()?;
+            if let Some(reply) = builder.feed(line)? {
+                return Ok(reply);
+            }
+        }
+    }
+
+    /// A POP3 status line.
+    pub fn read_pop_status(&mut self) -> Result<PopStatus, Error> {
+        let line = self.read_line()?;
+        reply::parse_pop_status(line)
+    }
+
+    /// A dot-terminated body reader (POP3 RETR, NNTP ARTICLE…). Body lines are not
+    /// transcribed: they are data, and may be large.
+    pub fn dot_reader(&mut self) -> DotReader<'_, S> {
+        DotReader::new(&mut self.reader)
+    }
+
+    /// The line reader, for protocol modules that need literals (IMAP).
+    pub fn lines(&mut self) -> &mut LineReader<S> {
+        &mut self.reader
+    }
+
+    pub fn transcript(&mut self) -> &mut Transcript {
+        &mut self.transcript
+    }
+
+    /// Takes the stream back for an in-place upgrade (STARTTLS). Refuses when the server
+    /// already sent bytes after its "go ahead": they would be unauthenticated plaintext
+    /// passed off as TLS data (the STARTTLS command-injection attack, CVE-2011-0411).
+    pub fn into_stream(self) -> Result<(S, Transcript), Error> {
+        if !self.reader.buffered().is_empty() {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                "the server sent data before the TLS handshake: refused",
+            ));
+        }
+        Ok((self.reader.into_inner(), self.transcript))
+    }
+}
+
+/// A write error on an established connection.
+pub fn write_error(e: io::Error) -> Error {
+    match e.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::new(
+            ErrorKind::Timeout,
+            "timed out sending to the server (raise --timeout)",
+        ),
+        _ => Error::new(
+            ErrorKind::Protocol,
+            format!("connection lost while sending: {e}"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    /// A fake stream: reads from a script, records what is written.
+    struct Duplex {
+        input: Cursor<Vec<u8>>,
+        written: Vec<u8>,
+    }
+
+    impl Read for Duplex {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.input.read(buf)
+        }
+    }
+
+    impl Write for Duplex {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn conn(script: &[u8]) -> Conn<Duplex> {
+        let stream = Duplex {
+            input: Cursor::new(script.to_vec()),
+            written: Vec::new(),
+        };
+        Conn::new(stream, Transcript::off())
+    }
+
+    #[test]
+    fn send_adds_crlf_and_refuses_injection() {
+        let mut c = conn(b"");
+        c.send("MAIL FROM:<a@b>").unwrap();
+        assert_eq!(c.writer().written, b"MAIL FROM:<a@b>\r\n");
+        for bad in ["RCPT TO:<x>\r\nDATA", "A\nB", "NUL\0"] {
+            assert_eq!(c.send(bad).unwrap_err().kind(), ErrorKind::Usage);
+        }
+    }
+
+    #[test]
+    fn pipelined_commands_go_out_in_one_write() {
+        let mut c = conn(b"250 ok\r\n250 ok\r\n");
+        c.queue("MAIL FROM:<a@b>").unwrap();
+        c.queue("RCPT TO:<c@d>").unwrap();
+        assert!(c.writer().written.is_empty());
+        c.flush().unwrap();
+        assert_eq!(c.writer().written, b"MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n");
+        assert_eq!(c.read_reply().unwrap().code, 250);
+        assert_eq!(c.read_reply().unwrap().code, 250);
+        assert_eq!(c.read_reply().unwrap_err().kind(), ErrorKind::Protocol);
+    }
+
+    #[test]
+    fn secrets_are_sent_but_not_transcribed() {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Shared(Arc<Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let log = Shared::default();
+        let stream = Duplex {
+            input: Cursor::new(Vec::new()),
+            written: Vec::new(),
+        };
+        let mut c = Conn::new(stream, Transcript::to_writer(1, log.clone()));
+        c.send_secret("PASS ", &Secret::new("hunter2")).unwrap();
+        assert_eq!(c.writer().written, b"PASS hunter2\r\n");
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text, "> PASS ***\n");
+    }
+
+    #[test]
+    fn plaintext_after_starttls_go_ahead_is_refused() {
+        let mut c = conn(b"220 go ahead\r\n250 injected\r\n");
+        assert_eq!(c.read_reply().unwrap().code, 220);
+        assert_eq!(
+            c.into_stream().err().map(|e| e.kind()),
+            Some(ErrorKind::Tls)
+        );
+        let mut c = conn(b"220 go ahead\r\n");
+        c.read_reply().unwrap();
+        assert!(c.into_stream().is_ok());
+    }
+}
