@@ -8,7 +8,8 @@ use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use super::connect::{ConnectOptions, Deadline, interleave, resolve, seconds};
+use super::connect::{ConnectOptions, Deadline, interleave, resolve};
+use super::wait::seconds;
 use crate::error::Result;
 use crate::{Error, ErrorKind};
 

@@ -20,8 +20,8 @@ use super::daytime::{self, Shape};
 use super::ntp::{self, Invalid, Timestamp};
 use super::{Protocol, Transport, rfc868};
 use crate::error::Result;
-use crate::net::connect::seconds;
 use crate::net::datagram::{Datagram, connect_udp, no_reply};
+use crate::net::wait::seconds;
 use crate::net::{ConnectOptions, connect};
 use crate::{Error, ErrorKind};
 
