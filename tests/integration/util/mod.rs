@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
+pub mod chrony;
 pub mod dnsmasq;
 pub mod peer;
+pub mod xinetd;
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
