@@ -192,7 +192,7 @@ impl Server {
 
     /// Serves until SIGINT/SIGTERM (or one client with `--once`); exchanges in flight finish.
     pub fn run(self, sink: Arc<dyn Sink>) -> Result<Summary> {
-        let stopper = stop::Stopper::install().map_err(|e| {
+        stop::install().map_err(|e| {
             Error::new(
                 ErrorKind::LocalIo,
                 format!("cannot install signal handlers: {e}"),
@@ -204,7 +204,6 @@ impl Server {
             replies,
             stats: Arc::clone(&stats),
             sink,
-            stop_fd: stopper.fd(),
             once: self.config.once,
             max_conns: self.config.max_conns.max(1),
             claimed: std::sync::atomic::AtomicBool::new(false),

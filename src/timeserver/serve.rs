@@ -1,10 +1,10 @@
-//! The serving loops: accept-and-answer for TCP, receive-and-answer for UDP. Each loop drains
-//! its non-blocking socket until `EAGAIN`, then polls it together with the stop pipe, so an
-//! idle server sleeps and a busy one makes one `accept4` + one `send` + one `close` per client.
+//! The serving loops: accept-and-answer for TCP, receive-and-answer for UDP, on blocking
+//! sockets whose receive timeout (`listen::TICK`) lets an idle thread notice a stop. A busy
+//! server makes one `accept4` + one `send` + one `close` per TCP client; the daytime line is
+//! formatted once per second, not per client.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -15,14 +15,10 @@ use super::{Event, Listener, Replies, Sink, Stats, guard, stop};
 use crate::proto::time::ntp::{self, Timestamp};
 use crate::proto::time::{Protocol, Transport, UnixTime, daytime, rfc868};
 
-/// Poll at least this often, in ms, so a stop is never missed.
-const POLL_MS: i32 = 1000;
-
 pub struct Context {
     pub replies: Replies,
     pub stats: Arc<Stats>,
     pub sink: Arc<dyn Sink>,
-    pub stop_fd: i32,
     pub once: bool,
     pub max_conns: usize,
     /// `--once`: the one client has been taken by some listener.
@@ -50,6 +46,27 @@ impl Context {
     }
 }
 
+/// The reply for the current second, rebuilt when the second changes (a daytime line costs a
+/// `localtime_r` and a format; a time reply is four bytes).
+#[derive(Default)]
+struct ReplyCache {
+    secs: Option<i64>,
+    bytes: Vec<u8>,
+}
+
+impl ReplyCache {
+    fn get(&mut self, replies: &Replies, now: UnixTime) -> &[u8] {
+        // RFC 3339 lines carry microseconds: never cached.
+        let cacheable =
+            replies.format != daytime::Format::Rfc3339 || replies.protocol != Protocol::Daytime;
+        if !cacheable || self.secs != Some(now.secs) {
+            self.bytes = stream_reply(replies, now);
+            self.secs = Some(now.secs);
+        }
+        &self.bytes
+    }
+}
+
 /// The reply to a daytime or time client at `now`.
 pub fn stream_reply(replies: &Replies, now: UnixTime) -> Vec<u8> {
     match replies.protocol {
@@ -73,8 +90,15 @@ pub fn listener(listener: Listener, ctx: &Context) {
     }
 }
 
+fn idle(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
+}
+
 fn tcp_loop(listener: &Socket, ctx: &Context) -> io::Result<()> {
-    let fd = listener.as_raw_fd();
+    let mut cache = ReplyCache::default();
     loop {
         if stop::stopping() {
             return Ok(());
@@ -91,7 +115,7 @@ fn tcp_loop(listener: &Socket, ctx: &Context) -> io::Result<()> {
                     return Ok(());
                 }
                 ctx.stats.open.fetch_add(1, Ordering::Relaxed);
-                serve_tcp(&client, addr.as_socket(), ctx);
+                serve_tcp(&client, addr.as_socket(), ctx, &mut cache);
                 drop(client);
                 ctx.stats.open.fetch_sub(1, Ordering::Relaxed);
                 if ctx.once {
@@ -99,17 +123,10 @@ fn tcp_loop(listener: &Socket, ctx: &Context) -> io::Result<()> {
                     return Ok(());
                 }
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                if stop::wait(fd, ctx.stop_fd, POLL_MS)? == stop::Woke::Stop {
-                    return Ok(());
-                }
-            }
-            // The client gave up before we took it, or a signal: nothing to serve.
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::ConnectionAborted | io::ErrorKind::Interrupted
-                ) => {}
+            // Nothing came within the tick (or a signal): look at the stop flag again.
+            Err(e) if idle(&e) => {}
+            // The client gave up before we took it: nothing to serve.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => {}
             Err(e)
                 if matches!(
                     e.raw_os_error(),
@@ -127,9 +144,9 @@ fn tcp_loop(listener: &Socket, ctx: &Context) -> io::Result<()> {
     }
 }
 
-fn serve_tcp(client: &Socket, peer: Option<SocketAddr>, ctx: &Context) {
+fn serve_tcp(client: &Socket, peer: Option<SocketAddr>, ctx: &Context, cache: &mut ReplyCache) {
     let now = UnixTime::now();
-    let reply = stream_reply(&ctx.replies, now);
+    let reply = cache.get(&ctx.replies, now);
     // MSG_DONTWAIT: a client that never reads cannot hold this thread.
     match client.send_with_flags(&reply, libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) {
         Ok(n) if n == reply.len() => ctx.served(Transport::Tcp, peer, now),
@@ -142,7 +159,7 @@ fn serve_tcp(client: &Socket, peer: Option<SocketAddr>, ctx: &Context) {
 }
 
 fn udp_loop(socket: &UdpSocket, ctx: &Context) -> io::Result<()> {
-    let fd = socket.as_raw_fd();
+    let mut cache = ReplyCache::default();
     let own_port = socket.local_addr()?.port();
     let mut buf = [0u8; 2048];
     loop {
@@ -168,7 +185,7 @@ fn udp_loop(socket: &UdpSocket, ctx: &Context) -> io::Result<()> {
                             }
                         }
                     }
-                    _ => stream_reply(&ctx.replies, received),
+                    _ => cache.get(&ctx.replies, received).to_vec(),
                 };
                 if !ctx.claim() {
                     return Ok(());
@@ -183,11 +200,7 @@ fn udp_loop(socket: &UdpSocket, ctx: &Context) -> io::Result<()> {
                     return Ok(());
                 }
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                if stop::wait(fd, ctx.stop_fd, POLL_MS)? == stop::Woke::Stop {
-                    return Ok(());
-                }
-            }
+            Err(e) if idle(&e) => {}
             // ICMP errors from earlier replies surface here on some systems: not ours to fix.
             Err(e)
                 if matches!(

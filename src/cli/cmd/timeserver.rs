@@ -1,15 +1,15 @@
 //! `netkit timeserver`: flags, the log stream (text or JSON Lines, SPEC §8) and the summary.
 //! The serving itself is `crate::timeserver`.
 //!
-//! Log lines go through one writer thread with a bounded queue: the serving threads never
-//! wait for stdout (a paused terminal or a full pipe drops log lines, counted and reported at
-//! the end, rather than stopping the service), and under load one `write` carries many lines.
+//! Log lines go through a shared buffer that one writer thread empties every 20 ms: the
+//! serving threads never wait for stdout (a paused terminal or a full pipe drops log lines
+//! past 1 MiB, counted and reported at the end, rather than stopping the service), and under
+//! load one `write` carries many lines.
 
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -290,38 +290,47 @@ enum Target {
     Stderr,
 }
 
-/// The per-client log: a bounded queue to one writer thread.
+/// The per-client log: serving threads append formatted lines to a shared buffer (capped);
+/// one writer thread swaps it out every `FLUSH_EVERY` and writes it. Appending never wakes
+/// anyone, so logging costs a lock and a format per client.
 struct LogSink {
     log: LogArg,
-    tx: std::sync::Mutex<Option<SyncSender<Event>>>,
+    buffer: Arc<std::sync::Mutex<Vec<u8>>>,
+    done: Arc<std::sync::atomic::AtomicBool>,
     writer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
     dropped: AtomicU64,
 }
 
+/// Lines wait at most this long before they are written.
+const FLUSH_EVERY: Duration = Duration::from_millis(20);
+/// Beyond this much unwritten log (stdout stuck), lines are dropped and counted.
+const MAX_BUFFERED: usize = 1 << 20;
+
 impl LogSink {
     fn start(log: LogArg, target: Target) -> Arc<LogSink> {
-        let (tx, rx) = mpsc::sync_channel::<Event>(8192);
+        let buffer = Arc::new(std::sync::Mutex::new(Vec::with_capacity(64 * 1024)));
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let writer = if log == LogArg::Off {
             None
         } else {
+            let (buffer, done) = (Arc::clone(&buffer), Arc::clone(&done));
             std::thread::Builder::new()
                 .name("log".into())
-                .spawn(move || write_log(log, target, &rx))
+                .spawn(move || write_log(target, &buffer, &done))
                 .ok()
         };
         Arc::new(LogSink {
             log,
-            tx: std::sync::Mutex::new(writer.is_some().then_some(tx)),
+            buffer,
+            done,
             writer: std::sync::Mutex::new(writer),
             dropped: AtomicU64::new(0),
         })
     }
 
-    /// Closes the queue, waits for the writer to drain it; returns the lines dropped.
+    /// Writes what is left and stops the writer; returns the lines dropped.
     fn finish(&self) -> u64 {
-        if let Ok(mut tx) = self.tx.lock() {
-            tx.take();
-        }
+        self.done.store(true, Ordering::SeqCst);
         if let Some(handle) = self.writer.lock().ok().and_then(|mut w| w.take()) {
             let _ = handle.join();
         }
@@ -335,30 +344,49 @@ impl Sink for LogSink {
             report(self.log == LogArg::Json, &event);
             return;
         }
-        let Ok(guard) = self.tx.lock() else { return };
-        if let Some(Err(TrySendError::Full(_))) = guard.as_ref().map(|tx| tx.try_send(event)) {
-            self.dropped.fetch_add(1, Ordering::Relaxed);
+        if self.log == LogArg::Off {
+            return;
         }
+        let Ok(mut buf) = self.buffer.lock() else {
+            return;
+        };
+        if buf.len() > MAX_BUFFERED {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let _ = write_event(&mut *buf, self.log, &event);
     }
 }
 
-fn write_log(log: LogArg, target: Target, rx: &Receiver<Event>) {
-    let mut out: Box<dyn Write> = match target {
-        Target::Stdout => Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout())),
-        Target::Stderr => Box::new(io::BufWriter::new(io::stderr())),
-    };
-    while let Ok(first) = rx.recv() {
-        let mut next = Some(first);
-        while let Some(event) = next {
-            if write_event(&mut out, log, &event).is_err() {
+fn write_log(
+    target: Target,
+    buffer: &std::sync::Mutex<Vec<u8>>,
+    done: &std::sync::atomic::AtomicBool,
+) {
+    let mut spare = Vec::with_capacity(64 * 1024);
+    loop {
+        let last = done.load(Ordering::SeqCst);
+        if let Ok(mut buf) = buffer.lock() {
+            std::mem::swap(&mut *buf, &mut spare);
+        }
+        if !spare.is_empty() {
+            let written = match target {
+                Target::Stdout => io::stdout()
+                    .lock()
+                    .write_all(&spare)
+                    .and_then(|()| io::stdout().flush()),
+                Target::Stderr => io::stderr().lock().write_all(&spare),
+            };
+            spare.clear();
+            if written.is_err() {
                 // stdout is gone (closed pipe): keep serving, stop logging.
                 return;
             }
-            next = rx.try_recv().ok();
         }
-        if out.flush().is_err() {
+        if last {
             return;
         }
+        std::thread::sleep(FLUSH_EVERY);
     }
 }
 
