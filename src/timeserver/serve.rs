@@ -148,7 +148,7 @@ fn serve_tcp(client: &Socket, peer: Option<SocketAddr>, ctx: &Context, cache: &m
     let now = UnixTime::now();
     let reply = cache.get(&ctx.replies, now);
     // MSG_DONTWAIT: a client that never reads cannot hold this thread.
-    match client.send_with_flags(&reply, libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) {
+    match client.send_with_flags(reply, libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) {
         Ok(n) if n == reply.len() => ctx.served(Transport::Tcp, peer, now),
         Ok(n) => ctx.error(
             peer,
