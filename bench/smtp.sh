@@ -48,7 +48,7 @@ PY
 URL=smtp://127.0.0.1:$PORT
 send_netkit() { "$NK" smtp-send "$URL" --from a@netkit.test --to b@netkit.test -q "$1" > /dev/null; }
 send_curl() { curl -s --url "$URL" --mail-from a@netkit.test --mail-rcpt b@netkit.test -T "$1"; }
-send_swaks() { swaks --silent 2 --server 127.0.0.1 --port "$PORT" --from a@netkit.test --to b@netkit.test --data "$1" > /dev/null; }
+send_swaks() { swaks --silent 2 --server 127.0.0.1 --port "$PORT" --from a@netkit.test --to b@netkit.test --data "@$1" > /dev/null; }
 send_python() { /usr/bin/python3 -c 'import smtplib,sys
 s = smtplib.SMTP("127.0.0.1", int(sys.argv[1])); s.sendmail("a@netkit.test", ["b@netkit.test"], open(sys.argv[2], "rb").read()); s.quit()' "$PORT" "$1"; }
 export -f send_netkit send_curl send_swaks send_python

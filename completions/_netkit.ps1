@@ -28,8 +28,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('timeserver', 'timeserver', [CompletionResultType]::ParameterValue, 'Serve daytime, time and SNTP (not built yet)')
-            [CompletionResult]::new('timeclient', 'timeclient', [CompletionResultType]::ParameterValue, 'Ask a daytime, time or NTP server for the time (not built yet)')
+            [CompletionResult]::new('timeserver', 'timeserver', [CompletionResultType]::ParameterValue, 'Serve daytime, time and SNTP')
+            [CompletionResult]::new('timeclient', 'timeclient', [CompletionResultType]::ParameterValue, 'Ask a daytime, time or NTP server for the time')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download over HTTP(S), FTP(S) and Gopher (not built yet)')
             [CompletionResult]::new('ftp', 'ftp', [CompletionResultType]::ParameterValue, 'FTP and FTPS client: ls, get, put, mirror (not built yet)')
             [CompletionResult]::new('smtp-send', 'smtp-send', [CompletionResultType]::ParameterValue, 'Send mail over SMTP: a raw message or one composed from flags')
@@ -45,9 +45,52 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;timeserver' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (repeatable); default: every IPv4 and IPv6 address')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (repeatable); default: every IPv4 and IPv6 address')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port of every listener; 0 picks a free one and prints it as the first line')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of every listener; 0 picks a free one and prints it as the first line')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Protocol to serve')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Daytime line format [default: ctime]')
+            [CompletionResult]::new('--stratum', '--stratum', [CompletionResultType]::ParameterName, 'NTP: serve the local clock as a source of this stratum (1-15), leap 0 [default: 10]')
+            [CompletionResult]::new('--max-conns', '--max-conns', [CompletionResultType]::ParameterName, 'Most TCP clients open at once')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Per-client log on stdout')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Serve TCP (default: TCP and UDP; NTP is UDP only)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Serve UDP (default: TCP and UDP)')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Serve one client, then exit')
+            [CompletionResult]::new('--inetd', '--inetd', [CompletionResultType]::ParameterName, 'Serve one exchange on stdin/stdout, for inetd/xinetd (logs go to stderr)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Listen on IPv4 only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'Listen on IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Listen on IPv6 only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'Listen on IPv6 only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'netkit;timeclient' {
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Protocol to ask with (a URL''s scheme wins)')
+            [CompletionResult]::new('--max-offset', '--max-offset', [CompletionResultType]::ParameterName, 'Exit 10 when a server''s |offset| exceeds SECS')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print the server''s time')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'NTP: samples to take; the one with the smallest delay is reported')
+            [CompletionResult]::new('--samples', '--samples', [CompletionResultType]::ParameterName, 'NTP: samples to take; the one with the smallest delay is reported')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'UDP: tries after the first when no reply comes (--timeout is shared between them)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds for resolve + connect + TLS handshake')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
+            [CompletionResult]::new('--max-time', '--max-time', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Daytime and time over UDP instead of TCP (NTP is always UDP)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 addresses only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'IPv6 addresses only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable result on stdout')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Protocol transcript on stderr (-vv adds timestamps)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Protocol transcript on stderr (-vv adds timestamps)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Nothing on stderr but errors')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'netkit;fetch' {
@@ -164,8 +207,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;help' {
-            [CompletionResult]::new('timeserver', 'timeserver', [CompletionResultType]::ParameterValue, 'Serve daytime, time and SNTP (not built yet)')
-            [CompletionResult]::new('timeclient', 'timeclient', [CompletionResultType]::ParameterValue, 'Ask a daytime, time or NTP server for the time (not built yet)')
+            [CompletionResult]::new('timeserver', 'timeserver', [CompletionResultType]::ParameterValue, 'Serve daytime, time and SNTP')
+            [CompletionResult]::new('timeclient', 'timeclient', [CompletionResultType]::ParameterValue, 'Ask a daytime, time or NTP server for the time')
             [CompletionResult]::new('fetch', 'fetch', [CompletionResultType]::ParameterValue, 'Download over HTTP(S), FTP(S) and Gopher (not built yet)')
             [CompletionResult]::new('ftp', 'ftp', [CompletionResultType]::ParameterValue, 'FTP and FTPS client: ls, get, put, mirror (not built yet)')
             [CompletionResult]::new('smtp-send', 'smtp-send', [CompletionResultType]::ParameterValue, 'Send mail over SMTP: a raw message or one composed from flags')

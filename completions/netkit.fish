@@ -29,8 +29,8 @@ complete -c netkit -n "__fish_netkit_needs_command" -l list -d 'Print the comman
 complete -c netkit -n "__fish_netkit_needs_command" -l force -d 'With --install: replace files that are not links to netkit'
 complete -c netkit -n "__fish_netkit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_needs_command" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeserver" -d 'Serve daytime, time and SNTP (not built yet)'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time (not built yet)'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeserver" -d 'Serve daytime, time and SNTP'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "fetch" -d 'Download over HTTP(S), FTP(S) and Gopher (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
@@ -43,6 +43,46 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlquote" -d 'Percent
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlparse" -d 'Split, join, build and template URLs'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "hostinfo" -d 'Look up names, addresses, services and DNS records'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s l -l listen -d 'Address to listen on (repeatable); default: every IPv4 and IPv6 address' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s p -l port -d 'Port of every listener; 0 picks a free one and prints it as the first line' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l proto -d 'Protocol to serve' -r -f -a "daytime\t'RFC 867: one line of text'
+time\t'RFC 868: 4-byte seconds since 1900'
+ntp\t'RFC 4330 SNTP (UDP only)'"
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l format -d 'Daytime line format [default: ctime]' -r -f -a "ctime\t'Tue Nov 24 18:09:22 2026 (local time, as Python\'s time.ctime())'
+rfc3339\t'2026-11-24T18:09:22.123456Z (UTC)'
+unix\t'1795543762 (seconds since 1970)'"
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l stratum -d 'NTP: serve the local clock as a source of this stratum (1-15), leap 0 [default: 10]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l max-conns -d 'Most TCP clients open at once' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l log -d 'Per-client log on stdout' -r -f -a "text\t'connection from ADDR:PORT'
+json\t'JSON Lines'
+off\t'No per-client lines (errors still go to stderr)'"
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l tcp -d 'Serve TCP (default: TCP and UDP; NTP is UDP only)'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l udp -d 'Serve UDP (default: TCP and UDP)'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l once -d 'Serve one client, then exit'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l inetd -d 'Serve one exchange on stdin/stdout, for inetd/xinetd (logs go to stderr)'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s 4 -l ipv4 -d 'Listen on IPv4 only'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s 6 -l ipv6 -d 'Listen on IPv6 only'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l proto -d 'Protocol to ask with (a URL\'s scheme wins)' -r -f -a "daytime\t'RFC 867: one line of text'
+time\t'RFC 868: 4-byte seconds since 1900'
+ntp\t'RFC 4330 SNTP (UDP only)'"
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l max-offset -d 'Exit 10 when a server\'s |offset| exceeds SECS' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l format -d 'How to print the server\'s time' -r -f -a "ctime\t'Tue Nov 24 18:09:22 2026 (local time, as Python\'s time.ctime())'
+rfc3339\t'2026-11-24T18:09:22.123456Z (UTC)'
+unix\t'1795543762 (seconds since 1970)'"
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s n -l samples -d 'NTP: samples to take; the one with the smallest delay is reported' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l retries -d 'UDP: tries after the first when no reply comes (--timeout is shared between them)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l udp -d 'Daytime and time over UDP instead of TCP (NTP is always UDP)'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s 4 -l ipv4 -d 'IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s 6 -l ipv6 -d 'IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l json -d 'Machine-readable result on stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s q -l quiet -d 'Nothing on stderr but errors'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l from -d 'Envelope sender and From: (default: the From: of a raw message)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l to -d 'Recipient (To: header and envelope); repeat for more' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l cc -d 'Recipient in Cc: and the envelope; repeat for more' -r
@@ -111,8 +151,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s 4 -l ipv4 -d 
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s 6 -l ipv6 -d 'IPv6 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l json -d 'Machine-readable result on stdout'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeserver" -d 'Serve daytime, time and SNTP (not built yet)'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time (not built yet)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeserver" -d 'Serve daytime, time and SNTP'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "fetch" -d 'Download over HTTP(S), FTP(S) and Gopher (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'

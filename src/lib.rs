@@ -9,6 +9,7 @@ pub mod error;
 pub mod hostinfo;
 pub mod net;
 pub mod proto;
+pub mod timeserver;
 pub mod url;
 
 pub use error::{Error, ErrorKind};

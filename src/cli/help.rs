@@ -104,3 +104,22 @@ Examples:
       --from alice@example.org --to bob@example.org --attach report.pdf --body 'See attached'
   netkit smtp-send mail.example.org --submission --tls required --to ops@example.org msg.eml
   netkit smtp-send smtp://mx.example.org --dry-run --from a@example.org --to b@example.org - < msg.eml";
+pub const TIMESERVER: &str = "\
+Examples:
+  netkit timeserver                        # daytime on port 8888, TCP+UDP, IPv4+IPv6
+  netkit timeserver -p 0 --once            # first line: the port picked; serve one client
+  netkit timeserver --proto time -l 127.0.0.1 -p 3737 --log json
+  netkit timeserver --proto ntp -p 1123 --stratum 8
+  netkit timeserver --format rfc3339 --max-conns 256
+  # xinetd: server = /usr/bin/netkit, server_args = timeserver --inetd --proto time
+Stops on SIGINT/SIGTERM after the exchanges in flight, printing `served N clients, E errors`.
+Socket activation: sockets passed as LISTEN_FDS (systemd .socket units) replace -l/-p.";
+
+pub const TIMECLIENT: &str = "\
+Examples:
+  netkit timeclient                        # daytime from localhost:8888 over TCP
+  netkit timeclient --proto time --udp 127.0.0.1:3737
+  netkit timeclient ntp://pool.ntp.org -n 4 --json
+  netkit timeclient --proto ntp --max-offset 0.5 ntp1:123 ntp2:123 || alert
+  netkit timeclient daytime://time.nist.gov
+Exit 10 when an offset exceeds --max-offset; with several servers, the worst code wins.";

@@ -49,12 +49,12 @@ pub struct Cli {
 /// Every command netkit carries. The order here is the order of `--list` and `--help`.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Serve daytime, time and SNTP (not built yet)
-    #[command(disable_help_flag = true)]
-    Timeserver(cmd::NotBuilt),
-    /// Ask a daytime, time or NTP server for the time (not built yet)
-    #[command(disable_help_flag = true)]
-    Timeclient(cmd::NotBuilt),
+    /// Serve daytime, time and SNTP
+    #[command(after_long_help = help::TIMESERVER)]
+    Timeserver(cmd::timeserver::Args),
+    /// Ask a daytime, time or NTP server for the time
+    #[command(after_long_help = help::TIMECLIENT)]
+    Timeclient(cmd::timeclient::Args),
     /// Download over HTTP(S), FTP(S) and Gopher (not built yet)
     #[command(disable_help_flag = true)]
     Fetch(cmd::NotBuilt),
@@ -98,6 +98,8 @@ impl Command {
             Command::Urlparse(a) => a.json,
             Command::Hostinfo(a) => a.json,
             Command::SmtpSend(a) => a.client.output.json,
+            Command::Timeserver(a) => a.wants_json(),
+            Command::Timeclient(a) => a.output.json,
             _ => false,
         }
     }
@@ -154,9 +156,9 @@ fn dispatch(command: Command, name: &str) -> anyhow::Result<Outcome> {
         Command::Urlparse(args) => cmd::urlparse::run(args),
         Command::Hostinfo(args) => cmd::hostinfo::run(args),
         Command::SmtpSend(args) => cmd::smtp_send::run(*args),
-        Command::Timeserver(_)
-        | Command::Timeclient(_)
-        | Command::Fetch(_)
+        Command::Timeserver(args) => cmd::timeserver::run(args),
+        Command::Timeclient(args) => cmd::timeclient::run(args),
+        Command::Fetch(_)
         | Command::Ftp(_)
         | Command::Pop(_)
         | Command::Imap(_)

@@ -2,6 +2,7 @@
 //! stream type that lets STARTTLS upgrade a connection in place.
 
 pub mod connect;
+pub mod datagram;
 pub mod scheme;
 pub mod stream;
 pub mod target;
@@ -44,3 +45,4 @@ pub fn open(
     };
     Ok((stream, connected.peer))
 }
+pub use datagram::{Datagram, connect_udp};

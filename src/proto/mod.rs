@@ -1,5 +1,7 @@
 //! The protocol library: typed errors, no printing, no clap/anyhow. `pingpong` is the line
-//! layer the command/reply protocols share.
+//! layer the command/reply protocols share; `time` holds the daytime/time/SNTP codecs and the
+//! timeclient exchange.
 
 pub mod pingpong;
 pub mod smtp;
+pub mod time;

@@ -5,6 +5,7 @@ mod cli;
 mod hostinfo;
 mod mailpeers;
 mod smtp;
+mod time;
 mod urlparse;
 mod urlquote;
 mod util;

@@ -3,6 +3,8 @@
 
 pub mod hostinfo;
 pub mod smtp_send;
+pub mod timeclient;
+pub mod timeserver;
 pub mod urlparse;
 pub mod urlquote;
 

@@ -7,12 +7,14 @@
 
 pub mod accounts;
 pub mod ca;
+pub mod chrony;
 pub mod dnsmasq;
 pub mod dovecot;
 pub mod peer;
 pub mod postfix;
 pub mod script;
 pub mod smtpsink;
+pub mod xinetd;
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
