@@ -653,10 +653,12 @@ fn refused_sender_is_1_and_deferred_sender_is_11() {
             send(EHLO_PLAIN),
             expect("MAIL FROM"),
             send(reply),
-            Step::ExpectClose,
+            expect("QUIT"),
+            send("221 bye\r\n"),
         ]);
         let out = send_to(&peer, &[]);
         assert_eq!(code(&out), want, "{reply}: {}", stderr(&out));
+        peer.assert_ok();
     }
 }
 
@@ -713,4 +715,170 @@ fn line_breaks_in_flags_are_refused_before_connecting() {
         "x",
     ]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
+}
+
+// --- extensions and mechanisms -------------------------------------------------------
+
+#[test]
+fn every_offered_mechanism_authenticates_against_dovecot() {
+    let stack = MailStack::start();
+    let url = format!("smtps://127.0.0.1:{}", stack.postfix.smtps_port());
+    let ca = stack.ca.ca_pem();
+    for mech in ["PLAIN", "LOGIN", "CRAM-MD5"] {
+        let out = std::process::Command::new(crate::util::netkit_path())
+            .args([
+                "smtp-send",
+                &url,
+                "--cacert",
+                ca.to_str().unwrap(),
+                "-u",
+                NKUSER2.user,
+                "--auth",
+                mech,
+                "--json",
+                "--from",
+                "nkuser2@netkit.test",
+                "--to",
+                "bob@netkit.test",
+                "--body",
+                mech,
+            ])
+            .env("NETKIT_PASSWORD", NKUSER2.pass)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{mech}: {}\n{}", stderr(&out), stack.logs());
+        assert_eq!(json(&out)["auth"], mech);
+    }
+    stack.postfix.wait_messages(3);
+}
+
+#[test]
+fn user_password_on_the_command_line_works_but_warns() {
+    let stack = MailStack::start();
+    let url = format!("smtps://127.0.0.1:{}", stack.postfix.smtps_port());
+    let ca = stack.ca.ca_pem();
+    let user = format!("{}:{}", NKUSER1.user, NKUSER1.pass);
+    let out = netkit(&[
+        "smtp-send",
+        &url,
+        "--cacert",
+        ca.to_str().unwrap(),
+        "-u",
+        &user,
+        "--from",
+        "nkuser1@netkit.test",
+        "--to",
+        "bob@netkit.test",
+        "--body",
+        "x",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("shows in ps"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains(NKUSER1.pass));
+}
+
+#[test]
+fn pipelining_sends_mail_and_rcpt_together_and_dsn_options_go_along() {
+    // The peer reads MAIL and both RCPTs before it answers anything: only a pipelining
+    // client gets through. DSN parameters must be on the commands.
+    let peer = ScriptedPeer::start(vec![
+        send("220 hi\r\n"),
+        expect("EHLO"),
+        send("250-peer\r\n250-PIPELINING\r\n250-DSN\r\n250 SIZE 100000\r\n"),
+        expect("MAIL FROM:<a@netkit.test> SIZE="),
+        expect("RCPT TO:<b@netkit.test> NOTIFY=SUCCESS,FAILURE"),
+        expect("RCPT TO:<c@netkit.test> NOTIFY=SUCCESS,FAILURE"),
+        send("250 ok\r\n250 ok\r\n250 ok\r\n"),
+        expect("DATA"),
+        send("354 go\r\n"),
+        Step::ReadUntilDot,
+        send("250 2.0.0 queued as X\r\n"),
+        expect("QUIT"),
+        send("221 bye\r\n"),
+    ]);
+    let out = send_to(
+        &peer,
+        &[
+            "--to",
+            "c@netkit.test",
+            "--notify",
+            "success,failure",
+            "--ret",
+            "hdrs",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["queue_reply"], "250 2.0.0 queued as X");
+    let said = peer.assert_ok();
+    let mail = String::from_utf8_lossy(&said[1]).into_owned();
+    assert!(mail.contains(" RET=HDRS"), "{mail}");
+}
+
+#[test]
+fn xoauth2_sends_the_bearer_token_in_the_initial_response() {
+    use base64::Engine;
+    let token_line = base64::engine::general_purpose::STANDARD
+        .encode("user=me@netkit.test\x01auth=Bearer tok-123\x01\x01");
+    let peer = ScriptedPeer::start(vec![
+        send("220 hi\r\n"),
+        expect("EHLO"),
+        send("250-peer\r\n250 AUTH PLAIN XOAUTH2\r\n"),
+        expect(&format!("AUTH XOAUTH2 {token_line}")),
+        send("235 2.7.0 ok\r\n"),
+        expect("MAIL FROM"),
+        send("250 ok\r\n"),
+        expect("RCPT TO"),
+        send("250 ok\r\n"),
+        expect("DATA"),
+        send("354 go\r\n"),
+        Step::ReadUntilDot,
+        send("250 queued\r\n"),
+        expect("QUIT"),
+        send("221 bye\r\n"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    fs::write(&token, "tok-123\n").unwrap();
+    let out = send_to(
+        &peer,
+        &[
+            "-u",
+            "me@netkit.test",
+            "--oauth2-token-file",
+            token.to_str().unwrap(),
+            "-v",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains(&token_line),
+        "token in the transcript"
+    );
+    assert!(
+        stderr(&out).contains("> AUTH XOAUTH2 ***"),
+        "{}",
+        stderr(&out)
+    );
+    peer.assert_ok();
+}
+
+#[test]
+fn eight_bit_message_to_a_server_without_8bitmime_is_refused_before_mail() {
+    let peer = ScriptedPeer::start(vec![
+        send("220 hi\r\n"),
+        expect("EHLO"),
+        send("250-peer\r\n250 SIZE\r\n"),
+        expect("QUIT"),
+        send("221 bye\r\n"),
+    ]);
+    // A raw message with an 8-bit body (a composed one is always 7-bit: QP and encoded words).
+    let url = format!("127.0.0.1:{}", peer.port());
+    let out = run_with_stdin(
+        &["smtp-send", &url, "--to", "b@netkit.test", "-"],
+        "From: a@netkit.test\r\n\r\ncaf\u{e9}\r\n".as_bytes(),
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("8BITMIME"), "{}", stderr(&out));
+    peer.assert_ok();
 }

@@ -224,7 +224,10 @@ pub fn send(
         report.auth = Some(mech.name());
     }
 
-    check_capabilities(&ext, envelope, message, server)?;
+    if let Err(e) = check_capabilities(&ext, envelope, message, server) {
+        quit(&mut conn);
+        return Err(e);
+    }
     let mail = mail_command(&ext, envelope, message, opts, &mut report.warnings);
     let rcpt_params = rcpt_params(&ext, opts);
     let mail_reply;
@@ -247,6 +250,7 @@ pub fn send(
         conn.send(&mail)?;
         mail_reply = conn.read_reply()?;
         if mail_reply.class() != 2 {
+            quit(&mut conn);
             return Err(reply_error("MAIL FROM", &mail_reply));
         }
         for r in &envelope.recipients {
@@ -487,4 +491,104 @@ fn quit(conn: &mut Conn<Stream>) {
         let _ = conn.read_reply();
     }
     conn.writer().close();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Secret;
+    use std::io::{BufRead, BufReader, Cursor, Write};
+    use std::net::{TcpListener, TcpStream};
+
+    /// A server that greets, answers EHLO without STARTTLS, and records every line after.
+    fn plain_server() -> (u16, std::thread::JoinHandle<Vec<String>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let (sock, _) = listener.accept().unwrap();
+            let mut w = sock.try_clone().unwrap();
+            let mut r = BufReader::new(sock);
+            w.write_all(b"220 hi\r\n").unwrap();
+            let mut seen = Vec::new();
+            let mut line = String::new();
+            while r.read_line(&mut line).unwrap_or(0) > 0 {
+                seen.push(line.trim_end().to_owned());
+                if line.starts_with("EHLO") {
+                    w.write_all(b"250-peer\r\n250 AUTH PLAIN\r\n").unwrap();
+                } else if line.starts_with("QUIT") {
+                    w.write_all(b"221 bye\r\n").unwrap();
+                }
+                line.clear();
+            }
+            seen
+        });
+        (port, handle)
+    }
+
+    #[test]
+    fn credentials_are_never_sent_in_clear_text_unless_allowed() {
+        let (port, server) = plain_server();
+        let stream = Stream::Plain(TcpStream::connect(("127.0.0.1", port)).unwrap());
+        let tls = TlsContext::default();
+        let peer = Peer {
+            stream,
+            host: "mail.example.org",
+            server: "mail.example.org:25",
+            tls: &tls,
+            transcript: Transcript::off(),
+            started: Instant::now(),
+            connect_secs: 0.0,
+        };
+        let opts = Options {
+            helo_name: "client".into(),
+            user: Some("alice".into()),
+            secret: Some(Secret::new("hunter2")),
+            cleartext_auth_ok: false,
+            handshake_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(5),
+            ..Options::default()
+        };
+        let envelope = Envelope {
+            from: "a@example.org".into(),
+            recipients: vec!["b@example.org".into()],
+        };
+        let source: Box<dyn super::super::message::Source> =
+            Box::new(Cursor::new(b"Subject: x\r\n\r\nhi\r\n".to_vec()));
+        let mut message = Outgoing::prepare(source, "client").unwrap();
+        let err = send(peer, &envelope, &mut message, &opts).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Tls);
+        assert!(err.message().contains("--tls none"), "{}", err.message());
+        let seen = server.join().unwrap();
+        assert!(seen.iter().all(|l| !l.starts_with("AUTH")), "{seen:?}");
+    }
+
+    #[test]
+    fn outcome_follows_the_recipients() {
+        let r = |accepted, code| RecipientResult {
+            address: "x".into(),
+            accepted,
+            code,
+            enhanced_status: None,
+            text: String::new(),
+        };
+        let mut report = Report {
+            server: String::new(),
+            tls: None,
+            auth: None,
+            message_id: None,
+            size: 0,
+            recipients: vec![r(true, 250), r(false, 550)],
+            queue_reply: None,
+            dry_run: false,
+            timings: Timings::default(),
+            warnings: Vec::new(),
+        };
+        assert_eq!(report.outcome(), Some(ErrorKind::Partial));
+        report.recipients = vec![r(false, 450), r(false, 451)];
+        assert_eq!(report.outcome(), Some(ErrorKind::Temporary));
+        report.recipients = vec![r(false, 450), r(false, 550)];
+        assert_eq!(report.outcome(), Some(ErrorKind::Refused));
+        report.recipients = vec![r(true, 250)];
+        assert_eq!(report.outcome(), None);
+    }
 }
