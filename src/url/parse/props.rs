@@ -1,5 +1,6 @@
-//! Property tests: parsing, joining and templating never panic on any input, and `--set`
-//! gives back, when the result is parsed, the part that was set.
+//! Property tests (compiled only under #[cfg(test)]): parsing, joining and templating never
+//! panic on any input, and `--set` gives back, when the result is parsed, the part that was
+//! set.
 
 use percent_encoding::percent_decode_str;
 use proptest::prelude::*;
