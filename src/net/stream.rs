@@ -52,6 +52,15 @@ impl Stream {
         matches!(self, Stream::Tls(_))
     }
 
+    /// Whether the TLS handshake resumed an earlier session (FTPS data connections, vsftpd's
+    /// `require_ssl_reuse`, depend on it).
+    pub fn tls_resumed(&self) -> bool {
+        match self {
+            Stream::Tls(s) => s.conn.handshake_kind() == Some(rustls::HandshakeKind::Resumed),
+            Stream::Plain(_) => false,
+        }
+    }
+
     pub fn tls_info(&self) -> Option<TlsInfo> {
         let Stream::Tls(s) = self else { return None };
         let version = s.conn.protocol_version()?;

@@ -77,6 +77,24 @@ pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, Error>
     Ok(Arc::new(config))
 }
 
+/// The same trust for HTTP: a ureq TLS configuration with exactly netkit's anchors (system
+/// store plus `--cacert`) or, with `-k`, no verification, on the same ring provider. `fetch`
+/// builds its agent from this, so it trusts exactly what every other command trusts.
+pub fn http_tls_config(settings: &TlsSettings) -> Result<ureq::tls::TlsConfig, Error> {
+    use ureq::tls::{Certificate, RootCerts, TlsConfig};
+    let builder = TlsConfig::builder().unversioned_rustls_crypto_provider(provider());
+    if settings.insecure {
+        return Ok(builder.disable_verification(true).build());
+    }
+    let roots: Vec<Certificate<'static>> = trust_anchors(settings)?
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    Ok(builder
+        .root_certs(RootCerts::Specific(Arc::new(roots)))
+        .build())
+}
+
 /// `--tls` for schemes that upgrade in place (SPEC §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TlsPolicy {

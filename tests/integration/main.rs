@@ -6,6 +6,7 @@ mod hostinfo;
 mod mailpeers;
 mod smtp;
 mod time;
+mod tls;
 mod urlparse;
 mod urlquote;
 mod util;
