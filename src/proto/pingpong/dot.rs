@@ -63,19 +63,39 @@ impl<W: Write> DotStuffer<W> {
 
 impl<W: Write> Write for DotStuffer<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        for &b in buf {
+        let mut rest = buf;
+        while !rest.is_empty() {
             if self.pending_cr {
                 self.pending_cr = false;
-                if b == b'\n' {
+                if rest[0] == b'\n' {
                     self.push_crlf();
+                    rest = &rest[1..];
                     continue;
                 }
                 self.push(b'\r');
             }
-            match b {
-                b'\r' => self.pending_cr = true,
-                b'\n' => self.push_crlf(),
-                _ => self.push(b),
+            if self.at_line_start && rest[0] == b'.' {
+                self.out.push(b'.');
+            }
+            // Copy the run up to the next CR or LF at once: per-byte work only at line ends.
+            match rest.iter().position(|&b| b == b'\r' || b == b'\n') {
+                None => {
+                    self.out.extend_from_slice(rest);
+                    self.at_line_start = false;
+                    rest = &[];
+                }
+                Some(end) => {
+                    self.out.extend_from_slice(&rest[..end]);
+                    if end > 0 {
+                        self.at_line_start = false;
+                    }
+                    if rest[end] == b'\n' {
+                        self.push_crlf();
+                    } else {
+                        self.pending_cr = true;
+                    }
+                    rest = &rest[end + 1..];
+                }
             }
         }
         self.body_bytes += buf.len() as u64;
@@ -179,7 +199,43 @@ mod tests {
         assert_eq!(unstuff(b"..a\r\nb\r\n.\r\n").unwrap(), b".a\r\nb\r\n");
     }
 
+    /// The rules, one byte at a time: the reference the fast writer must equal.
+    fn reference(data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut start = true;
+        let mut i = 0;
+        while i < data.len() {
+            let b = data[i];
+            if b == b'\n' || (b == b'\r' && data.get(i + 1) == Some(&b'\n')) {
+                out.extend_from_slice(b"\r\n");
+                start = true;
+                i += if b == b'\r' { 2 } else { 1 };
+                continue;
+            }
+            if start && b == b'.' {
+                out.push(b'.');
+            }
+            out.push(b);
+            start = false;
+            i += 1;
+        }
+        if !start {
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b".\r\n");
+        out
+    }
+
     proptest! {
+        #[test]
+        fn stuffing_matches_the_byte_rules_for_any_bytes_and_split(
+            data in proptest::collection::vec(proptest::sample::select(vec![b'a', b'.', b'\r', b'\n', 0xff]), 0..300),
+            cut in 0usize..300,
+        ) {
+            let cut = cut.min(data.len());
+            prop_assert_eq!(stuff(&[&data[..cut], &data[cut..]]), reference(&data));
+        }
+
         #[test]
         fn unstuff_undoes_stuff_for_crlf_text(lines in proptest::collection::vec("[ -~]{0,30}", 0..20), cut in 0usize..200) {
             let mut body = Vec::new();

@@ -173,10 +173,11 @@ impl Outgoing {
     }
 }
 
-/// Wire size (bare LF counted as CRLF) and whether any byte is 8-bit.
+/// Wire size (bare LF counted as CRLF) and whether any byte is 8-bit. Written as whole-slice
+/// counts the compiler vectorises: this pass reads every byte of a 50 MiB message.
 fn scan(source: &mut impl Read) -> io::Result<(u64, bool)> {
-    let mut buf = vec![0u8; 64 * 1024];
-    let (mut size, mut eight_bit, mut prev) = (0u64, false, 0u8);
+    let mut buf = vec![0u8; 256 * 1024];
+    let (mut size, mut high, mut prev) = (0u64, 0u8, 0u8);
     loop {
         let n = match source.read(&mut buf) {
             Ok(0) => break,
@@ -184,20 +185,19 @@ fn scan(source: &mut impl Read) -> io::Result<(u64, bool)> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        for &b in &buf[..n] {
-            if b == b'\n' && prev != b'\r' {
-                size += 1;
-            }
-            eight_bit |= b >= 0x80;
-            prev = b;
-        }
-        size += n as u64;
+        let chunk = &buf[..n];
+        high |= chunk.iter().fold(0u8, |acc, &b| acc | b);
+        let lf = chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        let crlf = chunk.windows(2).filter(|w| w == b"\r\n").count() as u64
+            + u64::from(prev == b'\r' && chunk[0] == b'\n');
+        size += n as u64 + (lf - crlf);
+        prev = chunk[n - 1];
     }
     if prev != b'\n' && size > 0 {
         // The dot-stuffer ends an unterminated last line with CRLF.
         size += 2;
     }
-    Ok((size, eight_bit))
+    Ok((size, high >= 0x80))
 }
 
 #[cfg(test)]
