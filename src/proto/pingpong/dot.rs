@@ -78,7 +78,7 @@ impl<W: Write> Write for DotStuffer<W> {
                 self.out.push(b'.');
             }
             // Copy the run up to the next CR or LF at once: per-byte work only at line ends.
-            match rest.iter().position(|&b| b == b'\r' || b == b'\n') {
+            match memchr::memchr2(b'\r', b'\n', rest) {
                 None => {
                     self.out.extend_from_slice(rest);
                     self.at_line_start = false;
