@@ -70,12 +70,16 @@ for tool in netkit curl swaks python; do
     'BEGIN { printf "  %-8s %10.2f %12.2f %12.2f %8s (%d stored)\n", t, w, w*1000/n, (u+s)*1000/n, chk, got }'
 done
 
-echo "== one 50 MiB message =="
-printf '  %-8s %8s %10s %12s %8s\n' tool "wall s" "MB/s" "peak RSS" bytes
+echo "== one 50 MiB message, median of 3 sends each =="
+printf '  %-8s %8s %10s %12s %12s %8s\n' tool "wall s" "MB/s" "client cpu s" "peak RSS" bytes
 for tool in netkit curl python; do
-  /usr/bin/time -f '%e %M' -o "$WORK/t" bash -c "send_$tool $WORK/big.eml"
-  read -r wall rss < "$WORK/t"
-  awk -v t="$tool" -v w="$wall" -v r="$rss" -v chk="$(check_last "$WORK/big.eml")" \
-    'BEGIN { printf "  %-8s %8.2f %10.1f %9.1f MiB %8s\n", t, w, 52.4288/w, r/1024, chk }'
+  : > "$WORK/runs"
+  for _ in 1 2 3; do
+    /usr/bin/time -f '%e %U %S %M' -o "$WORK/t" bash -c "send_$tool $WORK/big.eml"
+    echo "$(cat "$WORK/t") $(check_last "$WORK/big.eml")" >> "$WORK/runs"
+  done
+  sort -n "$WORK/runs" | sed -n 2p | awk -v t="$tool" \
+    '{ printf "  %-8s %8.2f %10.1f %12.2f %9.1f MiB %8s\n", t, $1, 52.4288/$1, $2+$3, $4/1024, $5 }'
 done
-echo "  (peak RSS of python is the whole bash -c + interpreter; curl and netkit stream)"
+echo "  (sink-bound: aiosmtpd parses every line in Python; python's RSS holds the whole message)"
+echo "  (swaks shows ALTERED: it sends an extra empty line before the final dot)"
