@@ -8,11 +8,19 @@ use std::time::Duration;
 use crate::util::accounts::{NKUSER1, NKUSER2};
 use crate::util::postfix::{LATER_RCPT, MailStack, PostfixOptions, REFUSED_RCPT};
 use crate::util::script::{ScriptedPeer, escape};
-use crate::util::{code, netkit, run_with_stdin, stderr, stdout};
+use crate::util::{code, netkit, netkit_env, run_with_stdin, stderr, stdout};
 
 fn json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", escape(&out.stdout)))
+}
+
+/// `netkit smtp-send URL --cacert CA ARGS…`: the stack's CA trusted, the rest per test.
+fn via(url: &str, ca: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let ca = ca.to_str().expect("utf-8 temp path");
+    let mut all = vec!["smtp-send", url, "--cacert", ca];
+    all.extend_from_slice(args);
+    netkit(&all)
 }
 
 fn raw_message(body: &str) -> Vec<u8> {
@@ -129,19 +137,19 @@ fn smtps_with_credentials_in_the_url() {
         stack.postfix.smtps_port()
     );
     let ca = stack.ca.ca_pem();
-    let out = netkit(&[
-        "smtp-send",
+    let out = via(
         &url,
-        "--cacert",
-        ca.to_str().unwrap(),
-        "--json",
-        "--from",
-        "nkuser2@netkit.test",
-        "--to",
-        "bob@netkit.test",
-        "--body",
-        "implicit",
-    ]);
+        &ca,
+        &[
+            "--json",
+            "--from",
+            "nkuser2@netkit.test",
+            "--to",
+            "bob@netkit.test",
+            "--body",
+            "implicit",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), stack.logs());
     assert!(json(&out)["tls"]["cipher"].is_string());
     assert!(!stderr(&out).contains(NKUSER2.pass));
@@ -172,8 +180,8 @@ fn wrong_password_is_an_auth_failure() {
     );
     // No password anywhere and no terminal to prompt on: exit 7 before connecting.
     assert_eq!(code(&out), 7, "{}", stderr(&out));
-    let out = std::process::Command::new(crate::util::netkit_path())
-        .args([
+    let out = netkit_env(
+        &[
             "smtp-send",
             &url,
             "--cacert",
@@ -186,10 +194,9 @@ fn wrong_password_is_an_auth_failure() {
             "b@netkit.test",
             "--body",
             "x",
-        ])
-        .env("NETKIT_PASSWORD", "not-the-password")
-        .output()
-        .unwrap();
+        ],
+        &[("NETKIT_PASSWORD", "not-the-password")],
+    );
     assert_eq!(code(&out), 7, "{}", stderr(&out));
     assert!(stderr(&out).contains("535"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("not-the-password"));
@@ -200,21 +207,21 @@ fn some_recipients_refused_is_partial_and_the_others_get_the_message() {
     let stack = MailStack::start();
     let url = format!("smtp://127.0.0.1:{}", stack.postfix.relay_port());
     let ca = stack.ca.ca_pem();
-    let out = netkit(&[
-        "smtp-send",
+    let out = via(
         &url,
-        "--cacert",
-        ca.to_str().unwrap(),
-        "--json",
-        "--from",
-        "a@netkit.test",
-        "--to",
-        "ok@netkit.test",
-        "--to",
-        REFUSED_RCPT,
-        "--body",
-        "partial",
-    ]);
+        &ca,
+        &[
+            "--json",
+            "--from",
+            "a@netkit.test",
+            "--to",
+            "ok@netkit.test",
+            "--to",
+            REFUSED_RCPT,
+            "--body",
+            "partial",
+        ],
+    );
     assert_eq!(code(&out), 12, "{}", stderr(&out));
     let v = json(&out);
     let refused = &v["recipients"][1];
@@ -232,18 +239,11 @@ fn all_refused_exits_1_and_all_deferred_exits_11() {
     let url = format!("smtp://127.0.0.1:{}", stack.postfix.relay_port());
     let ca = stack.ca.ca_pem();
     for (rcpt, want) in [(REFUSED_RCPT, 1), (LATER_RCPT, 11)] {
-        let out = netkit(&[
-            "smtp-send",
+        let out = via(
             &url,
-            "--cacert",
-            ca.to_str().unwrap(),
-            "--from",
-            "a@netkit.test",
-            "--to",
-            rcpt,
-            "--body",
-            "x",
-        ]);
+            &ca,
+            &["--from", "a@netkit.test", "--to", rcpt, "--body", "x"],
+        );
         assert_eq!(code(&out), want, "{rcpt}: {}", stderr(&out));
         assert!(stdout(&out).contains("refused"), "{}", stdout(&out));
     }
@@ -258,19 +258,19 @@ fn message_over_the_size_limit_is_refused_before_data_with_the_limit() {
     let url = format!("smtp://127.0.0.1:{}", stack.postfix.relay_port());
     let ca = stack.ca.ca_pem();
     let body = "x".repeat(80) + "\n";
-    let out = netkit(&[
-        "smtp-send",
+    let out = via(
         &url,
-        "--cacert",
-        ca.to_str().unwrap(),
-        "-v",
-        "--from",
-        "a@netkit.test",
-        "--to",
-        "b@netkit.test",
-        "--body",
-        &body.repeat(100),
-    ]);
+        &ca,
+        &[
+            "-v",
+            "--from",
+            "a@netkit.test",
+            "--to",
+            "b@netkit.test",
+            "--body",
+            &body.repeat(100),
+        ],
+    );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("4000 bytes"), "{}", stderr(&out));
     assert!(
@@ -285,40 +285,40 @@ fn dry_run_delivers_nothing_and_says_who_would_be_accepted() {
     let stack = MailStack::start();
     let url = format!("smtp://127.0.0.1:{}", stack.postfix.relay_port());
     let ca = stack.ca.ca_pem();
-    let out = netkit(&[
-        "smtp-send",
+    let out = via(
         &url,
-        "--cacert",
-        ca.to_str().unwrap(),
-        "--dry-run",
-        "-v",
-        "--from",
-        "a@netkit.test",
-        "--to",
-        "dry@netkit.test",
-        "--to",
-        REFUSED_RCPT,
-        "--body",
-        "never sent",
-    ]);
+        &ca,
+        &[
+            "--dry-run",
+            "-v",
+            "--from",
+            "a@netkit.test",
+            "--to",
+            "dry@netkit.test",
+            "--to",
+            REFUSED_RCPT,
+            "--body",
+            "never sent",
+        ],
+    );
     assert_eq!(code(&out), 12, "{}", stderr(&out));
     assert!(stdout(&out).contains("dry run"), "{}", stdout(&out));
     assert!(stdout(&out).contains("1 of 2"), "{}", stdout(&out));
     assert!(stderr(&out).contains("> RSET"));
     assert!(!stderr(&out).contains("> DATA"));
     // A real send afterwards is the only message in the mailbox.
-    let out = netkit(&[
-        "smtp-send",
+    let out = via(
         &url,
-        "--cacert",
-        ca.to_str().unwrap(),
-        "--from",
-        "a@netkit.test",
-        "--to",
-        "real@netkit.test",
-        "--body",
-        "sent",
-    ]);
+        &ca,
+        &[
+            "--from",
+            "a@netkit.test",
+            "--to",
+            "real@netkit.test",
+            "--body",
+            "sent",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let got = stack.postfix.wait_messages(1);
     std::thread::sleep(Duration::from_millis(300));
@@ -331,22 +331,22 @@ fn bcc_recipients_get_the_message_but_no_header_names_them() {
     let stack = MailStack::start();
     let url = format!("smtp://127.0.0.1:{}", stack.postfix.relay_port());
     let ca = stack.ca.ca_pem();
-    let out = netkit(&[
-        "smtp-send",
+    let out = via(
         &url,
-        "--cacert",
-        ca.to_str().unwrap(),
-        "--from",
-        "a@netkit.test",
-        "--to",
-        "seen@netkit.test",
-        "--bcc",
-        "hidden@netkit.test",
-        "--subject",
-        "bcc",
-        "--body",
-        "x",
-    ]);
+        &ca,
+        &[
+            "--from",
+            "a@netkit.test",
+            "--to",
+            "seen@netkit.test",
+            "--bcc",
+            "hidden@netkit.test",
+            "--subject",
+            "bcc",
+            "--body",
+            "x",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let got = stack.postfix.wait_messages(2);
     for d in &got {

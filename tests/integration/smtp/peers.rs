@@ -9,7 +9,7 @@ use crate::util::accounts::{NKUSER1, NKUSER2};
 use crate::util::ca::CertKind;
 use crate::util::postfix::MailStack;
 use crate::util::script::{ScriptedPeer, Step, expect, send};
-use crate::util::{code, netkit, run_with_stdin, stderr, stdout};
+use crate::util::{code, netkit, netkit_env, run_with_stdin, stderr, stdout};
 
 // --- scripted misbehaving peers ------------------------------------------------------
 
@@ -158,8 +158,8 @@ fn rejected_auth_exits_7() {
         send("535 5.7.8 Authentication credentials invalid\r\n"),
         Step::ExpectClose,
     ]);
-    let out = std::process::Command::new(crate::util::netkit_path())
-        .args([
+    let out = netkit_env(
+        &[
             "smtp-send",
             &format!("127.0.0.1:{}", peer.port()),
             "-u",
@@ -170,10 +170,9 @@ fn rejected_auth_exits_7() {
             "b@netkit.test",
             "--body",
             "x",
-        ])
-        .env("NETKIT_PASSWORD", "s3cret")
-        .output()
-        .unwrap();
+        ],
+        &[("NETKIT_PASSWORD", "s3cret")],
+    );
     assert_eq!(code(&out), 7, "{}", stderr(&out));
     assert!(!stderr(&out).contains("s3cret"));
 }
@@ -262,8 +261,8 @@ fn every_offered_mechanism_authenticates_against_dovecot() {
     let url = format!("smtps://127.0.0.1:{}", stack.postfix.smtps_port());
     let ca = stack.ca.ca_pem();
     for mech in ["PLAIN", "LOGIN", "CRAM-MD5"] {
-        let out = std::process::Command::new(crate::util::netkit_path())
-            .args([
+        let out = netkit_env(
+            &[
                 "smtp-send",
                 &url,
                 "--cacert",
@@ -279,10 +278,9 @@ fn every_offered_mechanism_authenticates_against_dovecot() {
                 "bob@netkit.test",
                 "--body",
                 mech,
-            ])
-            .env("NETKIT_PASSWORD", NKUSER2.pass)
-            .output()
-            .unwrap();
+            ],
+            &[("NETKIT_PASSWORD", NKUSER2.pass)],
+        );
         assert_eq!(code(&out), 0, "{mech}: {}\n{}", stderr(&out), stack.logs());
         assert_eq!(json(&out)["auth"], mech);
     }

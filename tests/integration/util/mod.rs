@@ -29,6 +29,17 @@ pub fn netkit(args: &[&str]) -> Output {
     run_with_stdin(args, b"")
 }
 
+/// `netkit ARGS…` with extra environment variables (`NETKIT_PASSWORD`…), no stdin.
+pub fn netkit_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(netkit_path())
+        .args(args)
+        .envs(env.iter().copied())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run netkit")
+}
+
 /// `netkit ARGS…` with `input` on stdin, captured.
 pub fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
     use std::io::Write;
