@@ -246,9 +246,12 @@ fn single_huge_line_streams_in_constant_memory() {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .expect("VmHWM in /proc status");
+    // Streaming means memory far below the 37.5 MiB line (and its 112 MiB quoted form). The
+    // bound leaves room for this unoptimised test build's larger code pages; the release
+    // figure against the 8 MiB target is bench/url.sh's (4.9 MiB).
     assert!(
-        hwm_kib < 8 * 1024,
-        "peak RSS {hwm_kib} KiB for a 37.5 MiB line"
+        hwm_kib < 16 * 1024,
+        "peak RSS {hwm_kib} KiB for a 37.5 MiB line: the line is being buffered"
     );
 }
 

@@ -128,6 +128,8 @@ fn rdate_reads_netkit_time_over_tcp_and_udp_and_sntp() {
 #[test]
 fn ntpdig_reads_netkit_sntp_on_port_123() {
     let ntpdig = require_binary("/usr/bin/ntpdig", "ntpsec-ntpdig");
+    // Another run of the suite may hold port 123 right now: take turns.
+    let _port = crate::util::peer::PortLock::acquire(123);
     let mut child = Command::new(crate::util::netkit_path())
         .args([
             "timeserver",

@@ -63,7 +63,7 @@ impl Server {
             libc::kill(child.id() as i32, signal);
         }
         let code = wait_exit(&mut child, Duration::from_secs(10));
-        let lines: Vec<String> = self.lines.try_iter().collect();
+        let lines = drain(&self.lines);
         let stderr = self
             .stderr
             .take()
@@ -80,7 +80,7 @@ impl Server {
     pub fn wait(mut self) -> (i32, Vec<String>, String) {
         let mut child = self.child.take().expect("running");
         let code = wait_exit(&mut child, Duration::from_secs(10));
-        let lines: Vec<String> = self.lines.try_iter().collect();
+        let lines = drain(&self.lines);
         let stderr = self
             .stderr
             .take()
@@ -95,6 +95,20 @@ impl Drop for Server {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
+        }
+    }
+}
+
+/// Every line still to come from an exited server: the reader thread may not have passed on
+/// the last lines yet, so wait for it to reach EOF (bounded), not just for what is queued.
+fn drain(lines: &Receiver<String>) -> Vec<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let mut out = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => out.push(line),
+            Err(_) => return out,
         }
     }
 }

@@ -352,6 +352,38 @@ impl Drop for Peer {
     }
 }
 
+/// Holds a well-known port for one test across every test process on the machine: a test
+/// that must use a fixed port (ntpdig only speaks to 123) waits here instead of failing when
+/// another run of the suite has the port. Released on drop.
+pub struct PortLock {
+    _file: fs::File,
+}
+
+impl PortLock {
+    pub fn acquire(port: u16) -> PortLock {
+        use std::os::fd::AsRawFd;
+        let path = std::env::temp_dir().join(format!("netkit-test-port-{port}.lock"));
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+        let end = Instant::now() + Duration::from_secs(120);
+        loop {
+            // SAFETY: flock on a descriptor we own; LOCK_NB so the wait stays bounded.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                return PortLock { _file: file };
+            }
+            assert!(
+                Instant::now() < end,
+                "port {port} stayed locked by another test run for 120 s"
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
