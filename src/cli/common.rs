@@ -158,7 +158,12 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     if !secs.is_finite() || secs <= 0.0 {
         return Err(format!("'{text}': seconds must be a positive number"));
     }
-    Duration::try_from_secs_f64(secs).map_err(|_| format!("'{text}': too many seconds"))
+    let d = Duration::try_from_secs_f64(secs).map_err(|_| format!("'{text}': too many seconds"))?;
+    // 1e-10 is positive but rounds to no time at all, which sockets refuse.
+    if d.is_zero() {
+        return Err(format!("'{text}': too small to be a timeout"));
+    }
+    Ok(d)
 }
 
 #[cfg(test)]
@@ -172,5 +177,6 @@ mod tests {
         assert!(parse_seconds("-1").is_err());
         assert!(parse_seconds("NaN").is_err());
         assert!(parse_seconds("ten").is_err());
+        assert!(parse_seconds("1e-10").is_err());
     }
 }

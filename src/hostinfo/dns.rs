@@ -492,11 +492,23 @@ fn ask_tcp(
         })?
         .stream;
     let silence = limits.cap(limits.timeout, "--timeout");
+    // A DNS reply is small: the whole TCP exchange gets at most --timeout (or what is left of
+    // --max-time). Socket timeouts bound each silence; the watchdog bounds a server that
+    // trickles a byte just inside every one of them.
+    let whole = std::time::Instant::now() + silence.duration;
+    let watchdog = crate::net::Watchdog::arm(
+        stream
+            .try_clone()
+            .map_err(|e| Error::new(ErrorKind::LocalIo, format!("socket: {e}")))?,
+        Some(whole),
+    );
     let io_err = |e: io::Error| {
-        if matches!(
-            e.kind(),
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-        ) {
+        if watchdog.fired()
+            || matches!(
+                e.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            )
+        {
             timeout_error(subject, silence, "the TCP reply")
         } else {
             protocol(

@@ -571,6 +571,38 @@ fn dns_tc_bit_from_a_scripted_peer_triggers_tcp() {
 }
 
 #[test]
+fn dns_tcp_server_that_trickles_is_cut_off_by_the_timeout() {
+    // Each byte arrives inside the socket timeout, so only a bound on the whole exchange
+    // ends it: exit 5, not a wait as long as the server likes.
+    let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = tcp.local_addr().unwrap().port();
+    thread::spawn(move || {
+        if let Ok((mut s, _)) = tcp.accept() {
+            let mut len = [0u8; 2];
+            let _ = s.read_exact(&mut len);
+            let _ = s.write_all(&[0xff]);
+            for _ in 0..120 {
+                thread::sleep(std::time::Duration::from_millis(250));
+                if s.write_all(b"x").is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let server = format!("127.0.0.1:{port}");
+    let out = netkit(&[
+        "hostinfo",
+        "--dns",
+        &server,
+        "--tcp",
+        "-t",
+        "1",
+        "x.netkit.test",
+    ]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+}
+
+#[test]
 fn dns_bad_server_argument_is_a_usage_error() {
     let out = netkit(&["hostinfo", "--dns", "1.2.3.4:99999", "x.netkit.test"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
