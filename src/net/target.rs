@@ -47,8 +47,24 @@ impl Target {
     }
 }
 
+/// The URL as messages may show it: a password in the userinfo becomes `***`.
+pub fn redacted(text: &str) -> String {
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let rest = &text[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &text[..start], &text[start + at..]),
+            None => text.to_owned(),
+        },
+        None => text.to_owned(),
+    }
+}
+
 /// Parses `text` for a command whose schemes are `allowed` (the first is the default).
+/// Error messages show the URL with its password masked.
 pub fn parse(text: &str, allowed: &[&str]) -> Result<Target, Error> {
+    let shown = redacted(text);
     let default = allowed.first().copied().unwrap_or("tcp");
     let owned;
     let url_text = if text.contains("://") {
@@ -60,26 +76,26 @@ pub fn parse(text: &str, allowed: &[&str]) -> Result<Target, Error> {
         owned = format!("{default}://{text}");
         &owned
     };
-    let url = Url::parse(url_text).map_err(|e| Error::usage(format!("'{text}': {e}")))?;
+    let url = Url::parse(url_text).map_err(|e| Error::usage(format!("'{shown}': {e}")))?;
     let name = url.scheme();
     if !allowed.iter().any(|a| a.eq_ignore_ascii_case(name)) {
         return Err(Error::usage(format!(
-            "'{text}': scheme '{name}' is not one this command speaks (use {})",
+            "'{shown}': scheme '{name}' is not one this command speaks (use {})",
             allowed.join(", ")
         )));
     }
     let scheme = scheme::lookup(name)
-        .ok_or_else(|| Error::usage(format!("'{text}': unknown scheme '{name}'")))?;
+        .ok_or_else(|| Error::usage(format!("'{shown}': unknown scheme '{name}'")))?;
     let host = url
         .host()
         .filter(|h| !h.is_empty())
-        .ok_or_else(|| Error::usage(format!("'{text}': no host")))?
+        .ok_or_else(|| Error::usage(format!("'{shown}': no host")))?
         .to_owned();
     let decode = |part: &str, what: &str| {
         String::from_utf8(unquote_to_bytes(part.as_bytes())).map_err(|_| {
             Error::new(
                 ErrorKind::Usage,
-                format!("'{text}': the {what} in the URL is not UTF-8 once decoded"),
+                format!("'{shown}': the {what} in the URL is not UTF-8 once decoded"),
             )
         })
     };
@@ -146,6 +162,22 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn errors_never_show_the_password() {
+        for bad in [
+            "smtp://alice:s3cretPW@[::1",
+            "smtp://alice:s3cretPW@host:99999",
+            "http://alice:s3cretPW@host/x",
+            "alice:s3cretPW@[::1",
+        ] {
+            let err = parse(bad, SMTP).unwrap_err();
+            assert!(!err.message().contains("s3cretPW"), "{}", err.message());
+            assert!(err.message().contains("alice:***@"), "{}", err.message());
+        }
+        assert_eq!(redacted("smtp://bob@h/p:x@y"), "smtp://bob@h/p:x@y");
+        assert_eq!(redacted("smtps://u:p@q@h:1/x"), "smtps://u:***@h:1/x");
     }
 
     #[test]

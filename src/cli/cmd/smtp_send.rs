@@ -145,9 +145,22 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .or_else(|| crate::hostinfo::system::host_name().ok())
         .unwrap_or_else(|| "localhost".to_owned());
 
-    let (mut outgoing, from) = message_to_send(&args, &domain)?;
+    let split = |flag: &str, list: &[String]| -> Result<Vec<String>, Error> {
+        let mut all = Vec::new();
+        for item in list {
+            all.extend(compose::split_addresses(flag, item)?);
+        }
+        Ok(all)
+    };
+    let to = split("--to", &args.to)?;
+    let cc = split("--cc", &args.cc)?;
+    let bcc = split("--bcc", &args.bcc)?;
+    if let Some(from) = &args.from {
+        compose::split_addresses("--from", from)?;
+    }
+    let (mut outgoing, from) = message_to_send(&args, &to, &cc, &domain)?;
     let mut recipients: Vec<String> = Vec::new();
-    for r in args.to.iter().chain(&args.cc).chain(&args.bcc) {
+    for r in to.iter().chain(&cc).chain(&bcc) {
         let addr =
             message::address_in(r).ok_or_else(|| Error::usage(format!("'{r}': not an address")))?;
         if !recipients.contains(&addr) {
@@ -215,8 +228,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     "{server}: --max-time reached before the message was sent (raise --max-time)"
                 ),
             )
-        } else {
+        } else if e.message().contains(server.as_str()) {
             e
+        } else {
+            // Every message names the peer (SPEC §5).
+            Error::new(e.kind(), format!("{server}: {}", e.message()))
         }
     })?;
     drop(watchdog);
@@ -240,16 +256,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 
 /// The message and the envelope sender: a raw message (file or stdin) or one composed from
 /// the flags.
-fn message_to_send(args: &Args, domain: &str) -> anyhow::Result<(Outgoing, String)> {
-    for value in args
-        .to
-        .iter()
-        .chain(&args.cc)
-        .chain(&args.bcc)
-        .chain(args.from.iter())
-    {
-        compose::check_header_value("an address", value)?;
-    }
+fn message_to_send(
+    args: &Args,
+    to: &[String],
+    cc: &[String],
+    domain: &str,
+) -> anyhow::Result<(Outgoing, String)> {
     let composing = args.subject.is_some()
         || args.body.is_some()
         || args.body_file.is_some()
@@ -278,8 +290,8 @@ fn message_to_send(args: &Args, domain: &str) -> anyhow::Result<(Outgoing, Strin
                 .map_or(0, |d| d.as_secs());
             let draft = Draft {
                 from,
-                to: args.to.clone(),
-                cc: args.cc.clone(),
+                to: to.to_vec(),
+                cc: cc.to_vec(),
                 subject: args.subject.clone(),
                 body,
                 attachments: args.attach.clone(),

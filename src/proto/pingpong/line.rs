@@ -16,6 +16,8 @@ pub struct LineReader<R> {
     start: usize,
     end: usize,
     max_line: usize,
+    /// Bytes received so far: a connection that ends before the first byte never began.
+    received: u64,
 }
 
 impl<R: Read> LineReader<R> {
@@ -30,6 +32,7 @@ impl<R: Read> LineReader<R> {
             start: 0,
             end: 0,
             max_line,
+            received: 0,
         }
     }
 
@@ -45,6 +48,11 @@ impl<R: Read> LineReader<R> {
     /// data after "220 Ready to start TLS" is injecting plaintext (CVE-2011-0411 style).
     pub fn buffered(&self) -> &[u8] {
         &self.buf[self.start..self.end]
+    }
+
+    /// Bytes received on this connection so far.
+    pub fn received(&self) -> u64 {
+        self.received
     }
 
     /// Gives back the inner stream, for an in-place upgrade (STARTTLS).
@@ -114,6 +122,7 @@ impl<R: Read> LineReader<R> {
             match self.inner.read(&mut self.buf[self.end..]) {
                 Ok(n) => {
                     self.end += n;
+                    self.received += n as u64;
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,

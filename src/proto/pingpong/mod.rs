@@ -108,6 +108,24 @@ impl<S: Read + Write> Conn<S> {
         }
     }
 
+    /// The server's first reply (greeting). A connection closed or reset before its first
+    /// byte never began the exchange: that is a connect error (4), not a protocol one.
+    pub fn read_greeting(&mut self) -> Result<Reply, Error> {
+        self.read_reply().map_err(|e| {
+            if self.reader.received() == 0 && e.kind() == ErrorKind::Protocol {
+                Error::new(
+                    ErrorKind::Connect,
+                    format!(
+                        "{} before its greeting (is this the right port?)",
+                        e.message()
+                    ),
+                )
+            } else {
+                e
+            }
+        })
+    }
+
     /// A POP3 status line.
     pub fn read_pop_status(&mut self) -> Result<PopStatus, Error> {
         let line = self.read_line()?;

@@ -184,7 +184,7 @@ pub fn send(
         warnings: Vec::new(),
     };
     let mut conn = Conn::new(stream, transcript);
-    let greeting = conn.read_reply()?;
+    let greeting = conn.read_greeting()?;
     if greeting.code != 220 {
         return Err(reply_error("greeting", &greeting));
     }

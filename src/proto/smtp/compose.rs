@@ -39,8 +39,58 @@ pub fn check_header_value(flag: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Header fields the command writes itself: `--header` may not add a second one (RFC 5322
+/// §3.6 allows one of each), nor a visible Bcc.
+const BUILT_FIELDS: [&str; 10] = [
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "date",
+    "message-id",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+];
+
+/// An address list as a user writes it (`a@x, "Doe, J" <j@y>`) split into addresses at
+/// the commas outside quotes and angle brackets; each must have an `@` (or be postmaster,
+/// RFC 5321 §4.5.1).
+pub fn split_addresses(flag: &str, text: &str) -> Result<Vec<String>, Error> {
+    check_header_value(flag, text)?;
+    let mut out = Vec::new();
+    let (mut quoted, mut angle, mut start) = (false, false, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '<' if !quoted => angle = true,
+            '>' if !quoted => angle = false,
+            ',' if !quoted && !angle => {
+                out.push(text[start..i].trim().to_owned());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(text[start..].trim().to_owned());
+    out.retain(|a| !a.is_empty());
+    for item in &out {
+        let addr = address_in(item).unwrap_or_default();
+        if !addr.contains('@') && !addr.eq_ignore_ascii_case("postmaster") {
+            return Err(Error::usage(format!(
+                "{flag} '{item}': not an address (no @)"
+            )));
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::usage(format!("{flag}: empty address")));
+    }
+    Ok(out)
+}
+
 /// `--header 'Name: value'` split and checked: the name is printable ASCII without ':'
-/// (RFC 5322 §3.6.8 ftext), the value one line.
+/// (RFC 5322 §3.6.8 ftext), the value one line, and not a field the command builds.
 pub fn parse_header(text: &str) -> Result<(String, String), Error> {
     check_header_value("--header", text)?;
     let (name, value) = text
@@ -49,6 +99,12 @@ pub fn parse_header(text: &str) -> Result<(String, String), Error> {
     let name = name.trim();
     if name.is_empty() || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':') {
         return Err(Error::usage(format!("--header '{text}': bad header name")));
+    }
+    if BUILT_FIELDS.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err(Error::usage(format!(
+            "--header '{name}:': this field comes from its own flag (--from, --to, --cc, \
+             --subject…); Bcc never appears in a header"
+        )));
     }
     Ok((name.to_owned(), value.trim().to_owned()))
 }
@@ -179,5 +235,16 @@ mod tests {
         assert!(parse_header("X-Bad: a\r\nBcc: b").is_err());
         assert!(parse_header("No colon").is_err());
         assert!(parse_header("Bad Name: v").is_err());
+        assert!(parse_header("Subject: second").is_err());
+        assert!(parse_header("bcc: evil@example.org").is_err());
+    }
+
+    #[test]
+    fn address_lists_split_outside_quotes_and_brackets() {
+        let got = split_addresses("--to", "a@x, \"Doe, J\" <j@y>,<k@z>").unwrap();
+        assert_eq!(got, ["a@x", "\"Doe, J\" <j@y>", "<k@z>"]);
+        assert!(split_addresses("--to", "Bob").is_err());
+        assert!(split_addresses("--to", "postmaster").is_ok());
+        assert!(split_addresses("--to", " , ").is_err());
     }
 }

@@ -417,3 +417,69 @@ fn eight_bit_message_to_a_server_without_8bitmime_is_refused_before_mail() {
     assert!(stderr(&out).contains("8BITMIME"), "{}", stderr(&out));
     peer.assert_ok();
 }
+
+#[test]
+fn connection_closed_before_the_greeting_is_a_connect_error() {
+    let peer = ScriptedPeer::start(vec![Step::Drop]);
+    let out = send_to(&peer, &[]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("127.0.0.1:{}", peer.port())),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn session_errors_name_the_server() {
+    let peer = ScriptedPeer::start(vec![
+        send("220 hi\r\n"),
+        Step::Stall(Duration::from_secs(8)),
+    ]);
+    let out = send_to(&peer, &["-t", "1"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("127.0.0.1:{}:", peer.port())),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn url_passwords_never_appear_in_errors() {
+    for url in [
+        "smtp://alice:s3cretPW@[::1",
+        "smtp://alice:s3cretPW@host:99999",
+    ] {
+        let out = netkit(&[
+            "smtp-send",
+            url,
+            "--from",
+            "a@x.example",
+            "--to",
+            "b@x.example",
+            "--json",
+        ]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(!stderr(&out).contains("s3cretPW"), "{}", stderr(&out));
+        assert!(stderr(&out).contains("alice:***@"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn bad_addresses_and_built_headers_are_usage_errors() {
+    for args in [
+        &["--to", "Bob"][..],
+        &["--to", "b@x.example", "--from", "Alice"],
+        &["--to", "b@x.example", "--header", "Subject: second"],
+        &["--to", "b@x.example", "--header", "Bcc: hidden@x.example"],
+    ] {
+        let mut all = vec!["smtp-send", "127.0.0.1:9", "--body", "x"];
+        if !args.contains(&"--from") {
+            all.extend(["--from", "a@x.example"]);
+        }
+        all.extend_from_slice(args);
+        let out = netkit(&all);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+    }
+}

@@ -123,3 +123,27 @@ fn tls_required_without_starttls_fails_with_exit_6() {
     assert!(stderr(&out).contains("STARTTLS"), "{}", stderr(&out));
     assert!(sink.messages_now().is_empty());
 }
+
+#[test]
+fn comma_separated_recipients_each_get_an_rcpt() {
+    let sink = SmtpSink::start(SinkOptions::default());
+    let url = format!("127.0.0.1:{}", sink.port());
+    let out = netkit(&[
+        "smtp-send",
+        &url,
+        "--from",
+        "a@netkit.test",
+        "--to",
+        "one@netkit.test, \"Doe, J\" <two@netkit.test>",
+        "--body",
+        "x",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let (eml, env) = sink.wait_messages(1).remove(0);
+    assert_eq!(
+        env["rcpt_tos"],
+        serde_json::json!(["one@netkit.test", "two@netkit.test"])
+    );
+    let text = String::from_utf8_lossy(&eml);
+    assert!(text.contains("two@netkit.test"), "{text}");
+}
