@@ -278,14 +278,7 @@ pub fn send(
     }
     {
         let mut body = DotStuffer::new(conn.writer());
-        message.write_to(&mut body).map_err(|e| {
-            // Local read errors are ours (9); write errors mean the connection dropped.
-            if e.kind() == std::io::ErrorKind::Other {
-                Error::new(ErrorKind::LocalIo, format!("reading the message: {e}"))
-            } else {
-                write_error(e)
-            }
-        })?;
+        message.write_to(&mut body)?;
         body.finish().map_err(write_error)?;
     }
     let done = conn.read_reply()?;

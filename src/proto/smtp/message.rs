@@ -164,12 +164,27 @@ impl Outgoing {
     }
 
     /// Streams the message (prefix, then the source from the start) into `out`, which is
-    /// normally a `DotStuffer` that normalises line ends and stuffs dots.
-    pub fn write_to(&mut self, out: &mut impl Write) -> io::Result<u64> {
-        out.write_all(&self.prefix)?;
-        self.source.seek(SeekFrom::Start(0))?;
-        let copied = io::copy(&mut self.source, out)?;
-        Ok(self.prefix.len() as u64 + copied)
+    /// normally a `DotStuffer` that normalises line ends and stuffs dots. Reading the
+    /// message and writing to the peer fail differently: a local read error is local I/O (9),
+    /// a write error is the connection dropping (8) or going silent (5).
+    pub fn write_to(&mut self, out: &mut impl Write) -> Result<u64, Error> {
+        let local =
+            |e: io::Error| Error::new(ErrorKind::LocalIo, format!("reading the message: {e}"));
+        let remote = crate::proto::pingpong::write_error;
+        out.write_all(&self.prefix).map_err(remote)?;
+        self.source.seek(SeekFrom::Start(0)).map_err(local)?;
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut total = self.prefix.len() as u64;
+        loop {
+            let n = match self.source.read(&mut buf) {
+                Ok(0) => return Ok(total),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(local(e)),
+            };
+            out.write_all(&buf[..n]).map_err(remote)?;
+            total += n as u64;
+        }
     }
 }
 
