@@ -352,6 +352,27 @@ impl Drop for Peer {
     }
 }
 
+/// Polls `now()` every 50 ms until it holds at least `n` items (≤ 10 s) and returns them;
+/// on timeout panics with `what` and the diagnostics `why()` gives (a server's log).
+pub fn wait_for_count<T>(
+    n: usize,
+    what: &str,
+    mut now: impl FnMut() -> Vec<T>,
+    why: impl Fn() -> String,
+) -> Vec<T> {
+    let end = Instant::now() + Duration::from_secs(10);
+    loop {
+        let got = now();
+        if got.len() >= n {
+            return got;
+        }
+        if Instant::now() > end {
+            panic!("{what}: {} of {n} after 10 s\n{}", got.len(), why());
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Holds a well-known port for one test across every test process on the machine: a test
 /// that must use a fixed port (ntpdig only speaks to 123) waits here instead of failing when
 /// another run of the suite has the port. Released on drop.

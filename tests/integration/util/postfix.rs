@@ -40,7 +40,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::accounts::{self, NKUSER1};
 use super::ca::TestCa;
@@ -451,22 +451,8 @@ impl Postfix {
     /// Waits (≤ 10 s) until at least `n` files were delivered and returns them all; panics
     /// with the maillog on timeout.
     pub fn wait_messages(&self, n: usize) -> Vec<Delivered> {
-        let end = Instant::now() + Duration::from_secs(10);
-        loop {
-            let got = self.messages_now();
-            if got.len() >= n {
-                return got;
-            }
-            if Instant::now() > end {
-                panic!(
-                    "postfix: {} of {n} messages in {} after 10 s\n{}",
-                    got.len(),
-                    self.maildir.display(),
-                    self.logs()
-                );
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
+        let what = format!("postfix: messages in {}", self.maildir.display());
+        super::peer::wait_for_count(n, &what, || self.messages_now(), || self.logs())
     }
 
     /// postfix's maillog so far (`status=sent`, `NOQUEUE: reject: …`, TLS lines).

@@ -20,8 +20,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::thread;
-use std::time::{Duration, Instant};
 
 use super::accounts;
 use super::ca::CertFiles;
@@ -150,21 +148,12 @@ impl SmtpSink {
     /// Waits (≤ 10 s) until at least `n` messages arrived and returns them all; panics with
     /// the sink's log on timeout.
     pub fn wait_messages(&self, n: usize) -> Vec<(Vec<u8>, serde_json::Value)> {
-        let end = Instant::now() + Duration::from_secs(10);
-        loop {
-            let got = self.messages_now();
-            if got.len() >= n {
-                return got;
-            }
-            if Instant::now() > end {
-                panic!(
-                    "smtpsink: {} of {n} messages after 10 s\n{}",
-                    got.len(),
-                    self.logs()
-                );
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
+        super::peer::wait_for_count(
+            n,
+            "smtpsink: messages",
+            || self.messages_now(),
+            || self.logs(),
+        )
     }
 
     /// The sink's log (aiosmtpd logs every command at INFO).
