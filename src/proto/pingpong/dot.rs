@@ -1,6 +1,9 @@
 //! Dot-stuffing both ways, as streaming adapters (RFC 5321 §4.5.2, RFC 1939 §3, RFC 3977
-//! §3.1.1): a 1 GiB body passes in constant memory. Sending also turns bare LF into CRLF
-//! (RFC 5321 §2.3.8 forbids bare LF); a bare CR is passed on untouched.
+//! §3.1.1): a 1 GiB body passes in constant memory. Sending also turns every bare LF and
+//! every bare CR into CRLF (RFC 5321 §2.3.8): a receiver that ends lines at a lone CR or LF
+//! would otherwise see `<CR>.<CR>` or `<LF>.<LF>` as the end of the data and the bytes after
+//! it as commands (SMTP smuggling, CVE-2023-51764/51765/51766). One line end is CRLF, and
+//! only CRLF, on the wire; the same rule serves NNTP POST.
 
 use std::io::{self, Read, Write};
 
@@ -29,14 +32,6 @@ impl<W: Write> DotStuffer<W> {
         }
     }
 
-    fn push(&mut self, b: u8) {
-        if self.at_line_start && b == b'.' {
-            self.out.push(b'.');
-        }
-        self.out.push(b);
-        self.at_line_start = false;
-    }
-
     fn push_crlf(&mut self) {
         self.out.extend_from_slice(b"\r\n");
         self.at_line_start = true;
@@ -47,8 +42,7 @@ impl<W: Write> DotStuffer<W> {
     pub fn finish(mut self) -> io::Result<W> {
         if self.pending_cr {
             self.pending_cr = false;
-            self.out.push(b'\r');
-            self.at_line_start = false;
+            self.push_crlf();
         }
         if !self.at_line_start {
             self.push_crlf();
@@ -66,13 +60,14 @@ impl<W: Write> Write for DotStuffer<W> {
         let mut rest = buf;
         while !rest.is_empty() {
             if self.pending_cr {
+                // A CR ends the line whether or not LF follows; an LF right after it is the
+                // same line end, not a second one.
                 self.pending_cr = false;
+                self.push_crlf();
                 if rest[0] == b'\n' {
-                    self.push_crlf();
                     rest = &rest[1..];
                     continue;
                 }
-                self.push(b'\r');
             }
             if self.at_line_start && rest[0] == b'.' {
                 self.out.push(b'.');
@@ -189,7 +184,53 @@ mod tests {
     #[test]
     fn crlf_split_across_writes_stays_one_line_end() {
         assert_eq!(stuff(&[b"a\r", b"\n.b\r\n"]), b"a\r\n..b\r\n.\r\n");
-        assert_eq!(stuff(&[b"bare\rcr\r\n"]), b"bare\rcr\r\n.\r\n");
+        assert_eq!(stuff(&[b"bare\rcr\r\n"]), b"bare\r\ncr\r\n.\r\n");
+    }
+
+    /// The smuggling sequences of the 2023 advisories (SEC Consult): each lone CR or LF
+    /// becomes a CRLF line end, so the dot after it is stuffed and never ends the data.
+    #[test]
+    fn smuggling_sequences_never_end_the_data_early() {
+        for (input, wire) in [
+            (
+                &b"a\n.\r\nMAIL FROM:<e@x>\r\n"[..],
+                &b"a\r\n..\r\nMAIL FROM:<e@x>\r\n.\r\n"[..],
+            ),
+            (
+                b"a\r.\rMAIL FROM:<e@x>\r",
+                b"a\r\n..\r\nMAIL FROM:<e@x>\r\n.\r\n",
+            ),
+            (
+                b"a\r\n.\rMAIL FROM:<e@x>\r\n",
+                b"a\r\n..\r\nMAIL FROM:<e@x>\r\n.\r\n",
+            ),
+            (
+                b"a\n.\nMAIL FROM:<e@x>\n",
+                b"a\r\n..\r\nMAIL FROM:<e@x>\r\n.\r\n",
+            ),
+            (b"a\r\r\n", b"a\r\n\r\n.\r\n"),
+        ] {
+            for cut in 0..=input.len() {
+                let got = stuff(&[&input[..cut], &input[cut..]]);
+                assert_eq!(
+                    got,
+                    wire,
+                    "input {:?} cut at {cut}",
+                    String::from_utf8_lossy(input)
+                );
+                assert_no_bare_line_ends(&got);
+            }
+        }
+    }
+
+    fn assert_no_bare_line_ends(wire: &[u8]) {
+        for (i, &b) in wire.iter().enumerate() {
+            match b {
+                b'\r' => assert_eq!(wire.get(i + 1), Some(&b'\n'), "bare CR at {i}"),
+                b'\n' => assert!(i > 0 && wire[i - 1] == b'\r', "bare LF at {i}"),
+                _ => {}
+            }
+        }
     }
 
     #[test]
@@ -206,10 +247,11 @@ mod tests {
         let mut i = 0;
         while i < data.len() {
             let b = data[i];
-            if b == b'\n' || (b == b'\r' && data.get(i + 1) == Some(&b'\n')) {
+            if b == b'\n' || b == b'\r' {
                 out.extend_from_slice(b"\r\n");
                 start = true;
-                i += if b == b'\r' { 2 } else { 1 };
+                let crlf = b == b'\r' && data.get(i + 1) == Some(&b'\n');
+                i += if crlf { 2 } else { 1 };
                 continue;
             }
             if start && b == b'.' {
@@ -233,7 +275,9 @@ mod tests {
             cut in 0usize..300,
         ) {
             let cut = cut.min(data.len());
-            prop_assert_eq!(stuff(&[&data[..cut], &data[cut..]]), reference(&data));
+            let wire = stuff(&[&data[..cut], &data[cut..]]);
+            assert_no_bare_line_ends(&wire);
+            prop_assert_eq!(wire, reference(&data));
         }
 
         #[test]

@@ -1,8 +1,14 @@
 //! The capped line reader every line protocol reads through. RFC 5321 §4.5.3.1.5 allows
 //! 512-byte reply lines and RFC 3501 IMAP lines are unbounded in theory: netkit caps a line
 //! at a generous limit and treats anything longer as a protocol error, never as memory.
+//!
+//! `-t` bounds a whole step, not the gap between bytes: with a [`StepClock`] installed, a
+//! line (or a whole reply, see [`LineReader::begin_step`]) must be complete within the
+//! timeout, so a peer that trickles one byte a second cannot hold a command for ever.
 
 use std::io::{self, Read};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 use crate::{Error, ErrorKind};
 
@@ -18,6 +24,57 @@ pub struct LineReader<R> {
     max_line: usize,
     /// Bytes received so far: a connection that ends before the first byte never began.
     received: u64,
+    clock: Option<StepClock>,
+}
+
+/// The socket's read timeout, shortened as a step runs out. A second handle on the socket
+/// (`try_clone`) sets it, so the reader works the same over plain TCP and TLS.
+pub struct StepClock {
+    socket: TcpStream,
+    /// `-t`: the longest a step may take, and the socket's timeout between steps.
+    step: Duration,
+    deadline: Option<Instant>,
+    /// The socket's timeout was shortened below `step` and must be put back.
+    shortened: bool,
+}
+
+impl StepClock {
+    pub fn new(socket: TcpStream, step: Duration) -> Self {
+        StepClock {
+            socket,
+            step,
+            deadline: None,
+            shortened: false,
+        }
+    }
+
+    /// Before a read inside a step: what is left of it, as the socket's timeout.
+    fn arm(&mut self) -> Result<(), Error> {
+        let Some(deadline) = self.deadline else {
+            return Ok(());
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(step_timeout(self.step));
+        }
+        // Early in a step the socket's own timeout (= step) is close enough: skip the call.
+        if self.step.saturating_sub(left) > Duration::from_millis(10) {
+            self.socket
+                .set_read_timeout(Some(left))
+                .map_err(|e| Error::new(ErrorKind::LocalIo, format!("socket timeout: {e}")))?;
+            self.shortened = true;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) {
+        self.deadline = None;
+        if self.shortened {
+            self.shortened = false;
+            // Best effort: a failure here shows as a timeout error on the next read.
+            let _ = self.socket.set_read_timeout(Some(self.step));
+        }
+    }
 }
 
 impl<R: Read> LineReader<R> {
@@ -33,6 +90,30 @@ impl<R: Read> LineReader<R> {
             end: 0,
             max_line,
             received: 0,
+            clock: None,
+        }
+    }
+
+    /// Bounds every step (a line, or what [`LineReader::begin_step`] spans) by `clock`.
+    pub fn set_step_clock(&mut self, clock: StepClock) {
+        self.clock = Some(clock);
+    }
+
+    /// Starts a step that spans several lines (a multi-line reply). Returns false when one
+    /// is already running or no clock is installed; only the caller that began it ends it.
+    pub fn begin_step(&mut self) -> bool {
+        match &mut self.clock {
+            Some(c) if c.deadline.is_none() => {
+                c.deadline = Some(Instant::now() + c.step);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn end_step(&mut self) {
+        if let Some(c) = &mut self.clock {
+            c.end();
         }
     }
 
@@ -56,13 +137,25 @@ impl<R: Read> LineReader<R> {
     }
 
     /// Gives back the inner stream, for an in-place upgrade (STARTTLS).
-    pub fn into_inner(self) -> R {
+    pub fn into_inner(mut self) -> R {
+        self.end_step();
         self.inner
     }
 
     /// The next line without CRLF (a bare LF ends a line too: some servers send it). EOF
     /// before any byte of a line is `Ok(None)`; EOF inside a line is a protocol error.
+    /// The line is one step: it must be complete within the step clock's timeout.
     pub fn read_line(&mut self) -> Result<Option<&[u8]>, Error> {
+        let began = self.begin_step();
+        let found = self.find_line();
+        if began {
+            self.end_step();
+        }
+        Ok(found?.map(|(start, end)| &self.buf[start..end]))
+    }
+
+    /// The bounds of the next line in `buf`, reading as needed.
+    fn find_line(&mut self) -> Result<Option<(usize, usize)>, Error> {
         // Offset from `start` already searched, so a slow trickle is not rescanned.
         let mut scanned = 0;
         loop {
@@ -80,7 +173,7 @@ impl<R: Read> LineReader<R> {
                 if line_end - line_start > self.max_line {
                     return Err(too_long(self.max_line));
                 }
-                return Ok(Some(&self.buf[line_start..line_end]));
+                return Ok(Some((line_start, line_end)));
             }
             scanned = self.end - self.start;
             if scanned > self.max_line + 1 {
@@ -118,6 +211,9 @@ impl<R: Read> LineReader<R> {
                 self.buf.resize(grown, 0);
             }
         }
+        if let Some(clock) = &mut self.clock {
+            clock.arm()?;
+        }
         loop {
             match self.inner.read(&mut self.buf[self.end..]) {
                 Ok(n) => {
@@ -126,7 +222,16 @@ impl<R: Read> LineReader<R> {
                     return Ok(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(read_error(e)),
+                Err(e) => {
+                    let silent = matches!(
+                        e.kind(),
+                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                    );
+                    return Err(match &self.clock {
+                        Some(c) if silent => step_timeout(c.step),
+                        _ => read_error(e),
+                    });
+                }
             }
         }
     }
@@ -147,6 +252,16 @@ impl<R: Read> LineReader<R> {
         }
         Ok(())
     }
+}
+
+fn step_timeout(step: Duration) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        format!(
+            "timed out: no complete reply from the server within {} (raise --timeout)",
+            crate::net::wait::seconds(step)
+        ),
+    )
 }
 
 fn too_long(max: usize) -> Error {

@@ -11,8 +11,8 @@ pub mod transcript;
 use std::io::{self, Read, Write};
 
 pub use dot::{DotReader, DotStuffer};
-pub use line::LineReader;
-pub use reply::{ImapLine, ImapStatus, PopStatus, Reply, ReplyBuilder};
+pub use line::{LineReader, StepClock};
+pub use reply::{Continuation, ImapLine, ImapStatus, PopStatus, Reply, ReplyBuilder};
 pub use transcript::Transcript;
 
 use crate::auth::Secret;
@@ -33,6 +33,7 @@ pub struct Conn<S: Read + Write> {
     reader: LineReader<S>,
     out: Vec<u8>,
     transcript: Transcript,
+    continuation: Continuation,
 }
 
 impl<S: Read + Write> Conn<S> {
@@ -41,7 +42,19 @@ impl<S: Read + Write> Conn<S> {
             reader: LineReader::new(stream),
             out: Vec::with_capacity(1024),
             transcript,
+            continuation: Continuation::EveryLine,
         }
+    }
+
+    /// The multi-line reply rule of this protocol (FTP: free text; SMTP, NNTP: the default).
+    pub fn set_continuation(&mut self, rule: Continuation) {
+        self.continuation = rule;
+    }
+
+    /// Bounds each step (a reply, a line) by `-t` as a whole: `socket` is a second handle on
+    /// the connection's socket ([`crate::net::Stream::try_clone_socket`]).
+    pub fn bound_steps(&mut self, socket: std::net::TcpStream, timeout: std::time::Duration) {
+        self.reader.set_step_clock(StepClock::new(socket, timeout));
     }
 
     /// Queues `command` + CRLF without sending (PIPELINING); [`Conn::flush`] sends the batch.
@@ -97,9 +110,18 @@ impl<S: Read + Write> Conn<S> {
         }
     }
 
-    /// A complete numeric reply (SMTP, FTP, NNTP).
+    /// A complete numeric reply (SMTP, FTP, NNTP): one step, all its lines within `-t`.
     pub fn read_reply(&mut self) -> Result<Reply, Error> {
-        let mut builder = ReplyBuilder::new();
+        let began = self.reader.begin_step();
+        let reply = self.read_reply_lines();
+        if began {
+            self.reader.end_step();
+        }
+        reply
+    }
+
+    fn read_reply_lines(&mut self) -> Result<Reply, Error> {
+        let mut builder = ReplyBuilder::with_rule(self.continuation);
         loop {
             let line = self.read_line()?;
             if let Some(reply) = builder.feed(line)? {
@@ -158,6 +180,23 @@ impl<S: Read + Write> Conn<S> {
             ));
         }
         Ok((self.reader.into_inner(), self.transcript))
+    }
+}
+
+impl Conn<crate::net::Stream> {
+    /// A connection over a network stream whose every step (a greeting, a reply, a line) is
+    /// bounded by `timeout` as a whole: the way every protocol client should open one.
+    pub fn timed(
+        stream: crate::net::Stream,
+        transcript: Transcript,
+        timeout: std::time::Duration,
+    ) -> Result<Self, Error> {
+        let socket = stream
+            .try_clone_socket()
+            .map_err(|e| Error::new(ErrorKind::LocalIo, format!("socket: {e}")))?;
+        let mut conn = Conn::new(stream, transcript);
+        conn.bound_steps(socket, timeout);
+        Ok(conn)
     }
 }
 

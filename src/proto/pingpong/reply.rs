@@ -65,17 +65,37 @@ pub fn parse_numeric_line(line: &[u8]) -> Result<(u16, bool, String), Error> {
     Ok((code, more, String::from_utf8_lossy(text).into_owned()))
 }
 
-/// Builds a multi-line numeric reply line by line. FTP (RFC 959 §4.2) lets the lines between
-/// `NNN-` and `NNN ` be free text; SMTP and NNTP prefix every line, which this also accepts.
+/// How the lines inside a multi-line numeric reply look: the rule differs per protocol, and
+/// applying FTP's to SMTP turns a malformed reply into a wait for the timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Continuation {
+    /// SMTP (RFC 5321 §4.2.1) and NNTP: every line carries the code, `NNN-` until `NNN `.
+    /// A line that does not is malformed at once.
+    #[default]
+    EveryLine,
+    /// FTP (RFC 959 §4.2): the lines between `NNN-` and `NNN ` may be free text.
+    FreeText,
+}
+
+/// Builds a multi-line numeric reply line by line, under one protocol's [`Continuation`].
 #[derive(Debug, Default)]
 pub struct ReplyBuilder {
+    rule: Continuation,
     code: Option<u16>,
     lines: Vec<String>,
 }
 
 impl ReplyBuilder {
+    /// A builder for SMTP and NNTP replies (every line carries the code).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    pub fn with_rule(rule: Continuation) -> Self {
+        ReplyBuilder {
+            rule,
+            ..Self::default()
+        }
     }
 
     /// Feeds one line; returns the reply when it is complete.
@@ -113,10 +133,17 @@ impl ReplyBuilder {
                     .push(String::from_utf8_lossy(&line[4..]).into_owned());
                 Ok(None)
             }
-            _ => {
+            _ if self.rule == Continuation::FreeText => {
                 self.lines.push(String::from_utf8_lossy(line).into_owned());
                 Ok(None)
             }
+            _ => Err(Error::new(
+                ErrorKind::Protocol,
+                format!(
+                    "malformed multi-line reply: {} inside a {code} reply",
+                    escape(line)
+                ),
+            )),
         }
     }
 }
@@ -237,14 +264,38 @@ mod tests {
         assert_eq!(r.lines, ["mail.example.org", "PIPELINING", "SIZE 1000"]);
     }
 
+    fn reply_with(rule: Continuation, lines: &[&[u8]]) -> Result<Option<Reply>, Error> {
+        let mut b = ReplyBuilder::with_rule(rule);
+        let mut last = None;
+        for line in lines {
+            last = b.feed(line)?;
+        }
+        Ok(last)
+    }
+
+    #[test]
+    fn smtp_line_without_the_code_is_malformed_at_once() {
+        for lines in [
+            &[&b"220-hello"[..], b"250 hello"][..],
+            &[b"250-a", b"free text"],
+            &[b"250-a", b"2500 x"],
+        ] {
+            let err = reply(lines).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Protocol, "{lines:?}");
+        }
+    }
+
     #[test]
     fn ftp_free_text_lines_inside_a_reply() {
-        let r = reply(&[
-            b"230-Welcome",
-            b" free text",
-            b"123 not the end",
-            b"230 done",
-        ])
+        let r = reply_with(
+            Continuation::FreeText,
+            &[
+                b"230-Welcome",
+                b" free text",
+                b"123 not the end",
+                b"230 done",
+            ],
+        )
         .unwrap()
         .unwrap();
         assert_eq!(r.code, 230);

@@ -183,7 +183,7 @@ pub fn send(
         timings: Timings::default(),
         warnings: Vec::new(),
     };
-    let mut conn = Conn::new(stream, transcript);
+    let mut conn = Conn::timed(stream, transcript, opts.idle_timeout)?;
     let greeting = conn.read_greeting()?;
     if greeting.code != 220 {
         return Err(reply_error("greeting", &greeting));
@@ -337,7 +337,7 @@ fn starttls(
     let (stream, transcript) = conn.into_stream()?;
     let deadline = Instant::now() + opts.handshake_timeout;
     let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
-    Ok(Conn::new(stream, transcript))
+    Conn::timed(stream, transcript, opts.idle_timeout)
 }
 
 fn authenticate(

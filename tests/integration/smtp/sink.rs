@@ -22,7 +22,7 @@ fn sink_receives_normalised_crlf_dot_stuffed_8bit_bytes_exactly() {
     assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), sink.logs());
     let (eml, env) = sink.wait_messages(1).remove(0);
     let want = "From: a@netkit.test\r\nDate: Tue, 01 Dec 2026 09:00:00 +0000\r\n\
-                Message-ID: <x@netkit.test>\r\n\r\n.\r\n..\r\nna\u{ef}ve caf\u{e9}\r\nbare\rcr\r\nlast\r\n";
+                Message-ID: <x@netkit.test>\r\n\r\n.\r\n..\r\nna\u{ef}ve caf\u{e9}\r\nbare\r\ncr\r\nlast\r\n";
     assert_eq!(escape(&eml), escape(want.as_bytes()));
     assert_eq!(env["mail_from"], "a@netkit.test");
     let opts = env["mail_options"].to_string();

@@ -51,6 +51,9 @@ pub enum Step {
     ReadUntilDot,
     /// Send nothing for this long (ends early if the client closes).
     Stall(Duration),
+    /// Send these bytes one at a time, this long apart (a trickling peer that never lets a
+    /// socket timeout fire); ends early if the client closes.
+    Trickle(Vec<u8>, Duration),
     /// Close the connection now (no TLS close_notify); later steps are skipped.
     Drop,
     /// Send `x` bytes without a line end until the client closes (256 MiB at most).
@@ -520,6 +523,14 @@ fn play(
             }
             Step::Stall(d) => {
                 let _ = conn.closed_within(*d, stop);
+            }
+            Step::Trickle(bytes, gap) => {
+                for b in bytes {
+                    if conn.write_all(&[*b]).is_err() || conn.closed_within(*gap, stop) {
+                        conn.close(false);
+                        return Ok(());
+                    }
+                }
             }
             Step::Drop => {
                 conn.close(false);
