@@ -3,6 +3,7 @@
 
 pub mod credentials;
 pub mod netrc;
+pub mod redact;
 pub mod sasl;
 pub mod secret;
 

@@ -47,24 +47,54 @@ impl Target {
     }
 }
 
-/// The URL as messages may show it: a password in the userinfo becomes `***`.
+/// The URL as messages may show it: a password in the userinfo becomes `***` (the one rule
+/// of `auth::redact`, which also masks passwords that hold unencoded delimiters).
 pub fn redacted(text: &str) -> String {
-    let start = text.find("://").map_or(0, |i| i + 3);
-    let rest = &text[start..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    match authority.rfind('@') {
-        Some(at) => match authority[..at].split_once(':') {
-            Some((user, _)) => format!("{}{user}:***{}", &text[..start], &text[start + at..]),
-            None => text.to_owned(),
-        },
-        None => text.to_owned(),
+    use crate::auth::redact::redact_userinfo;
+    if text.contains("://") {
+        return redact_userinfo(text).into_owned();
     }
+    // A bare `user:pass@host` takes the command's scheme: mask it the same way.
+    let masked = redact_userinfo(&format!("x://{text}")).into_owned();
+    masked.get(4..).unwrap_or_default().to_owned()
+}
+
+/// The delimiter a user left unencoded in a URL password (`alice:Top/Secret@host`): the
+/// authority as RFC 3986 reads it has no `@`, yet one follows later in the same URL.
+fn unencoded_in_password(text: &str) -> Option<char> {
+    let rest = &text[text.find("://")? + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let user_colon = authority.find(':')?;
+    if authority.contains('@') || !rest[authority_end..].contains('@') {
+        return None;
+    }
+    // Only when no '/' '?' '#' stands between the colon and the later '@' would it be odd to
+    // read the tail as a path; a ':' before it with no '@' at all is just a port.
+    let at = rest.rfind('@')?;
+    let port_like = rest[user_colon + 1..authority_end]
+        .chars()
+        .all(|c| c.is_ascii_digit());
+    if port_like && rest[authority_end..at].contains('/') && authority_end > user_colon + 1 {
+        return None;
+    }
+    rest[user_colon + 1..at]
+        .chars()
+        .find(|c| matches!(c, '/' | '?' | '#'))
 }
 
 /// Parses `text` for a command whose schemes are `allowed` (the first is the default).
 /// Error messages show the URL with its password masked.
 pub fn parse(text: &str, allowed: &[&str]) -> Result<Target, Error> {
     let shown = redacted(text);
+    if let Some(c) = unencoded_in_password(text) {
+        // Parsed as written, the password's tail would become the port or the path, and a
+        // message about either would show it: refuse before any parser sees it.
+        return Err(Error::usage(format!(
+            "'{shown}': the password holds an unencoded '{c}'; percent-encode it ({})",
+            "'/' %2F, '?' %3F, '#' %23, '@' %40, ':' %3A"
+        )));
+    }
     let default = allowed.first().copied().unwrap_or("tcp");
     let owned;
     let url_text = if text.contains("://") {
@@ -176,7 +206,7 @@ mod tests {
             assert!(!err.message().contains("s3cretPW"), "{}", err.message());
             assert!(err.message().contains("alice:***@"), "{}", err.message());
         }
-        assert_eq!(redacted("smtp://bob@h/p:x@y"), "smtp://bob@h/p:x@y");
+        assert_eq!(redacted("smtp://bob@h/p"), "smtp://bob@h/p");
         assert_eq!(redacted("smtps://u:p@q@h:1/x"), "smtps://u:***@h:1/x");
     }
 
