@@ -114,7 +114,10 @@ _netkit() {
             fi
             case "${prev}" in
                 --install)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
                     return 0
                     ;;
                 *)
@@ -377,7 +380,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__hostinfo)
-            opts="-t -m -4 -6 -h --service --byteorder --dns --type --tcp --no-edns --short --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --help"
+            opts="-t -m -4 -6 -h -V --service --byteorder --dns --type --tcp --no-edns --short --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,7 +472,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__smtp__subcmd__send)
-            opts="-t -m -4 -6 -k -u -v -q -h --from --to --cc --bcc --subject --body --body-file --attach --header --submission --dry-run --notify --ret --auth --oauth2-token-file --helo --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help"
+            opts="-t -m -4 -6 -k -u -v -q -h -V --from --to --cc --bcc --subject --body --body-file --attach --header --submission --dry-run --notify --ret --auth --oauth2-token-file --helo --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -597,7 +600,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__timeclient)
-            opts="-n -t -m -4 -6 -v -q -h --proto --udp --max-offset --format --samples --retries --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --verbose --quiet --no-progress --help"
+            opts="-n -t -m -4 -6 -v -q -h -V --proto --udp --max-offset --format --samples --retries --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --verbose --quiet --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,7 +658,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__timeserver)
-            opts="-l -p -4 -6 -h --listen --port --proto --tcp --udp --format --stratum --max-conns --once --inetd --log --ipv4 --ipv6 --help"
+            opts="-l -p -4 -6 -h -V --listen --port --proto --tcp --udp --format --stratum --max-conns --once --inetd --log --ipv4 --ipv6 --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,7 +708,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__urlparse)
-            opts="-h --json --join --set --get --default-scheme --help"
+            opts="-h -V --json --join --set --get --default-scheme --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -735,7 +738,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__urlquote)
-            opts="-d -h --decode --plus --safe --component --form --parse-query --pairs --keep-blank --json --help"
+            opts="-d -h -V --decode --plus --safe --component --form --parse-query --pairs --keep-blank --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

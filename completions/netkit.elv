@@ -60,6 +60,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --ipv6 'Listen on IPv6 only'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netkit;timeclient'= {
             cand --proto 'Protocol to ask with (a URL''s scheme wins)'
@@ -86,6 +88,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --no-progress 'Never draw progress bars'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netkit;fetch'= {
         }
@@ -134,6 +138,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --no-progress 'Never draw progress bars'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netkit;pop'= {
         }
@@ -158,6 +164,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --json 'JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid UTF-8 with U+FFFD); --form prints {"output"}; --parse-query prints JSON either way'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netkit;urlparse'= {
             cand --join 'Resolve REF against each URL, as Python''s urljoin(URL, REF)'
@@ -167,6 +175,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --json 'JSON output: one object per URL (JSON Lines)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netkit;hostinfo'= {
             cand --service 'Look up a service by name or port in the services database (default proto tcp)'
@@ -188,6 +198,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --json 'Machine-readable result on stdout'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netkit;help'= {
             cand timeserver 'Serve daytime, time and SNTP'

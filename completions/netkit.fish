@@ -24,7 +24,7 @@ function __fish_netkit_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c netkit -n "__fish_netkit_needs_command" -l install -d 'Symlink every command name in DIR to this binary' -r -F
+complete -c netkit -n "__fish_netkit_needs_command" -l install -d 'Symlink every command name in DIR to this binary' -r -f -a "(__fish_complete_directories)"
 complete -c netkit -n "__fish_netkit_needs_command" -l list -d 'Print the command names, one a line'
 complete -c netkit -n "__fish_netkit_needs_command" -l force -d 'With --install: replace files that are not links to netkit'
 complete -c netkit -n "__fish_netkit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -63,6 +63,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l inetd -d 'S
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s 4 -l ipv4 -d 'Listen on IPv4 only'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s 6 -l ipv6 -d 'Listen on IPv6 only'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l proto -d 'Protocol to ask with (a URL\'s scheme wins)' -r -f -a "daytime\t'RFC 867: one line of text'
 time\t'RFC 868: 4-byte seconds since 1900'
 ntp\t'RFC 4330 SNTP (UDP only)'"
@@ -83,6 +84,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s v -l verbos
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l no-progress -d 'Never draw progress bars'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l from -d 'Envelope sender and From: (default: the From: of a raw message)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l to -d 'Recipient (To: header and envelope); repeat for more' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l cc -d 'Recipient in Cc: and the envelope; repeat for more' -r
@@ -118,6 +120,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s v -l verbose
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l no-progress -d 'Never draw progress bars'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l safe -d 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default \'/\', \'\' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them' -r
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l component -d 'Quote with the URL Standard\'s percent-encode set of this component instead' -r -f -a "path\t''
 query\t''
@@ -131,12 +134,14 @@ complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l pairs -d 'Wit
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l keep-blank -d 'With --parse-query: keep fields with empty values (\'a=\' and a bare \'a\')'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l json -d 'JSON Lines: one {"input", "output"} object per TEXT or input line (text made valid UTF-8 with U+FFFD); --form prints {"output"}; --parse-query prints JSON either way'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l join -d 'Resolve REF against each URL, as Python\'s urljoin(URL, REF)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l set -d 'Change PART of each URL; repeatable; without URL arguments, build one URL' -r
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l get -d 'Print TEMPLATE for each URL instead of its components' -r
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l default-scheme -d 'Read text without a scheme (host, host:port, //host) as SCHEME://text' -r
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l json -d 'JSON output: one object per URL (JSON Lines)'
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l service -d 'Look up a service by name or port in the services database (default proto tcp)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l byteorder -d 'Show N in host and network byte order (16 and 32 bits)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l dns -d 'Ask this DNS server directly: ADDR, ADDR:PORT, [V6ADDR]:PORT or a name' -r
@@ -151,6 +156,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s 4 -l ipv4 -d 
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s 6 -l ipv6 -d 'IPv6 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l json -d 'Machine-readable result on stdout'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeserver" -d 'Serve daytime, time and SNTP'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "fetch" -d 'Download over HTTP(S), FTP(S) and Gopher (not built yet)'

@@ -1,7 +1,10 @@
 //! The exit-code table of SPEC §5, and the one function from an error to its code. Also the
 //! error report itself: `netkit CMD: message` on stderr, or the JSON error line with `--json`.
 
+use std::ffi::OsString;
 use std::io::{self, Write};
+
+use crate::auth::redact::{escape_controls, redact_userinfo};
 
 use crate::{Error, ErrorKind};
 
@@ -117,37 +120,147 @@ pub fn report(command: &str, json: bool, err: &anyhow::Error) -> u8 {
         return 0;
     }
     let kind = classify(err);
-    let code = code(kind);
     // `{:#}` joins the context chain on one line: "reading stdin: Is a directory".
-    let message = format!("{err:#}");
-    let mut stderr = io::stderr().lock();
+    print_error(command, json, kind, &format!("{err:#}"))
+}
+
+/// One error line on stderr, text or JSON, with any URL password masked and control
+/// characters escaped, whatever produced the message. Returns the exit code.
+pub fn print_error(command: &str, json: bool, kind: ErrorKind, message: &str) -> u8 {
+    print_item_error(command, json, None, kind, message)
+}
+
+/// The error of one item among many (a bad URL in a stream, a name that does not resolve):
+/// the same line as [`print_error`], with `"item"` in JSON. The command goes on, and ends
+/// with [`ItemTally::outcome`].
+pub fn print_item_error(
+    command: &str,
+    json: bool,
+    item: Option<&str>,
+    kind: ErrorKind,
+    message: &str,
+) -> u8 {
+    let code = code(kind);
+    let message = safe_text(message);
     let line = if json {
-        serde_json::json!({
-            "error": {"kind": kind.name(), "message": message, "exit_code": code}
-        })
-        .to_string()
+        let mut error = serde_json::json!({
+            "kind": kind.name(), "message": message, "exit_code": code
+        });
+        if let Some(item) = item {
+            error["item"] = serde_json::Value::from(safe_text(item));
+        }
+        serde_json::json!({ "error": error }).to_string()
     } else {
-        format!("netkit {command}: {message}")
+        format!("{}: {message}", prefix(command))
     };
     // Nothing sensible is left to do if stderr itself is gone.
-    let _ = writeln!(stderr, "{line}");
+    let _ = writeln!(io::stderr().lock(), "{line}");
     code
 }
 
-/// clap's own errors: help and version go to stdout with exit 0, the rest are usage (2).
-pub fn report_clap_error(err: clap::Error) -> u8 {
-    use clap::error::ErrorKind as K;
-    let ok = matches!(
-        err.kind(),
-        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
-    );
-    // A closed stdout while printing help is no error either.
-    let _ = err.print();
-    if ok && err.kind() != K::DisplayHelpOnMissingArgumentOrSubcommand {
-        0
-    } else {
-        code(ErrorKind::Usage)
+/// Counts the items of a multi-item command, for its exit: 0 when all succeeded; 12 when
+/// some failed (SPEC §5 "partial"), whether they came as arguments or stdin lines.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ItemTally {
+    pub ok: u64,
+    pub failed: u64,
+}
+
+impl ItemTally {
+    pub fn outcome(&self) -> Outcome {
+        if self.failed == 0 {
+            Outcome::Success
+        } else {
+            Outcome::Exit(ErrorKind::Partial)
+        }
     }
+}
+
+/// `netkit CMD`, or `netkit` alone for the binary's own options (`--list`, `--install`).
+pub fn prefix(command: &str) -> String {
+    if command == "netkit" || command.is_empty() {
+        "netkit".to_owned()
+    } else {
+        format!("netkit {command}")
+    }
+}
+
+/// Text a user sees: passwords in URLs masked, control characters shown as `\xNN`.
+pub fn safe_text(text: &str) -> String {
+    escape_controls(&redact_userinfo(text)).into_owned()
+}
+
+/// Whether the user asked for JSON anywhere on the line (before a `--`): decides the shape
+/// of a usage error even when clap could not make sense of the rest.
+pub fn json_requested(args: &[OsString]) -> bool {
+    let args: Vec<&std::ffi::OsStr> = args
+        .iter()
+        .skip(1)
+        .map(OsString::as_os_str)
+        .take_while(|a| *a != "--")
+        .collect();
+    args.iter().any(|a| *a == "--json" || *a == "--log=json")
+        || args.windows(2).any(|w| w[0] == "--log" && w[1] == "json")
+}
+
+/// clap's own errors: help and version go to stdout with exit 0 (9 when stdout cannot take
+/// them), the rest are usage errors (2): clap's text, or with `--json` the JSON error line.
+pub fn report_clap_error(err: clap::Error, command: &str, json: bool) -> u8 {
+    use clap::error::ErrorKind as K;
+    match err.kind() {
+        K::DisplayHelp | K::DisplayVersion => {
+            // Every command's --version names the binary: `netkit 0.1.0`.
+            let text = if err.kind() == K::DisplayVersion {
+                format!("netkit {}\n", env!("CARGO_PKG_VERSION"))
+            } else {
+                err.render().to_string()
+            };
+            let mut out = crate::cli::render::Stdout::new();
+            let written = out.write_all(text.as_bytes()).and_then(|()| out.finish());
+            match written {
+                Ok(()) => 0,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+                Err(e) => print_error(
+                    command,
+                    false,
+                    ErrorKind::LocalIo,
+                    &format!("writing to standard output: {e}"),
+                ),
+            }
+        }
+        _ if json => {
+            // clap's first paragraph, on one line: "the following required arguments were
+            // not provided: --from <ADDR>".
+            let rendered = err.render().to_string();
+            let message = rendered
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let message = message.strip_prefix("error: ").unwrap_or(&message);
+            print_error(command, true, ErrorKind::Usage, message)
+        }
+        _ => {
+            let text = safe_multiline(&err.render().to_string());
+            let _ = io::stderr().lock().write_all(text.as_bytes());
+            code(ErrorKind::Usage)
+        }
+    }
+}
+
+/// [`safe_text`] line by line, keeping the line breaks of clap's multi-line messages.
+fn safe_multiline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        out.push_str(&safe_text(body));
+        out.push_str(end);
+    }
+    out
 }
 
 #[cfg(test)]

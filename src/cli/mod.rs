@@ -13,159 +13,233 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Arg, ArgAction, ArgMatches, FromArgMatches};
 
 use crate::ErrorKind;
 use exit::Outcome;
 
 const ABOUT: &str = "The classic Internet protocols as one scriptable, multi-call binary";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-#[derive(Parser, Debug)]
-#[command(
-    name = "netkit",
-    version,
-    about = ABOUT,
-    after_long_help = help::ROOT,
-    arg_required_else_help = true,
-    args_conflicts_with_subcommands = true
-)]
-pub struct Cli {
-    /// Print the command names, one a line
-    #[arg(long)]
-    pub list: bool,
+/// One command netkit carries: its name, its one-line and long help, how to define its
+/// arguments, and how to run it. The table is the single source of `--list`, `--help`,
+/// dispatch, man pages and completions; a run builds the clap definition of the one command
+/// it invokes, not all thirteen (start-up time is paid by every script call).
+pub struct Entry {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub long_help: Option<&'static str>,
+    define: fn(clap::Command) -> clap::Command,
+    run: fn(&ArgMatches) -> anyhow::Result<Outcome>,
+    pub built: bool,
+}
 
-    /// Symlink every command name in DIR to this binary
-    #[arg(long, value_name = "DIR", conflicts_with = "list")]
-    pub install: Option<PathBuf>,
+/// Parses the matches into the command's `Args` and runs it.
+fn run_with<A: FromArgMatches>(
+    run: fn(A) -> anyhow::Result<Outcome>,
+    matches: &ArgMatches,
+) -> anyhow::Result<Outcome> {
+    let args = A::from_arg_matches(matches).map_err(|e| crate::Error::usage(e.to_string()))?;
+    run(args)
+}
 
-    /// With --install: replace files that are not links to netkit
-    #[arg(long, requires = "install")]
-    pub force: bool,
+macro_rules! built {
+    ($name:literal, $about:literal, $help:expr, $args:ty, $run:path) => {
+        Entry {
+            name: $name,
+            about: $about,
+            long_help: Some($help),
+            define: <$args as clap::Args>::augment_args,
+            run: |m| run_with::<$args>(|a| $run(a), m),
+            built: true,
+        }
+    };
+}
 
-    #[command(subcommand)]
-    pub command: Option<Command>,
+macro_rules! not_built {
+    ($name:literal, $about:literal) => {
+        Entry {
+            name: $name,
+            about: concat!($about, " (not built yet)"),
+            long_help: None,
+            define: |c| <cmd::NotBuilt as clap::Args>::augment_args(c).disable_help_flag(true),
+            run: |_| cmd::not_built($name),
+            built: false,
+        }
+    };
 }
 
 /// Every command netkit carries. The order here is the order of `--list` and `--help`.
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Serve daytime, time and SNTP
-    #[command(after_long_help = help::TIMESERVER)]
-    Timeserver(cmd::timeserver::Args),
-    /// Ask a daytime, time or NTP server for the time
-    #[command(after_long_help = help::TIMECLIENT)]
-    Timeclient(cmd::timeclient::Args),
-    /// Download over HTTP(S), FTP(S) and Gopher (not built yet)
-    #[command(disable_help_flag = true)]
-    Fetch(cmd::NotBuilt),
-    /// FTP and FTPS client: ls, get, put, mirror (not built yet)
-    #[command(disable_help_flag = true)]
-    Ftp(cmd::NotBuilt),
-    /// Send mail over SMTP: a raw message or one composed from flags
-    #[command(after_long_help = help::SMTP_SEND)]
-    SmtpSend(Box<cmd::smtp_send::Args>),
-    /// POP3 client: list, fetch, delete mail (not built yet)
-    #[command(disable_help_flag = true)]
-    Pop(cmd::NotBuilt),
-    /// IMAP client: list, search, export, flag mail (not built yet)
-    #[command(disable_help_flag = true)]
-    Imap(cmd::NotBuilt),
-    /// NNTP client: groups, overviews, articles, posting (not built yet)
-    #[command(disable_help_flag = true)]
-    Nntp(cmd::NotBuilt),
-    /// Telnet client, interactive or scripted (not built yet)
-    #[command(disable_help_flag = true)]
-    Telnet(cmd::NotBuilt),
-    /// Gopher client (not built yet)
-    #[command(disable_help_flag = true)]
-    Gopher(cmd::NotBuilt),
-    /// Percent-encode and decode text like Python's urllib.parse
-    #[command(after_long_help = help::URLQUOTE)]
-    Urlquote(cmd::urlquote::Args),
-    /// Split, join, build and template URLs
-    #[command(after_long_help = help::URLPARSE)]
-    Urlparse(cmd::urlparse::Args),
-    /// Look up names, addresses, services and DNS records
-    #[command(after_long_help = help::HOSTINFO)]
-    Hostinfo(cmd::hostinfo::Args),
+pub static COMMANDS: &[Entry] = &[
+    built!(
+        "timeserver",
+        "Serve daytime, time and SNTP",
+        help::TIMESERVER,
+        cmd::timeserver::Args,
+        cmd::timeserver::run
+    ),
+    built!(
+        "timeclient",
+        "Ask a daytime, time or NTP server for the time",
+        help::TIMECLIENT,
+        cmd::timeclient::Args,
+        cmd::timeclient::run
+    ),
+    not_built!("fetch", "Download over HTTP(S), FTP(S) and Gopher"),
+    not_built!("ftp", "FTP and FTPS client: ls, get, put, mirror"),
+    built!(
+        "smtp-send",
+        "Send mail over SMTP: a raw message or one composed from flags",
+        help::SMTP_SEND,
+        cmd::smtp_send::Args,
+        cmd::smtp_send::run
+    ),
+    not_built!("pop", "POP3 client: list, fetch, delete mail"),
+    not_built!("imap", "IMAP client: list, search, export, flag mail"),
+    not_built!("nntp", "NNTP client: groups, overviews, articles, posting"),
+    not_built!("telnet", "Telnet client, interactive or scripted"),
+    not_built!("gopher", "Gopher client"),
+    built!(
+        "urlquote",
+        "Percent-encode and decode text like Python's urllib.parse",
+        help::URLQUOTE,
+        cmd::urlquote::Args,
+        cmd::urlquote::run
+    ),
+    built!(
+        "urlparse",
+        "Split, join, build and template URLs",
+        help::URLPARSE,
+        cmd::urlparse::Args,
+        cmd::urlparse::run
+    ),
+    built!(
+        "hostinfo",
+        "Look up names, addresses, services and DNS records",
+        help::HOSTINFO,
+        cmd::hostinfo::Args,
+        cmd::hostinfo::run
+    ),
+];
+
+/// The entry of a command name.
+pub fn entry(name: &str) -> Option<&'static Entry> {
+    COMMANDS.iter().find(|e| e.name == name)
 }
 
-impl Command {
-    /// Whether the user asked for JSON: decides the shape of the error report.
-    fn wants_json(&self) -> bool {
-        match self {
-            Command::Urlquote(a) => a.json,
-            Command::Urlparse(a) => a.json,
-            Command::Hostinfo(a) => a.json,
-            Command::SmtpSend(a) => a.client.output.json,
-            Command::Timeserver(a) => a.wants_json(),
-            Command::Timeclient(a) => a.output.json,
-            _ => false,
+impl Entry {
+    /// This command's clap definition, as `netkit NAME` (it takes `--version` too).
+    pub fn definition(&self) -> clap::Command {
+        // The Args definition first: a doc comment on an Args struct would set `about` too.
+        let mut c = (self.define)(clap::Command::new(self.name)).about(self.about);
+        if self.built {
+            c = c.version(VERSION);
         }
+        if let Some(help) = self.long_help {
+            c = c.after_long_help(help);
+        }
+        c
     }
 }
 
-/// The clap definition of the whole binary; xtask generates man pages and completions from it.
-pub fn command() -> clap::Command {
-    Cli::command()
+/// The root definition without its subcommands: netkit's own options.
+fn root() -> clap::Command {
+    clap::Command::new("netkit")
+        .version(VERSION)
+        .about(ABOUT)
+        .after_long_help(help::ROOT)
+        .arg_required_else_help(true)
+        .args_conflicts_with_subcommands(true)
+        .arg(
+            Arg::new("list")
+                .long("list")
+                .action(ArgAction::SetTrue)
+                .help("Print the command names, one a line"),
+        )
+        .arg(
+            Arg::new("install")
+                .long("install")
+                .value_name("DIR")
+                .value_parser(clap::value_parser!(PathBuf))
+                .value_hint(clap::ValueHint::DirPath)
+                .conflicts_with("list")
+                .help("Symlink every command name in DIR to this binary"),
+        )
+        .arg(
+            Arg::new("force")
+                .long("force")
+                .action(ArgAction::SetTrue)
+                .requires("install")
+                .help("With --install: replace files that are not links to netkit"),
+        )
 }
 
-/// The command names, in `--list` order, straight from the clap definition.
+/// The clap definition of the whole binary; xtask generates man pages and completions from
+/// it, and `netkit --help` / `netkit help CMD` use it.
+pub fn command() -> clap::Command {
+    COMMANDS
+        .iter()
+        .fold(root(), |root, e| root.subcommand(e.definition()))
+}
+
+/// The command names, in `--list` order.
 pub fn command_names() -> Vec<String> {
-    command()
-        .get_subcommands()
-        .map(|c| c.get_name().to_owned())
-        .filter(|n| n != "help")
-        .collect()
+    COMMANDS.iter().map(|e| e.name.to_owned()).collect()
 }
 
 /// The process entry point: parse, run, report, exit.
 pub fn main() -> ExitCode {
+    ExitCode::from(start())
+}
+
+/// The process entry point of a `no_main` binary: what std's start-up would have done that
+/// netkit needs, then the run. Returns the exit code.
+pub fn start() -> u8 {
+    // SAFETY: setting a signal's disposition to SIG_IGN touches no memory of ours. Writes to
+    // a closed pipe then fail with EPIPE, which `exit::report` turns into a quiet exit 0.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    render::guard_standard_descriptors();
     let args = multicall::effective_args(std::env::args_os().collect());
-    ExitCode::from(run(args))
+    run(args)
 }
 
 /// Runs one invocation over `args` (argv[0] included) and returns the exit code.
 pub fn run(args: Vec<OsString>) -> u8 {
-    let matches = match command().try_get_matches_from(args) {
+    let json = exit::json_requested(&args);
+    let invoked = args.get(1).and_then(|a| a.to_str()).and_then(entry);
+    let Some(entry) = invoked else {
+        return run_root(args, json);
+    };
+    let definition = entry
+        .definition()
+        .bin_name(format!("netkit {}", entry.name));
+    let matches = match definition.try_get_matches_from(&args[1..]) {
         Ok(m) => m,
-        Err(e) => return exit::report_clap_error(e),
+        Err(e) => return exit::report_clap_error(e, entry.name, json),
     };
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(c) => c,
-        Err(e) => return exit::report_clap_error(e),
-    };
-    if cli.list {
-        return finish("netkit", false, multicall::print_list());
-    }
-    if let Some(dir) = &cli.install {
-        return finish("netkit", false, multicall::install(dir, cli.force));
-    }
-    let Some(command) = cli.command else {
-        // arg_required_else_help prevents this; stay defensive all the same.
-        return exit::code(ErrorKind::Usage);
-    };
-    let name = matches.subcommand_name().unwrap_or("netkit").to_owned();
-    let json = command.wants_json();
-    finish(&name, json, dispatch(command, &name))
+    finish(entry.name, json, (entry.run)(&matches))
 }
 
-fn dispatch(command: Command, name: &str) -> anyhow::Result<Outcome> {
-    match command {
-        Command::Urlquote(args) => cmd::urlquote::run(args),
-        Command::Urlparse(args) => cmd::urlparse::run(args),
-        Command::Hostinfo(args) => cmd::hostinfo::run(args),
-        Command::SmtpSend(args) => cmd::smtp_send::run(*args),
-        Command::Timeserver(args) => cmd::timeserver::run(args),
-        Command::Timeclient(args) => cmd::timeclient::run(args),
-        Command::Fetch(_)
-        | Command::Ftp(_)
-        | Command::Pop(_)
-        | Command::Imap(_)
-        | Command::Nntp(_)
-        | Command::Telnet(_)
-        | Command::Gopher(_) => cmd::not_built(name),
+/// `netkit --list`, `--install`, `--help`, `--version`, `help CMD`, or a mistake.
+fn run_root(args: Vec<OsString>, json: bool) -> u8 {
+    let matches = match command().try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => return exit::report_clap_error(e, "netkit", json),
+    };
+    if matches.get_flag("list") {
+        return finish("netkit", false, multicall::print_list());
     }
+    if let Some(dir) = matches.get_one::<PathBuf>("install") {
+        return finish(
+            "netkit",
+            false,
+            multicall::install(dir, matches.get_flag("force")),
+        );
+    }
+    // Subcommands are dispatched before this point; arg_required_else_help covers the rest.
+    exit::code(ErrorKind::Usage)
 }
 
 fn finish(name: &str, json: bool, result: anyhow::Result<Outcome>) -> u8 {

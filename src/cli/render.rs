@@ -3,18 +3,75 @@
 //! quietly through `exit::report`.
 
 use std::io::{self, BufWriter, StdoutLock, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
 /// Buffered stdout. Bulk commands write millions of lines: one syscall per 64 KiB, not per line.
 pub struct Stdout {
-    inner: BufWriter<StdoutLock<'static>>,
+    inner: BufWriter<Sink>,
+}
+
+/// Rust's standard library pretends writes to a closed stdout (`>&-`) succeed; a command
+/// whose output is lost must say so (exit 9), so a closed descriptor is noticed up front.
+enum Sink {
+    Open(StdoutLock<'static>),
+    Closed,
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Open(s) => s.write(buf),
+            Sink::Closed => Err(closed()),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Open(s) => s.flush(),
+            Sink::Closed => Ok(()),
+        }
+    }
+}
+
+fn closed() -> io::Error {
+    io::Error::other("standard output is closed")
+}
+
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+fn stdout_is_open() -> bool {
+    !STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// At start-up, before anything opens a file: a closed descriptor 0, 1 or 2 is put on
+/// /dev/null, so no socket or file can take its number and receive what was meant for the
+/// terminal; a closed stdout is remembered, and writing to it is then an error.
+pub fn guard_standard_descriptors() {
+    for fd in 0..=2 {
+        // SAFETY: F_GETFD reads descriptor flags; open() on a constant C string. No Rust
+        // memory is involved, and this runs before any thread is started.
+        let closed = unsafe { libc::fcntl(fd, libc::F_GETFD) == -1 };
+        if closed {
+            if fd == libc::STDOUT_FILENO {
+                STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            }
+            // open() returns the lowest free descriptor: this one.
+            unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+        }
+    }
 }
 
 impl Stdout {
     pub fn new() -> Self {
+        let sink = if stdout_is_open() {
+            Sink::Open(io::stdout().lock())
+        } else {
+            Sink::Closed
+        };
         Stdout {
-            inner: BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+            inner: BufWriter::with_capacity(64 * 1024, sink),
         }
     }
 
@@ -66,15 +123,7 @@ pub fn warn(command: &str, message: &str) {
 /// Server- or user-supplied text made safe for a terminal: control characters (ANSI
 /// escapes included) are shown as `\xNN` instead of being interpreted.
 pub fn clean_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() && c != '\t' {
-            out.push_str(&format!("\\x{:02x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::auth::redact::escape_controls(text).into_owned()
 }
 
 #[cfg(test)]

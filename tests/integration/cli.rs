@@ -115,7 +115,7 @@ fn command_not_built_yet_says_so_whatever_follows() {
     for args in [
         &["fetch"][..],
         &["fetch", "--help"],
-        &["pop", "-x", "pop3://h", "--json"],
+        &["pop", "-x", "pop3://h"],
     ] {
         let out = netkit(args);
         assert_eq!(code(&out), 2, "{args:?}");
@@ -123,6 +123,13 @@ fn command_not_built_yet_says_so_whatever_follows() {
         assert_eq!(stderr(&out), format!("netkit {name}: not built yet\n"));
         assert!(out.stdout.is_empty());
     }
+    // With --json anywhere, the answer is the JSON error line (SPEC §4).
+    let out = netkit(&["pop", "-x", "pop3://h", "--json"]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "{\"error\":{\"exit_code\":2,\"kind\":\"usage\",\"message\":\"not built yet\"}}\n"
+    );
 }
 
 #[test]

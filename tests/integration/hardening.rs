@@ -78,3 +78,222 @@ fn a_multiline_smtp_reply_whose_lines_disagree_is_malformed_at_once() {
     assert_eq!(code(&out), 8, "{}", stderr(&out));
     assert!(stderr(&out).contains("malformed"), "{}", stderr(&out));
 }
+
+// --- passwords never shown -------------------------------------------------------------
+
+#[test]
+fn a_password_with_unencoded_delimiters_never_appears_in_any_error() {
+    for (url, secret) in [
+        ("smtp://alice:Top/Secret@127.0.0.1:1", "Top/Secret"),
+        ("smtp://alice:Top?Secret@127.0.0.1:1", "Top?Secret"),
+        ("smtp://alice:Top#Secret@127.0.0.1:1", "Top#Secret"),
+        ("smtp://alice:Top@Secret@127.0.0.1:1", "Top@Secret"),
+        ("smtp://alice:Top:Secret@127.0.0.1:1", "Top:Secret"),
+    ] {
+        for json in [false, true] {
+            let mut args = vec![
+                "smtp-send",
+                url,
+                "--from",
+                "a@b.example",
+                "--to",
+                "d@e.example",
+                "--body",
+                "x",
+                "-t",
+                "2",
+                "--connect-timeout",
+                "2",
+            ];
+            if json {
+                args.push("--json");
+            }
+            let out = netkit(&args);
+            let err = stderr(&out);
+            assert_ne!(code(&out), 0, "{url}: {err}");
+            for piece in ["Secret", "Top"] {
+                assert!(!err.contains(piece), "{url} json={json}: {err}");
+            }
+            assert!(!err.contains(secret));
+            if json {
+                let v: serde_json::Value = serde_json::from_str(err.trim())
+                    .unwrap_or_else(|e| panic!("not one JSON line ({e}): {err}"));
+                assert!(v["error"]["message"].is_string(), "{v}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_password_in_a_bad_flag_value_is_masked_in_clap_errors_too() {
+    let out = netkit(&["urlquote", "--bogus", "smtp://u:hunter2@h"]);
+    assert_eq!(code(&out), 2);
+    let out = netkit(&["hostinfo", "--type", "smtp://u:hunter2@h", "x"]);
+    assert_eq!(code(&out), 2);
+    assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
+}
+
+// --- JSON usage errors, whatever found them ---------------------------------------------
+
+#[test]
+fn usage_errors_are_json_lines_whenever_json_was_asked() {
+    for args in [
+        &["urlquote", "--json", "--bogus"][..],
+        &["smtp-send", "--json"],
+        &["urlparse", "--json", "--set"],
+        &["hostinfo", "--json", "--type", "NOPE", "x"],
+        &["timeclient", "--json", "--proto", "carrier-pigeon"],
+        &["urlquote", "--bogus", "--json"],
+    ] {
+        let out = netkit(args);
+        assert_eq!(code(&out), 2, "{args:?}");
+        let err = stderr(&out);
+        let v: serde_json::Value = serde_json::from_str(err.trim())
+            .unwrap_or_else(|e| panic!("{args:?}: not one JSON line ({e}): {err}"));
+        assert_eq!(v["error"]["kind"], "usage", "{v}");
+        assert_eq!(v["error"]["exit_code"], 2, "{v}");
+        assert!(
+            !v["error"]["message"].as_str().unwrap_or("").is_empty(),
+            "{v}"
+        );
+    }
+}
+
+// --- line input survives a bad line ------------------------------------------------------
+
+fn long_line_input() -> Vec<u8> {
+    let mut input = b"http://a.example/one\n".to_vec();
+    input.extend_from_slice(b"http://b.example/");
+    input.extend(std::iter::repeat_n(b'x', 2 << 20));
+    input.extend_from_slice(b"\nhttp://c.example/three\n");
+    input
+}
+
+#[test]
+fn one_overlong_stdin_line_does_not_stop_urlparse() {
+    let out = run_with_stdin(&["urlparse", "--get", "{host}"], &long_line_input());
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "a.example\nc.example\n"
+    );
+    assert!(stderr(&out).contains("line 2"), "{}", stderr(&out));
+}
+
+#[test]
+fn one_overlong_stdin_line_does_not_stop_urlquote_json() {
+    let out = run_with_stdin(&["urlquote", "--json"], &long_line_input());
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    let records: Vec<serde_json::Value> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[1]["input"], "http://c.example/three");
+    let err: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(err["error"]["kind"], "usage");
+}
+
+// --- partial failures and stdin, the same everywhere -------------------------------------
+
+#[test]
+fn a_bad_url_among_arguments_is_partial_like_on_stdin() {
+    let out = netkit(&[
+        "urlparse",
+        "--get",
+        "{host}",
+        "http://a.example/",
+        "http://[bad",
+    ]);
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a.example\n");
+    let out = run_with_stdin(
+        &["urlparse", "--get", "{host}"],
+        b"http://a.example/\nhttp://[bad\n",
+    );
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    // With --json the per-item error is a JSON error line naming the item.
+    let out = netkit(&["urlparse", "--json", "http://a.example/", "http://[bad"]);
+    assert_eq!(code(&out), 12);
+    let err: serde_json::Value = serde_json::from_str(stderr(&out).trim())
+        .unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(err["error"]["item"], "http://[bad", "{err}");
+    // One URL alone that fails is the command's failure.
+    assert_eq!(code(&netkit(&["urlparse", "http://[bad"])), 2);
+}
+
+#[test]
+fn dash_is_stdin_for_urlquote() {
+    let out = run_with_stdin(&["urlquote", "a b", "-", "c d"], b"x y\n");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "a%20b\nx%20y\nc%20d\n"
+    );
+}
+
+// --- output that cannot be written, terminals, --version ---------------------------------
+
+fn sh(script: &str) -> std::process::Output {
+    let bin = crate::util::netkit_path();
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env("NETKIT", bin)
+        .output()
+        .expect("sh runs")
+}
+
+#[test]
+fn output_that_is_lost_is_exit_9() {
+    for script in [
+        r#""$NETKIT" --help >/dev/full"#,
+        r#""$NETKIT" urlquote --help >/dev/full"#,
+        r#""$NETKIT" urlquote x >/dev/full"#,
+        r#""$NETKIT" urlquote x >&-"#,
+        r#""$NETKIT" --list >&-"#,
+    ] {
+        let out = sh(script);
+        assert_eq!(code(&out), 9, "{script}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("netkit"),
+            "{script}: {}",
+            stderr(&out)
+        );
+    }
+    // A reader that stops early is no failure.
+    let out = sh(r#"yes 'a b' | head -c 10000000 | "$NETKIT" urlquote | head -1"#);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a%20b\n");
+}
+
+#[test]
+fn binary_wide_errors_say_netkit_once_and_escape_control_characters() {
+    let out = netkit(&["--install"]);
+    assert!(!stderr(&out).contains("netkit netkit"), "{}", stderr(&out));
+    let out = netkit(&["urlparse", "http://[\u{1b}[31mred"]);
+    assert_eq!(code(&out), 2);
+    assert!(!stderr(&out).contains('\u{1b}'), "{}", escape(&out.stderr));
+    assert!(stderr(&out).contains("\\x1b"), "{}", escape(&out.stderr));
+}
+
+#[test]
+fn every_built_command_answers_version() {
+    for name in [
+        "timeserver",
+        "timeclient",
+        "smtp-send",
+        "urlquote",
+        "urlparse",
+        "hostinfo",
+    ] {
+        let out = netkit(&[name, "--version"]);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("netkit {}\n", env!("CARGO_PKG_VERSION")),
+            "{name}"
+        );
+    }
+}

@@ -17,8 +17,9 @@ use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 
 use crate::cli::exit::Outcome;
-use crate::cli::input::for_each_line;
-use crate::cli::render::{Stdout, clean_text, warn};
+use crate::cli::exit::{ItemTally, print_item_error};
+use crate::cli::input::{Line, for_each_line};
+use crate::cli::render::{Stdout, clean_text};
 use crate::url::parse::Url;
 use crate::url::parse::build::{self, Edit};
 use crate::url::parse::join::join;
@@ -89,52 +90,80 @@ fn drive(args: &Args, plan: &mut Plan, out: &mut Stdout) -> anyhow::Result<Outco
         }
         return stream(plan, out);
     }
-    let mut partial = false;
+    // A lone URL argument that fails is the command's failure (2); among several items,
+    // arguments or stdin lines alike, a bad one is reported and the rest go on (12).
+    if let [only] = args.url.as_slice()
+        && only != "-"
+    {
+        if let Err(e) = plan.process(only, out)? {
+            return Err(Error::usage(format!("'{}': {e}", clean_text(only))).into());
+        }
+        return Ok(Outcome::Success);
+    }
+    let mut tally = ItemTally::default();
     for arg in &args.url {
         if arg == "-" {
-            partial |= stream(plan, out)? != Outcome::Success;
-        } else if let Err(e) = plan.process(arg, out)? {
-            return Err(Error::usage(format!("'{}': {e}", clean_text(arg))).into());
+            stream_into(plan, out, &mut tally)?;
+        } else {
+            let result = plan.process(arg, out)?;
+            plan.count(
+                &mut tally,
+                arg,
+                result.map_err(|e| format!("'{}': {e}", arg)),
+            );
         }
     }
-    Ok(if partial {
-        Outcome::Exit(ErrorKind::Partial)
-    } else {
-        Outcome::Success
-    })
+    Ok(tally.outcome())
 }
 
 /// Stdin, line by line: a bad line is reported and skipped, the exit is 12 at the end.
 fn stream(plan: &mut Plan, out: &mut Stdout) -> anyhow::Result<Outcome> {
-    let mut failed = false;
+    let mut tally = ItemTally::default();
+    stream_into(plan, out, &mut tally)?;
+    Ok(tally.outcome())
+}
+
+fn stream_into(plan: &mut Plan, out: &mut Stdout, tally: &mut ItemTally) -> anyhow::Result<()> {
     let mut number = 0u64;
-    for_each_line(
-        io::stdin().lock(),
-        MAX_LINE,
-        |bytes| -> anyhow::Result<()> {
-            number += 1;
-            if bytes.iter().all(u8::is_ascii_whitespace) {
+    for_each_line(io::stdin().lock(), MAX_LINE, |line| -> anyhow::Result<()> {
+        number += 1;
+        let bytes = match line {
+            Line::Text(bytes) => bytes,
+            Line::TooLong { number, max } => {
+                let e = Line::too_long_error(number, max);
+                plan.count(tally, "", Err(e.message().to_owned()));
                 return Ok(());
             }
-            let line = String::from_utf8_lossy(bytes);
-            if let Err(e) = plan.process(&line, out)? {
-                warn(
-                    "urlparse",
-                    &format!("line {number}: '{}': {e}", clean_text(&line)),
-                );
-                failed = true;
-            }
-            Ok(())
-        },
-    )?;
-    Ok(if failed {
-        Outcome::Exit(ErrorKind::Partial)
-    } else {
-        Outcome::Success
-    })
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        let line = String::from_utf8_lossy(bytes);
+        let result = plan.process(&line, out)?;
+        let item = line.as_ref();
+        plan.count(
+            tally,
+            item,
+            result.map_err(|e| format!("line {number}: '{line}': {e}")),
+        );
+        Ok(())
+    })?;
+    Ok(())
 }
 
 impl Plan {
+    /// Tallies one item's result; a failure is reported (a JSON error line with `--json`).
+    fn count(&self, tally: &mut ItemTally, item: &str, result: Result<(), String>) {
+        match result {
+            Ok(()) => tally.ok += 1,
+            Err(message) => {
+                tally.failed += 1;
+                let item = (!item.is_empty()).then_some(item);
+                print_item_error("urlparse", self.json, item, ErrorKind::Usage, &message);
+            }
+        }
+    }
+
     fn new(args: &Args) -> Result<Self, Error> {
         if let Some(r) = &args.join {
             Split::parse(r).map_err(|e| Error::usage(format!("--join '{r}': {e}")))?;

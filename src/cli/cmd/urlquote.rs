@@ -16,8 +16,8 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use crate::Error;
-use crate::cli::exit::Outcome;
-use crate::cli::input;
+use crate::cli::exit::{ItemTally, Outcome, print_item_error};
+use crate::cli::input::{self, Line};
 use crate::cli::render::Stdout;
 use crate::url::quote::{
     self, Component, LineQuoter, LineUnquoter, Quoter, parse_qs, parse_qsl, urlencode,
@@ -164,6 +164,7 @@ fn os_bytes(s: &OsStr) -> &[u8] {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut out = Stdout::new();
+    let mut tally = ItemTally::default();
     if let Some(qs) = &args.parse_query {
         print_query(&mut out, os_bytes(qs), &args)?;
     } else if !args.form.is_empty() {
@@ -177,13 +178,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         let mode = Mode::from_args(&args);
         if args.text.is_empty() {
-            if args.json {
-                json_lines(&mut out, &mode)?;
-            } else {
-                stream(&mut out, &mode)?;
-            }
+            tally = stdin_lines(&mut out, &mode, args.json)?;
         } else {
             for text in &args.text {
+                if text == "-" {
+                    let t = stdin_lines(&mut out, &mode, args.json)?;
+                    tally.ok += t.ok;
+                    tally.failed += t.failed;
+                    continue;
+                }
                 let input = os_bytes(text);
                 let output = mode.apply(input);
                 if args.json {
@@ -195,7 +198,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     out.finish().context("writing stdout")?;
-    Ok(Outcome::Success)
+    Ok(tally.outcome())
+}
+
+/// Stdin, as text lines (streamed, any length) or as JSON Lines records.
+fn stdin_lines(out: &mut Stdout, mode: &Mode, json: bool) -> anyhow::Result<ItemTally> {
+    if json {
+        json_lines(out, mode)
+    } else {
+        stream(out, mode)?;
+        Ok(ItemTally::default())
+    }
 }
 
 /// `--form` values as pairs, split at the first `=`. A value without `=` is refused rather
@@ -283,10 +296,22 @@ fn stream(out: &mut Stdout, mode: &Mode) -> anyhow::Result<()> {
 }
 
 /// `--json` over stdin: whole lines are needed for a JSON string, so they are capped.
-fn json_lines(out: &mut Stdout, mode: &Mode) -> anyhow::Result<()> {
-    input::for_each_line(io::stdin().lock(), JSON_MAX_LINE, |line| {
-        json_record(out, line, &mode.apply(line))
-    })
+/// A line over the cap is reported (a JSON error line) and skipped; the rest go on (12).
+fn json_lines(out: &mut Stdout, mode: &Mode) -> anyhow::Result<ItemTally> {
+    let mut tally = ItemTally::default();
+    input::for_each_line(io::stdin().lock(), JSON_MAX_LINE, |line| match line {
+        Line::Text(line) => {
+            tally.ok += 1;
+            json_record(out, line, &mode.apply(line))
+        }
+        Line::TooLong { number, max } => {
+            tally.failed += 1;
+            let e = Line::too_long_error(number, max);
+            print_item_error("urlquote", true, None, e.kind(), e.message());
+            Ok(())
+        }
+    })?;
+    Ok(tally)
 }
 
 fn json_record(out: &mut Stdout, input: &[u8], output: &[u8]) -> anyhow::Result<()> {
