@@ -69,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;timeclient' {
-            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Protocol to ask with (a URL''s scheme wins)')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'Protocol to ask with (a URL''s scheme wins) [default: daytime]')
             [CompletionResult]::new('--max-offset', '--max-offset', [CompletionResultType]::ParameterName, 'Exit 10 when a server''s |offset| exceeds SECS')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print the server''s time')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'NTP: samples to take; the one with the smallest delay is reported')

@@ -64,7 +64,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --version 'Print version'
         }
         &'netkit;timeclient'= {
-            cand --proto 'Protocol to ask with (a URL''s scheme wins)'
+            cand --proto 'Protocol to ask with (a URL''s scheme wins) [default: daytime]'
             cand --max-offset 'Exit 10 when a server''s |offset| exceeds SECS'
             cand --format 'How to print the server''s time'
             cand -n 'NTP: samples to take; the one with the smallest delay is reported'

@@ -64,7 +64,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s 4 -l ipv4 -
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s 6 -l ipv6 -d 'Listen on IPv6 only'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l proto -d 'Protocol to ask with (a URL\'s scheme wins)' -r -f -a "daytime\t'RFC 867: one line of text'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l proto -d 'Protocol to ask with (a URL\'s scheme wins) [default: daytime]' -r -f -a "daytime\t'RFC 867: one line of text'
 time\t'RFC 868: 4-byte seconds since 1900'
 ntp\t'RFC 4330 SNTP (UDP only)'"
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l max-offset -d 'Exit 10 when a server\'s |offset| exceeds SECS' -r

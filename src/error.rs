@@ -112,3 +112,41 @@ impl std::error::Error for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An I/O error in words, for one-line messages: the OS's text without Rust's
+/// " (os error 111)" suffix, starting lower-case ("connection refused", "no such file or
+/// directory"). Errors that carry no errno keep their own text.
+pub fn io_words(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match (e.raw_os_error(), text.rfind(" (os error ")) {
+        (Some(_), Some(at)) => &text[..at],
+        _ => text.as_str(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if chars.clone().next().is_some_and(|c| c.is_lowercase()) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::io_words;
+    use std::io;
+
+    #[test]
+    fn errno_becomes_words_without_the_number() {
+        let e = io::Error::from_raw_os_error(libc::ECONNREFUSED);
+        assert_eq!(io_words(&e), "connection refused");
+        let e = io::Error::from_raw_os_error(libc::ENOENT);
+        assert_eq!(io_words(&e), "no such file or directory");
+    }
+
+    #[test]
+    fn custom_errors_keep_their_text() {
+        let e = io::Error::other("TLS alert: bad certificate");
+        assert_eq!(io_words(&e), "TLS alert: bad certificate");
+    }
+}

@@ -119,12 +119,23 @@ pub fn find(req: &Request<'_>) -> Result<Option<Credentials>, Error> {
 
 /// The first line of FILE, without its line end.
 pub fn read_password_file(path: &Path) -> Result<Secret, Error> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::usage(format!("--password-file {}: {e}", path.display())))?;
+    let file = std::fs::File::open(path).map_err(|e| {
+        Error::usage(format!(
+            "--password-file {}: {}",
+            path.display(),
+            crate::error::io_words(&e)
+        ))
+    })?;
     let mut line = String::new();
     std::io::BufReader::new(file)
         .read_line(&mut line)
-        .map_err(|e| Error::usage(format!("--password-file {}: {e}", path.display())))?;
+        .map_err(|e| {
+            Error::usage(format!(
+                "--password-file {}: {}",
+                path.display(),
+                crate::error::io_words(&e)
+            ))
+        })?;
     let trimmed = line.trim_end_matches(['\n', '\r']);
     Ok(Secret::new(trimmed))
 }
@@ -147,7 +158,13 @@ fn read_netrc(req: &Request<'_>, user: Option<&str>) -> Result<Option<netrc::Ent
         {
             return Ok(None);
         }
-        Err(e) => return Err(Error::usage(format!("netrc {}: {e}", path.display()))),
+        Err(e) => {
+            return Err(Error::usage(format!(
+                "netrc {}: {}",
+                path.display(),
+                crate::error::io_words(&e)
+            )));
+        }
     };
     Ok(netrc::lookup(&text, req.host, user))
 }

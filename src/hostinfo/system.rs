@@ -87,10 +87,9 @@ fn gai_message(status: c_int) -> String {
 fn gai_error(subject: &str, status: c_int) -> Error {
     let why = gai_message(status);
     match status {
-        libc::EAI_NONAME | libc::EAI_NODATA | EAI_ADDRFAMILY | libc::EAI_FAIL => Error::new(
-            ErrorKind::Resolve,
-            format!("{subject}: does not resolve ({why}); check the spelling"),
-        ),
+        libc::EAI_NONAME | libc::EAI_NODATA | EAI_ADDRFAMILY | libc::EAI_FAIL => {
+            crate::net::connect::does_not_resolve(subject, &why)
+        }
         libc::EAI_AGAIN => Error::new(
             ErrorKind::Resolve,
             format!(

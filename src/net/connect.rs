@@ -136,10 +136,13 @@ pub fn resolve(
             .to_socket_addrs()
             .map(Vec::from_iter)
             .map_err(|e| {
-                Error::new(
-                    ErrorKind::Resolve,
-                    format!("{name}: cannot resolve host name ({e}); check the spelling and DNS"),
-                )
+                // std wraps glibc's gai_strerror text in its own prefix; the words are the
+                // same ones hostinfo prints for the same status.
+                let text = e.to_string();
+                let why = text
+                    .strip_prefix("failed to lookup address information: ")
+                    .unwrap_or(&text);
+                does_not_resolve(&name, why)
             })
     })?;
     let mut addrs: Vec<SocketAddr> = Vec::with_capacity(found.len());
@@ -163,6 +166,14 @@ pub fn resolve(
 }
 
 /// RFC 8305 §4: alternate the families, starting with the family of the first answer.
+/// The one wording of a failed lookup, for every command (hostinfo included).
+pub fn does_not_resolve(subject: &str, why: &str) -> Error {
+    Error::new(
+        ErrorKind::Resolve,
+        format!("{subject}: does not resolve ({why}); check the spelling"),
+    )
+}
+
 pub fn interleave(addrs: &[SocketAddr]) -> Vec<SocketAddr> {
     let Some(first) = addrs.first() else {
         return Vec::new();
@@ -315,7 +326,7 @@ fn connect_error(host: &str, peer: SocketAddr, tried: usize, e: &io::Error) -> E
     let reason = match e.kind() {
         io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
         io::ErrorKind::TimedOut => "connection timed out".to_owned(),
-        _ => e.to_string(),
+        _ => crate::error::io_words(e),
     };
     Error::new(kind, format!("{host}: {reason} at {peer}{also}; {hint}"))
 }

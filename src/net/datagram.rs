@@ -45,7 +45,10 @@ pub fn connect_udp(host: &str, port: u16, opts: &ConnectOptions) -> Result<Datag
         last.ok_or_else(|| Error::new(ErrorKind::Resolve, format!("{host}: no address")))?;
     Err(Error::new(
         ErrorKind::Connect,
-        format!("{host}: cannot send to {addr}: {e}; check the host and network"),
+        format!(
+            "{host}: cannot send to {addr}: {}; check the host and network",
+            crate::error::io_words(&e)
+        ),
     ))
 }
 
@@ -118,7 +121,12 @@ impl Datagram {
         };
         Error::new(
             kind,
-            format!("{}: {doing} {}: {e} ({hint})", self.host, self.peer),
+            format!(
+                "{}: {doing} {}: {} ({hint})",
+                self.host,
+                self.peer,
+                crate::error::io_words(e)
+            ),
         )
     }
 }

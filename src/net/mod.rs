@@ -2,8 +2,9 @@
 //! stream type that lets STARTTLS upgrade a connection in place.
 
 pub mod connect;
+/// The scheme table lives in `url` (one table for parsing and connecting); `net` reads it.
+pub use crate::url::scheme;
 pub mod datagram;
-pub mod scheme;
 pub mod stream;
 pub mod target;
 pub mod tls;
@@ -45,4 +46,18 @@ pub fn open(
     };
     Ok((stream, connected.peer))
 }
+pub use crate::error::io_words;
 pub use datagram::{Datagram, connect_udp};
+
+/// SPEC §5's one rule for a peer that goes away: a connection closed or reset before the
+/// peer's first byte never began the exchange, so it is a connect error (exit 4, like a
+/// refused connection); once a byte has arrived it is a protocol error (exit 8). Every
+/// protocol passes its "dropped" errors through here.
+pub fn dropped_error(received: u64, message: impl Into<String>) -> Error {
+    let kind = if received == 0 {
+        crate::ErrorKind::Connect
+    } else {
+        crate::ErrorKind::Protocol
+    };
+    Error::new(kind, message)
+}

@@ -86,7 +86,10 @@ pub fn listener(listener: Listener, ctx: &Context) {
             .local_addr()
             .map(|a| a.to_string())
             .unwrap_or_default();
-        ctx.error(None, format!("listener {addr} failed: {e}"));
+        ctx.error(
+            None,
+            format!("listener {addr} failed: {}", crate::error::io_words(&e)),
+        );
     }
 }
 
@@ -135,7 +138,7 @@ fn tcp_loop(listener: &Socket, ctx: &Context) -> io::Result<()> {
             {
                 // Out of descriptors or memory: say so, and let the backlog wait a moment
                 // instead of spinning on the same error.
-                ctx.error(None, format!("accept: {e}"));
+                ctx.error(None, format!("accept: {}", crate::error::io_words(&e)));
                 std::thread::sleep(Duration::from_millis(10));
             }
             Err(e) if e.raw_os_error() == Some(libc::EPROTO) => {}

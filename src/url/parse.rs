@@ -131,7 +131,7 @@ impl<'a> Url<'a> {
 
     /// The scheme's default port from netkit's table (SPEC §2), if netkit knows the scheme.
     pub fn default_port(&self) -> Option<u16> {
-        crate::net::scheme::default_port(self.scheme())
+        super::scheme::default_port(self.scheme())
     }
 
     /// The port a client connects to: the explicit one, else the scheme's default.

@@ -297,3 +297,106 @@ fn every_built_command_answers_version() {
         );
     }
 }
+
+// --- timeclient: -t bounds the whole reply; one drop rule; -m says -m ------------------
+
+fn timeclient(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["timeclient"];
+    all.extend_from_slice(args);
+    netkit(&all)
+}
+
+#[test]
+fn a_trickling_daytime_server_is_cut_off_at_the_timeout() {
+    let line = format!("{}\r\n", "Sat Dec  5 20:00:00 2026 ".repeat(8));
+    let peer = ScriptedPeer::start(vec![Step::Trickle(
+        line.into_bytes(),
+        Duration::from_millis(200),
+    )]);
+    let started = Instant::now();
+    let out = timeclient(&[&peer.addr(), "-t", "1"]);
+    let took = started.elapsed();
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("raise --timeout"), "{}", stderr(&out));
+    // 200 bytes at 0.2 s each would take 40 s; the whole reply is bounded by -t 1.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+}
+
+#[test]
+fn max_time_expiry_names_max_time_not_timeout() {
+    let peer = ScriptedPeer::start(vec![Step::Stall(Duration::from_secs(20))]);
+    let out = timeclient(&[&peer.addr(), "-t", "10", "-m", "1"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("--max-time"), "{err}");
+    assert!(!err.contains("raise --timeout"), "{err}");
+}
+
+/// A peer that closes before sending a byte never began the exchange: exit 4 in every
+/// command (README: "reset before the exchange began"), after a byte it is 8.
+#[test]
+fn a_close_before_the_first_byte_is_exit_4_in_every_command() {
+    let peer = ScriptedPeer::start(vec![Step::Drop]);
+    let out = timeclient(&[&peer.addr(), "-t", "5"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    let peer = ScriptedPeer::start(vec![Step::Drop]);
+    let out = smtp_send_to(peer.port(), &["-t", "5"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    let peer = ScriptedPeer::start(vec![send("Sat Dec"), Step::Drop]);
+    let out = timeclient(&[&peer.addr(), "-t", "5"]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+}
+
+#[test]
+fn errors_say_errno_in_words_and_name_the_address_once() {
+    // A port nobody listens on: "connection refused", never "(os error 111)".
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    let target = format!("127.0.0.1:{port}");
+    let out = timeclient(&[&target, "-t", "2"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("connection refused"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    let out = smtp_send_to(port, &["-t", "2"]);
+    assert!(!stderr(&out).contains("os error"), "{}", stderr(&out));
+    // A reply names the server once when the user gave the address itself.
+    let peer = ScriptedPeer::start(vec![send("Sat Dec  5 20:00:00 2026\r\n")]);
+    let out = timeclient(&[&peer.addr(), "-t", "5"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let line = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        line.starts_with(&format!("{} (daytime/tcp): ", peer.addr())),
+        "{line}"
+    );
+}
+
+// --- one scheme table (issue 20 #1) ---------------------------------------------------
+
+#[test]
+fn urlparse_knows_the_ports_timeclient_uses() {
+    let out = netkit(&[
+        "urlparse",
+        "--get",
+        "{port}",
+        "ntp://x",
+        "time://x",
+        "daytime://x",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "123\n37\n13\n");
+}
+
+#[test]
+fn a_bare_host_with_proto_asks_the_protocols_iana_port() {
+    // Nothing listens on loopback's 37 and 13 here (tests never bind privileged ports):
+    // the error names the port that was asked.
+    for (proto, port) in [("time", "37"), ("daytime", "13")] {
+        let out = timeclient(&["--proto", proto, "127.0.0.1", "-t", "2"]);
+        let err = stderr(&out);
+        assert!(err.contains(&format!("127.0.0.1:{port}")), "{proto}: {err}");
+    }
+    let out = timeclient(&["--proto", "ntp", "127.0.0.1", "-t", "1", "--retries", "0"]);
+    assert!(stderr(&out).contains("127.0.0.1:123"), "{}", stderr(&out));
+}

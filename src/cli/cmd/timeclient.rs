@@ -2,10 +2,11 @@
 //! server; the exit code is the worst (highest) of the servers' codes. The exchange itself is
 //! `crate::proto::time::client`.
 //!
-//! Servers are `HOST[:PORT]` (default `localhost:8888`, the port `timeserver` serves on, so
-//! the pair works out of the box), `[V6ADDR]:PORT`, a bare IPv6 literal, or a URL whose
-//! scheme names the protocol and its IANA port: `daytime://h` (13), `time://h` (37),
-//! `ntp://h` (123).
+//! Servers are `HOST[:PORT]`, `[V6ADDR]:PORT`, a bare IPv6 literal, or a URL whose scheme
+//! names the protocol and its IANA port: `daytime://h` (13), `time://h` (37), `ntp://h`
+//! (123). A bare HOST with `--proto` uses that protocol's IANA port, as rdate and ntpdate
+//! do; with no `--proto` it is the tutorial's daytime on 8888 (what `timeserver` serves),
+//! so the pair works out of the box.
 
 use std::io::{self, Write};
 
@@ -26,13 +27,13 @@ const NAME: &str = "timeclient";
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Servers: HOST[:PORT], [V6ADDR]:PORT, daytime://, time:// or ntp:// URLs [default: localhost:8888]
+    /// Servers: HOST[:PORT], [V6ADDR]:PORT, daytime://, time:// or ntp:// URLs [default: localhost:8888]. A HOST without PORT uses --proto's IANA port (13, 37, 123), or 8888 with no --proto
     #[arg(value_name = "SERVER")]
     pub servers: Vec<String>,
 
-    /// Protocol to ask with (a URL's scheme wins)
-    #[arg(long, value_enum, value_name = "PROTO", default_value_t)]
-    pub proto: ProtoArg,
+    /// Protocol to ask with (a URL's scheme wins) [default: daytime]
+    #[arg(long, value_enum, value_name = "PROTO")]
+    pub proto: Option<ProtoArg>,
 
     /// Daytime and time over UDP instead of TCP (NTP is always UDP)
     #[arg(long)]
@@ -70,7 +71,7 @@ fn parse_offset(text: &str) -> Result<f64, String> {
 }
 
 /// A server argument split into host, port and the protocol its scheme names.
-fn parse_server(arg: &str, default: Protocol) -> Result<(String, u16, Protocol), Error> {
+fn parse_server(arg: &str, proto: Option<Protocol>) -> Result<(String, u16, Protocol), Error> {
     let bad = || {
         Error::usage(format!(
             "'{arg}': not HOST[:PORT], [V6ADDR]:PORT or a daytime://, time://, ntp:// URL"
@@ -90,7 +91,10 @@ fn parse_server(arg: &str, default: Protocol) -> Result<(String, u16, Protocol),
             };
             (rest.trim_end_matches('/'), p, p.well_known_port())
         }
-        None => (arg, default, DEFAULT_PORT),
+        None => match proto {
+            Some(p) => (arg, p, p.well_known_port()),
+            None => (arg, Protocol::default(), DEFAULT_PORT),
+        },
     };
     let port = |p: &str| p.parse::<u16>().ok().filter(|p| *p != 0).ok_or_else(bad);
     let (host, port) = if let Some(v6) = rest.strip_prefix('[') {
@@ -114,7 +118,8 @@ fn parse_server(arg: &str, default: Protocol) -> Result<(String, u16, Protocol),
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let default = Protocol::from(args.proto);
+    let proto = args.proto.map(Protocol::from);
+    let default = proto.unwrap_or_default();
     if args.samples > 1
         && default != Protocol::Ntp
         && !args.servers.iter().any(|s| s.starts_with("ntp://"))
@@ -128,7 +133,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let mut targets = Vec::new();
     for s in &servers {
-        targets.push((s.as_str(), parse_server(s, default)?));
+        targets.push((s.as_str(), parse_server(s, proto)?));
     }
     let deadline = args.net.deadline();
     let json = args.output.json;
@@ -236,9 +241,15 @@ fn show(
             "max_offset_exceeded": exceeded.is_some(),
         }))?;
     } else {
+        // The address only when it says more than the label (a name, or no port given).
+        let peer = a.peer.to_string();
+        let address = if peer == label {
+            String::new()
+        } else {
+            format!("{peer}, ")
+        };
         let mut line = format!(
-            "{label} ({}, {}/{}): {} offset {:+.6} s",
-            a.peer,
+            "{label} ({address}{}/{}): {} offset {:+.6} s",
             q.protocol.name(),
             q.transport.name(),
             format_time(a.time, args.format),

@@ -281,7 +281,10 @@ pub fn read_error(e: io::Error) -> Error {
         ),
         _ => Error::new(
             ErrorKind::Protocol,
-            format!("connection lost while reading: {e}"),
+            format!(
+                "connection lost while reading: {}",
+                crate::error::io_words(&e)
+            ),
         ),
     }
 }

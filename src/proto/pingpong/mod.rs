@@ -135,8 +135,8 @@ impl<S: Read + Write> Conn<S> {
     pub fn read_greeting(&mut self) -> Result<Reply, Error> {
         self.read_reply().map_err(|e| {
             if self.reader.received() == 0 && e.kind() == ErrorKind::Protocol {
-                Error::new(
-                    ErrorKind::Connect,
+                crate::net::dropped_error(
+                    0,
                     format!(
                         "{} before its greeting (is this the right port?)",
                         e.message()
@@ -209,7 +209,10 @@ pub fn write_error(e: io::Error) -> Error {
         ),
         _ => Error::new(
             ErrorKind::Protocol,
-            format!("connection lost while sending: {e}"),
+            format!(
+                "connection lost while sending: {}",
+                crate::error::io_words(&e)
+            ),
         ),
     }
 }

@@ -84,8 +84,13 @@ pub fn query(q: &Query) -> Result<Answer> {
     }
 }
 
+/// The server as messages name it: the address alone when the user gave it, else both.
 fn name(q: &Query, peer: SocketAddr) -> String {
-    format!("{} ({peer})", q.host)
+    if q.host.trim_matches(['[', ']']) == peer.ip().to_string() {
+        peer.to_string()
+    } else {
+        format!("{} ({peer})", q.host)
+    }
 }
 
 fn query_tcp(q: &Query) -> Result<Answer> {
@@ -101,19 +106,36 @@ fn query_tcp(q: &Query) -> Result<Answer> {
     let mut len = 0;
     let mut first_byte: Option<UnixTime> = None;
     let started = Instant::now();
+    // `--timeout` bounds the whole reply, not the gap between bytes: a peer trickling one
+    // byte a second cannot keep the exchange alive past it.
+    let step_end = started.checked_add(q.timeout);
     loop {
-        let wait = q
-            .connect
-            .deadline
-            .cap(q.timeout)
-            .ok_or_else(|| max_time(q, peer))?;
+        let now = Instant::now();
+        let step_left = step_end.map_or(q.timeout, |end| end.saturating_duration_since(now));
+        let by_max_time = q.connect.deadline.is_binding(step_left);
+        let wait = if by_max_time {
+            q.connect.deadline.cap(step_left).unwrap_or(Duration::ZERO)
+        } else {
+            step_left
+        };
+        let expired = || {
+            if by_max_time {
+                max_time(q, peer)
+            } else {
+                silent(q, peer, len, started.elapsed())
+            }
+        };
+        if wait.is_zero() {
+            return Err(expired());
+        }
         stream
             .set_read_timeout(Some(wait))
-            .map_err(|e| dropped(q, peer, &e))?;
+            .map_err(|e| dropped(q, peer, len, &e))?;
         let Some(free) = buf.get_mut(len..) else {
             break;
         };
         match stream.read(free) {
+            Ok(0) if len == 0 => return Err(closed_silent(q, peer)),
             Ok(0) => break,
             Ok(n) => {
                 first_byte.get_or_insert_with(UnixTime::now);
@@ -132,9 +154,9 @@ fn query_tcp(q: &Query) -> Result<Answer> {
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                 ) =>
             {
-                return Err(silent(q, peer, len, started.elapsed()));
+                return Err(expired());
             }
-            Err(e) => return Err(dropped(q, peer, &e)),
+            Err(e) => return Err(dropped(q, peer, len, &e)),
         }
     }
     let t4 = first_byte.unwrap_or_else(UnixTime::now);
@@ -334,9 +356,32 @@ fn max_time(q: &Query, peer: SocketAddr) -> Error {
     )
 }
 
-fn dropped(q: &Query, peer: SocketAddr, e: &io::Error) -> Error {
-    Error::new(
-        ErrorKind::Protocol,
-        format!("{}: connection dropped mid-exchange ({e})", name(q, peer)),
+fn dropped(q: &Query, peer: SocketAddr, received: usize, e: &io::Error) -> Error {
+    let when = if received == 0 {
+        "before sending anything"
+    } else {
+        "mid-exchange"
+    };
+    crate::net::dropped_error(
+        received as u64,
+        format!(
+            "{}: connection dropped {when} ({})",
+            name(q, peer),
+            crate::net::io_words(e)
+        ),
+    )
+}
+
+fn closed_silent(q: &Query, peer: SocketAddr) -> Error {
+    let what = match q.protocol {
+        Protocol::Time => "time",
+        _ => "daytime",
+    };
+    crate::net::dropped_error(
+        0,
+        format!(
+            "{}: {what} server sent nothing and closed the connection (is this the right port?)",
+            name(q, peer)
+        ),
     )
 }

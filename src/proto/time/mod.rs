@@ -33,13 +33,9 @@ impl Protocol {
         }
     }
 
-    /// The IANA port (`daytime://`, `time://`, `ntp://` URLs).
+    /// The IANA port, from the one scheme table (`daytime://`, `time://`, `ntp://`).
     pub fn well_known_port(self) -> u16 {
-        match self {
-            Protocol::Daytime => 13,
-            Protocol::Time => 37,
-            Protocol::Ntp => 123,
-        }
+        crate::url::scheme::default_port(self.name()).unwrap_or_default()
     }
 }
 
@@ -56,5 +52,17 @@ impl Transport {
             Transport::Tcp => "tcp",
             Transport::Udp => "udp",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Protocol;
+
+    #[test]
+    fn every_protocol_has_its_iana_port_in_the_scheme_table() {
+        assert_eq!(Protocol::Daytime.well_known_port(), 13);
+        assert_eq!(Protocol::Time.well_known_port(), 37);
+        assert_eq!(Protocol::Ntp.well_known_port(), 123);
     }
 }

@@ -114,10 +114,11 @@ fn short_time_reply_is_refused() {
 }
 
 #[test]
-fn empty_daytime_reply_is_refused() {
+fn empty_daytime_reply_is_a_connect_error() {
     let port = tcp_peer(Some(Vec::new()));
+    // Closed before the first byte: the exchange never began (exit 4, as smtp-send).
     let (code, err) = run(port, &[]);
-    assert_eq!(code, 8, "{err}");
+    assert_eq!(code, 4, "{err}");
     assert!(err.contains("sent nothing"), "{err}");
 }
 

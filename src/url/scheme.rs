@@ -1,11 +1,12 @@
-//! netkit's scheme table (SPEC §2): default ports and TLS style for every scheme a command
-//! speaks. The `url` crate knows only the WHATWG "special" schemes; for imap, pop3, smtp,
-//! nntp, gopher and telnet it has no default port, so netkit keeps its own table.
+//! netkit's one scheme table (SPEC §2): default ports and TLS style for every scheme a command
+//! speaks. `net` connects by it, `urlparse` shows it, `timeclient` asks by it. The `url` crate
+//! knows only the WHATWG "special" schemes; for imap, pop3, smtp, nntp, gopher, telnet and
+//! the time protocols it has no default port, so netkit keeps its own table.
 
 /// How a scheme gets TLS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsStyle {
-    /// Never (http, gopher, telnet).
+    /// Never (http, gopher, telnet, the time protocols).
     None,
     /// Upgraded in place when offered (STARTTLS, STLS, AUTH TLS), per `--tls`.
     Upgrade,
@@ -49,6 +50,10 @@ pub const SCHEMES: &[Scheme] = &[
     scheme("telnet", 23, TlsStyle::None),
     scheme("ws", 80, TlsStyle::None),
     scheme("wss", 443, TlsStyle::Implicit),
+    scheme("daytime", 13, TlsStyle::None),
+    scheme("time", 37, TlsStyle::None),
+    scheme("ntp", 123, TlsStyle::None),
+    scheme("sntp", 123, TlsStyle::None),
 ];
 
 /// The entry for `name`, compared case-insensitively (RFC 3986 §3.1).
@@ -73,6 +78,9 @@ mod tests {
         assert_eq!(default_port("gopher"), Some(70));
         assert_eq!(default_port("telnet"), Some(23));
         assert_eq!(default_port("mailto"), None);
+        assert_eq!(default_port("daytime"), Some(13));
+        assert_eq!(default_port("time"), Some(37));
+        assert_eq!(default_port("ntp"), Some(123));
     }
 
     #[test]
