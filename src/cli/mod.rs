@@ -224,7 +224,14 @@ pub fn run(args: Vec<OsString>) -> u8 {
 
 /// `netkit --list`, `--install`, `--help`, `--version`, `help CMD`, or a mistake.
 fn run_root(args: Vec<OsString>, json: bool) -> u8 {
-    let matches = match command().try_get_matches_from(args) {
+    // --version, --list and --install need netkit's own options only; the 13 command
+    // definitions are built for help and for mistakes (whose suggestions name them).
+    let own_options_only = args
+        .get(1)
+        .and_then(|a| a.to_str())
+        .is_some_and(|a| matches!(a, "--version" | "-V" | "--list") || a.starts_with("--install"));
+    let definition = if own_options_only { root() } else { command() };
+    let matches = match definition.try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return exit::report_clap_error(e, "netkit", json),
     };
