@@ -658,7 +658,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__timeserver)
-            opts="-l -p -4 -6 -h -V --listen --port --proto --tcp --udp --format --stratum --max-conns --once --inetd --log --ipv4 --ipv6 --help --version"
+            opts="-l -p -q -4 -6 -h -V --listen --port --proto --tcp --udp --format --stratum --max-conns --once --inetd --log --json --quiet --ipv4 --ipv6 --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -51,7 +51,7 @@ ntp\t'RFC 4330 SNTP (UDP only)'"
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l format -d 'Daytime line format [default: ctime]' -r -f -a "ctime\t'Tue Nov 24 18:09:22 2026 (local time, as Python\'s time.ctime())'
 rfc3339\t'2026-11-24T18:09:22.123456Z (UTC)'
 unix\t'1795543762 (seconds since 1970)'"
-complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l stratum -d 'NTP: serve the local clock as a source of this stratum (1-15), leap 0 [default: 10]' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l stratum -d 'NTP: serve the local clock as a source of this stratum (1-15), leap 0. Without it replies say stratum 10, leap 3 (not synchronised), so clients do not take this clock as a source' -r
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l max-conns -d 'Most TCP clients open at once' -r
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l log -d 'Per-client log on stdout' -r -f -a "text\t'connection from ADDR:PORT'
 json\t'JSON Lines'
@@ -60,6 +60,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l tcp -d 'Ser
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l udp -d 'Serve UDP (default: TCP and UDP)'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l once -d 'Serve one client, then exit'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l inetd -d 'Serve one exchange on stdin/stdout, for inetd/xinetd (logs go to stderr)'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -l json -d 'The same as --log json (every command\'s --json)'
+complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s q -l quiet -d 'No per-client log and no summary (errors still go to stderr)'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s 4 -l ipv4 -d 'Listen on IPv4 only'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s 6 -l ipv6 -d 'Listen on IPv6 only'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -105,7 +105,7 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
 
-    /// NTP: serve the local clock as a source of this stratum (1-15), leap 0 [default: 10]
+    /// NTP: serve the local clock as a source of this stratum (1-15), leap 0. Without it replies say stratum 10, leap 3 (not synchronised), so clients do not take this clock as a source
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=15))]
     pub stratum: Option<u8>,
 
@@ -125,6 +125,14 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
     pub log: LogArg,
 
+    /// The same as --log json (every command's --json)
+    #[arg(long, conflicts_with_all = ["log", "quiet"])]
+    pub json: bool,
+
+    /// No per-client log and no summary (errors still go to stderr)
+    #[arg(short = 'q', long, conflicts_with = "log")]
+    pub quiet: bool,
+
     /// Listen on IPv4 only
     #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
     pub ipv4: bool,
@@ -136,7 +144,16 @@ pub struct Args {
 
 impl Args {
     pub fn wants_json(&self) -> bool {
-        self.log == LogArg::Json
+        self.log() == LogArg::Json
+    }
+
+    /// The log `--log`, `--json` or `-q` asked for.
+    fn log(&self) -> LogArg {
+        match (self.json, self.quiet) {
+            (true, _) => LogArg::Json,
+            (_, true) => LogArg::Off,
+            _ => self.log,
+        }
     }
 }
 
@@ -175,7 +192,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     if args.inetd {
         // stdout is the client: the log goes to stderr.
-        let sink = LogSink::start(args.log, Target::Stderr);
+        let sink = LogSink::start(args.log(), Target::Stderr);
         let served = inetd::serve(&config, sink.as_ref());
         sink.finish();
         return match served? {
@@ -197,7 +214,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let mut out = io::stdout().lock();
         writeln!(out, "{port}").and_then(|()| out.flush())?;
     }
-    let sink = LogSink::start(args.log, Target::Stdout);
+    let sink = LogSink::start(args.log(), Target::Stdout);
     let summary = server.run(sink.clone());
     let dropped_lines = sink.finish();
     let summary = summary?;
@@ -207,7 +224,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             &format!("{dropped_lines} log lines dropped: stdout did not keep up"),
         );
     }
-    print_summary(args.log, &summary)?;
+    if !args.quiet {
+        print_summary(args.log(), &summary)?;
+    }
     Ok(Outcome::Success)
 }
 

@@ -309,3 +309,27 @@ fn timeclient_json_error_line_on_failure() {
     assert_eq!(e["error"]["kind"], "connect");
     assert_eq!(e["error"]["exit_code"], 4);
 }
+
+#[test]
+fn json_is_log_json_and_quiet_prints_only_the_port() {
+    let server = Server::start(&["--json", "--once", "--tcp", "-l", "127.0.0.1"]);
+    let (c, _, err) = client(&[&format!("127.0.0.1:{}", server.port)]);
+    assert_eq!(c, 0, "{err}");
+    let (code, lines, _) = server.wait();
+    assert_eq!(code, 0);
+    let events: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(
+        events.last().map(|e| e["event"].clone()),
+        Some("summary".into())
+    );
+
+    let server = Server::start(&["-q", "--once", "--tcp", "-l", "127.0.0.1"]);
+    let (c, _, err) = client(&[&format!("127.0.0.1:{}", server.port)]);
+    assert_eq!(c, 0, "{err}");
+    let (code, lines, _) = server.wait();
+    assert_eq!(code, 0);
+    assert!(lines.is_empty(), "{lines:?}");
+}
