@@ -6,7 +6,7 @@
 //!   `net.ipv6.bindv6only` sysctl says; a host without IPv6 loses only the IPv6 listener.
 //! * `-p 0` (SPEC §8): the kernel picks a port for the first socket and every other listener
 //!   binds the same number; if another program holds it on one of them, start over.
-//! * Sockets block with a 250 ms receive timeout (see `blocking_with_tick`).
+//! * Sockets block with no timeout; a stop wakes them (see `blocking` and `stop`).
 //! * TCP backlog 4096 (the kernel caps it at `net.core.somaxconn`): a connection flood queues
 //!   in the kernel instead of being refused.
 
@@ -29,6 +29,14 @@ pub enum Listener {
 }
 
 impl Listener {
+    pub fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        use std::os::fd::AsRawFd;
+        match self {
+            Listener::Tcp(s) => s.as_raw_fd(),
+            Listener::Udp(s) => s.as_raw_fd(),
+        }
+    }
+
     pub fn transport(&self) -> Transport {
         match self {
             Listener::Tcp(_) => Transport::Tcp,
@@ -142,7 +150,7 @@ fn bind_one(addr: SocketAddr, transport: Transport) -> io::Result<Listener> {
         socket.set_reuse_address(true)?;
     }
     socket.bind(&addr.into())?;
-    blocking_with_tick(&socket)?;
+    blocking(&socket)?;
     Ok(match transport {
         Transport::Tcp => {
             socket.listen(BACKLOG)?;
@@ -152,15 +160,12 @@ fn bind_one(addr: SocketAddr, transport: Transport) -> io::Result<Listener> {
     })
 }
 
-/// How often a serving thread that has nothing to do looks at the stop flag.
-pub const TICK: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// Blocking sockets with a receive timeout: Linux honours `SO_RCVTIMEO` in `accept` as well
-/// as `recvfrom`, so a busy server makes one system call per client (no `poll` first) and an
-/// idle one wakes four times a second to notice a stop.
-fn blocking_with_tick(socket: &Socket) -> io::Result<()> {
+/// Blocking sockets with no timeout: a busy server makes one system call per client (no
+/// `poll` first) and an idle one sleeps in `accept`/`recvfrom` until a client or a stop
+/// (`stop` shuts the socket down to wake it).
+fn blocking(socket: &Socket) -> io::Result<()> {
     socket.set_nonblocking(false)?;
-    socket.set_read_timeout(Some(TICK))
+    socket.set_read_timeout(None)
 }
 
 /// Sockets passed by systemd (or any `sd_listen_fds` launcher), or `None` when this process
@@ -218,7 +223,7 @@ fn inherited(fd: RawFd) -> io::Result<Listener> {
     // SAFETY: the launcher hands this fd to us alone (sd_listen_fds contract).
     let socket = unsafe { Socket::from_raw_fd(fd) };
     socket.set_cloexec(true)?;
-    blocking_with_tick(&socket)?;
+    blocking(&socket)?;
     match ty {
         libc::SOCK_STREAM => Ok(Listener::Tcp(socket)),
         libc::SOCK_DGRAM => Ok(Listener::Udp(socket.into())),

@@ -208,12 +208,19 @@ impl Server {
             max_conns: self.config.max_conns.max(1),
             claimed: std::sync::atomic::AtomicBool::new(false),
         });
+        // The listeners live here until every thread has returned and `stop` has forgotten
+        // them, so a late signal never shuts down a descriptor that was closed and reused.
+        let listeners: Vec<Arc<Listener>> = self.listeners.into_iter().map(Arc::new).collect();
+        for l in &listeners {
+            stop::register(l.as_raw_fd());
+        }
         let mut threads = Vec::new();
-        for listener in self.listeners {
+        for listener in &listeners {
             let ctx = Arc::clone(&ctx);
+            let listener = Arc::clone(listener);
             let handle = std::thread::Builder::new()
                 .name("serve".into())
-                .spawn(move || serve::listener(listener, &ctx))
+                .spawn(move || serve::listener(&listener, &ctx))
                 .map_err(|e| {
                     Error::new(ErrorKind::LocalIo, format!("cannot start a thread: {e}"))
                 })?;
@@ -225,6 +232,8 @@ impl Server {
                 stats.errors.fetch_add(1, Ordering::Relaxed);
             }
         }
+        stop::unregister_all();
+        drop(listeners);
         Ok(Summary {
             clients: stats.clients.load(Ordering::Relaxed),
             errors: stats.errors.load(Ordering::Relaxed),

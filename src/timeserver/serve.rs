@@ -1,5 +1,5 @@
 //! The serving loops: accept-and-answer for TCP, receive-and-answer for UDP, on blocking
-//! sockets whose receive timeout (`listen::TICK`) lets an idle thread notice a stop. A busy
+//! sockets that a stop shuts down (`stop`) to wake an idle thread. A busy
 //! server makes one `accept4` + one `send` + one `close` per TCP client; the daytime line is
 //! formatted once per second, not per client.
 
@@ -75,8 +75,8 @@ pub fn stream_reply(replies: &Replies, now: UnixTime) -> Vec<u8> {
     }
 }
 
-pub fn listener(listener: Listener, ctx: &Context) {
-    let result = match &listener {
+pub fn listener(listener: &Listener, ctx: &Context) {
+    let result = match listener {
         Listener::Tcp(s) if ctx.replies.protocol != Protocol::Ntp => tcp_loop(s, ctx),
         Listener::Tcp(_) => Ok(()),
         Listener::Udp(s) => udp_loop(s, ctx),
@@ -112,7 +112,12 @@ fn tcp_loop(listener: &Socket, ctx: &Context) -> io::Result<()> {
             std::thread::sleep(Duration::from_millis(1));
             continue;
         }
-        match listener.accept() {
+        let accepted = listener.accept();
+        // A stop shuts the listener down (accept fails with EINVAL): not an error.
+        if stop::stopping() {
+            return Ok(());
+        }
+        match accepted {
             Ok((client, addr)) => {
                 if !ctx.claim() {
                     return Ok(());
@@ -126,7 +131,7 @@ fn tcp_loop(listener: &Socket, ctx: &Context) -> io::Result<()> {
                     return Ok(());
                 }
             }
-            // Nothing came within the tick (or a signal): look at the stop flag again.
+            // A signal that was not a stop: look at the stop flag again.
             Err(e) if idle(&e) => {}
             // The client gave up before we took it: nothing to serve.
             Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => {}
@@ -161,6 +166,16 @@ fn serve_tcp(client: &Socket, peer: Option<SocketAddr>, ctx: &Context, cache: &m
     }
 }
 
+/// `recvfrom` that tolerates a datagram with no sender address (what a shut-down socket
+/// returns): std's `UdpSocket::recv_from` asserts on it, socket2 hands it back.
+fn recv_from(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Option<SocketAddr>)> {
+    // SAFETY: `[u8]` and `[MaybeUninit<u8>]` have the same layout, and recv only writes
+    // initialised bytes into an already initialised buffer.
+    let uninit = unsafe { &mut *(buf as *mut [u8] as *mut [std::mem::MaybeUninit<u8>]) };
+    let (n, from) = socket2::SockRef::from(socket).recv_from(uninit)?;
+    Ok((n, from.as_socket()))
+}
+
 fn udp_loop(socket: &UdpSocket, ctx: &Context) -> io::Result<()> {
     let mut cache = ReplyCache::default();
     let own_port = socket.local_addr()?.port();
@@ -169,8 +184,14 @@ fn udp_loop(socket: &UdpSocket, ctx: &Context) -> io::Result<()> {
         if stop::stopping() {
             return Ok(());
         }
-        match socket.recv_from(&mut buf) {
-            Ok((n, from)) => {
+        let received = recv_from(socket, &mut buf);
+        // A stop shuts the socket down (an empty read with no sender): not a datagram.
+        if stop::stopping() {
+            return Ok(());
+        }
+        match received {
+            Ok((_, None)) => {}
+            Ok((n, Some(from))) => {
                 let received = UnixTime::now();
                 let datagram = &buf[..n];
                 if !guard::may_answer(ctx.replies.protocol, from, own_port, datagram, received) {

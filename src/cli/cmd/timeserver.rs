@@ -310,11 +310,13 @@ enum Target {
 }
 
 /// The per-client log: serving threads append formatted lines to a shared buffer (capped);
-/// one writer thread swaps it out every `FLUSH_EVERY` and writes it. Appending never wakes
-/// anyone, so logging costs a lock and a format per client.
+/// one writer thread sleeps until the buffer gets its first line, lets a batch gather for
+/// `FLUSH_EVERY`, and writes it. An idle server's writer sleeps in the kernel (no timer);
+/// a busy one is woken once per batch, not per client.
 struct LogSink {
     log: LogArg,
     buffer: Arc<std::sync::Mutex<Vec<u8>>>,
+    wake: Arc<std::sync::Condvar>,
     done: Arc<std::sync::atomic::AtomicBool>,
     writer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
     dropped: AtomicU64,
@@ -328,19 +330,21 @@ const MAX_BUFFERED: usize = 1 << 20;
 impl LogSink {
     fn start(log: LogArg, target: Target) -> Arc<LogSink> {
         let buffer = Arc::new(std::sync::Mutex::new(Vec::with_capacity(64 * 1024)));
+        let wake = Arc::new(std::sync::Condvar::new());
         let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let writer = if log == LogArg::Off {
             None
         } else {
-            let (buffer, done) = (Arc::clone(&buffer), Arc::clone(&done));
+            let (buffer, wake, done) = (Arc::clone(&buffer), Arc::clone(&wake), Arc::clone(&done));
             std::thread::Builder::new()
                 .name("log".into())
-                .spawn(move || write_log(target, &buffer, &done))
+                .spawn(move || write_log(target, &buffer, &wake, &done))
                 .ok()
         };
         Arc::new(LogSink {
             log,
             buffer,
+            wake,
             done,
             writer: std::sync::Mutex::new(writer),
             dropped: AtomicU64::new(0),
@@ -349,7 +353,11 @@ impl LogSink {
 
     /// Writes what is left and stops the writer; returns the lines dropped.
     fn finish(&self) -> u64 {
+        // Under the lock, so the writer cannot miss the wake between its check and its wait.
+        let guard = self.buffer.lock();
         self.done.store(true, Ordering::SeqCst);
+        drop(guard);
+        self.wake.notify_one();
         if let Some(handle) = self.writer.lock().ok().and_then(|mut w| w.take()) {
             let _ = handle.join();
         }
@@ -373,18 +381,37 @@ impl Sink for LogSink {
             self.dropped.fetch_add(1, Ordering::Relaxed);
             return;
         }
+        let first = buf.is_empty();
         let _ = write_event(&mut *buf, self.log, &event);
+        drop(buf);
+        if first {
+            self.wake.notify_one();
+        }
     }
 }
 
 fn write_log(
     target: Target,
     buffer: &std::sync::Mutex<Vec<u8>>,
+    wake: &std::sync::Condvar,
     done: &std::sync::atomic::AtomicBool,
 ) {
     let mut spare = Vec::with_capacity(64 * 1024);
     loop {
-        let last = done.load(Ordering::SeqCst);
+        let Ok(mut buf) = buffer.lock() else { return };
+        while buf.is_empty() && !done.load(Ordering::SeqCst) {
+            buf = match wake.wait(buf) {
+                Ok(b) => b,
+                Err(_) => return,
+            };
+        }
+        let mut last = done.load(Ordering::SeqCst);
+        drop(buf);
+        if !last {
+            // Let a batch gather: a busy server writes every FLUSH_EVERY, not per client.
+            std::thread::sleep(FLUSH_EVERY);
+            last = done.load(Ordering::SeqCst);
+        }
         if let Ok(mut buf) = buffer.lock() {
             std::mem::swap(&mut *buf, &mut spare);
         }
@@ -405,7 +432,6 @@ fn write_log(
         if last {
             return;
         }
-        std::thread::sleep(FLUSH_EVERY);
     }
 }
 

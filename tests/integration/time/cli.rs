@@ -333,3 +333,44 @@ fn json_is_log_json_and_quiet_prints_only_the_port() {
     assert_eq!(code, 0);
     assert!(lines.is_empty(), "{lines:?}");
 }
+
+/// Voluntary context switches of every thread of `pid` (each wake-up from a sleep is one).
+fn wakeups(pid: u32) -> u64 {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).expect("/proc task dir") {
+        let status = task
+            .ok()
+            .and_then(|t| std::fs::read_to_string(t.path().join("status")).ok())
+            .unwrap_or_default();
+        total += status
+            .lines()
+            .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    total
+}
+
+/// Idle means asleep in the kernel: no tick wakes any thread while no client comes (it used
+/// to be ~48 wake-ups a second), and a signal still stops it at once.
+#[test]
+fn an_idle_server_does_not_wake_up_and_still_stops_on_a_signal() {
+    let server = Server::start(&["-l", "127.0.0.1"]);
+    let target = format!("127.0.0.1:{}", server.port);
+    assert_eq!(client(&[&target]).0, 0);
+    std::thread::sleep(Duration::from_millis(300));
+    let before = wakeups(server.pid());
+    std::thread::sleep(Duration::from_secs(2));
+    let after = wakeups(server.pid());
+    assert!(
+        after - before <= 2,
+        "{} wake-ups in 2 s of idling",
+        after - before
+    );
+    let (code, lines, _) = server.stop();
+    assert_eq!(code, 0);
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("served 1 clients, 0 errors")
+    );
+}

@@ -48,6 +48,11 @@ impl Server {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, |c| c.id())
+    }
+
     /// The next log line, waiting up to 10 s.
     pub fn next_line(&self) -> String {
         self.lines
