@@ -3,6 +3,8 @@
 # one-argument urlquote beside /bin/true, busybox true, and python3 -c pass, side by side in
 # one hyperfine run; reports mean wall time, ratio to /bin/true, user+sys CPU, peak RSS and
 # instructions (perf stat, when perf is there). Target: netkit ≤ 1.5× /bin/true.
+# STATIC=1 adds a static-pie build (glibc, -C target-feature=+crt-static) beside the default
+# PIE: the dynamic loader's relocations and symbol binding are most of what is left.
 # Usage: bench/startup.sh [RUNS]   (default 1000)   Needs: hyperfine, busybox, /usr/bin/time (apt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,13 @@ WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 cmds=(/bin/true)
 [ -n "$BB" ] && cmds+=("$BB true")
 cmds+=("$NK --version" "$NK urlquote a" "$NK urlparse --get {host} http://x/")
+if [ "${STATIC:-0}" = 1 ]; then
+  # --target keeps crt-static off the proc-macros, which must stay dynamic libraries.
+  RUSTFLAGS="-C target-feature=+crt-static" CARGO_TARGET_DIR=$PWD/target/static \
+    cargo build --release --quiet -p netkit --target x86_64-unknown-linux-gnu
+  NKS=$PWD/target/static/x86_64-unknown-linux-gnu/release/netkit
+  cmds+=("$NKS --version" "$NKS urlquote a")
+fi
 [ -x "$PY" ] && cmds+=("$PY -S -c pass")
 echo "== start-up: hyperfine -N, $RUNS runs, $(nproc) cores, binary $(stat -c %s "$NK") bytes =="
 hyperfine -N --warmup 50 --runs "$RUNS" --export-json "$WORK/h.json" "${cmds[@]}" >/dev/null 2>&1
