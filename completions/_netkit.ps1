@@ -198,17 +198,17 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;hostinfo' {
-            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Look up a service by name or port in the services database (default proto tcp)')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Look up a service by name or port in the services database (default proto tcp; repeatable)')
             [CompletionResult]::new('--byteorder', '--byteorder', [CompletionResultType]::ParameterName, 'Show N in host and network byte order (16 and 32 bits)')
             [CompletionResult]::new('--dns', '--dns', [CompletionResultType]::ParameterName, 'Ask this DNS server directly: ADDR, ADDR:PORT, [V6ADDR]:PORT or a name')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Record type for --dns: A, AAAA, MX, TXT, NS, SOA, CNAME, PTR (default A)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Record type to ask a DNS server for (default A). Without --dns or @SERVER, the first nameserver of /etc/resolv.conf is asked, as dig does')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds for resolve + connect + TLS handshake')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
             [CompletionResult]::new('--max-time', '--max-time', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
-            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'With --dns: use TCP only')
-            [CompletionResult]::new('--no-edns', '--no-edns', [CompletionResultType]::ParameterName, 'With --dns: send no EDNS(0) option (UDP replies then stop at 512 bytes)')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'DNS: use TCP only')
+            [CompletionResult]::new('--no-edns', '--no-edns', [CompletionResultType]::ParameterName, 'DNS: send no EDNS(0) option (UDP replies then stop at 512 bytes)')
             [CompletionResult]::new('--short', '--short', [CompletionResultType]::ParameterName, 'Print only the data: addresses, names, ports, record DATA')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')
             [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')

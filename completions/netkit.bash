@@ -399,7 +399,7 @@ _netkit() {
                     return 0
                     ;;
                 --type)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "A AAAA MX TXT NS SOA CNAME PTR SRV CAA NAPTR DS DNSKEY SSHFP TLSA HTTPS SVCB ANY" -- "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)

@@ -144,15 +144,32 @@ complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l default-schem
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -l json -d 'JSON output: one object per URL (JSON Lines)'
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand urlparse" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l service -d 'Look up a service by name or port in the services database (default proto tcp)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l service -d 'Look up a service by name or port in the services database (default proto tcp; repeatable)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l byteorder -d 'Show N in host and network byte order (16 and 32 bits)' -r
-complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l dns -d 'Ask this DNS server directly: ADDR, ADDR:PORT, [V6ADDR]:PORT or a name' -r
-complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l type -d 'Record type for --dns: A, AAAA, MX, TXT, NS, SOA, CNAME, PTR (default A)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l dns -d 'Ask this DNS server directly: ADDR, ADDR:PORT, [V6ADDR]:PORT or a name' -r -f -a "(__fish_print_hostnames)"
+complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l type -d 'Record type to ask a DNS server for (default A). Without --dns or @SERVER, the first nameserver of /etc/resolv.conf is asked, as dig does' -r -f -a "A\t''
+AAAA\t''
+MX\t''
+TXT\t''
+NS\t''
+SOA\t''
+CNAME\t''
+PTR\t''
+SRV\t''
+CAA\t''
+NAPTR\t''
+DS\t''
+DNSKEY\t''
+SSHFP\t''
+TLSA\t''
+HTTPS\t''
+SVCB\t''
+ANY\t''"
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
-complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l tcp -d 'With --dns: use TCP only'
-complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l no-edns -d 'With --dns: send no EDNS(0) option (UDP replies then stop at 512 bytes)'
+complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l tcp -d 'DNS: use TCP only'
+complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l no-edns -d 'DNS: send no EDNS(0) option (UDP replies then stop at 512 bytes)'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l short -d 'Print only the data: addresses, names, ports, record DATA'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s 4 -l ipv4 -d 'IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s 6 -l ipv6 -d 'IPv6 addresses only'

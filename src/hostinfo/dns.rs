@@ -47,44 +47,60 @@ pub enum QueryType {
     Soa,
     Cname,
     Ptr,
+    Srv,
+    Caa,
+    Naptr,
+    Ds,
+    Dnskey,
+    Sshfp,
+    Tlsa,
+    Https,
+    Svcb,
+    Any,
 }
 
 impl QueryType {
-    pub const ALL: [QueryType; 8] = [
-        QueryType::A,
-        QueryType::Aaaa,
-        QueryType::Mx,
-        QueryType::Txt,
-        QueryType::Ns,
-        QueryType::Soa,
-        QueryType::Cname,
-        QueryType::Ptr,
+    /// Every type `--type` takes, with its wire type and its name (dig's spelling).
+    const TABLE: [(QueryType, RecordType, &'static str); 18] = [
+        (QueryType::A, RecordType::A, "A"),
+        (QueryType::Aaaa, RecordType::AAAA, "AAAA"),
+        (QueryType::Mx, RecordType::MX, "MX"),
+        (QueryType::Txt, RecordType::TXT, "TXT"),
+        (QueryType::Ns, RecordType::NS, "NS"),
+        (QueryType::Soa, RecordType::SOA, "SOA"),
+        (QueryType::Cname, RecordType::CNAME, "CNAME"),
+        (QueryType::Ptr, RecordType::PTR, "PTR"),
+        (QueryType::Srv, RecordType::SRV, "SRV"),
+        (QueryType::Caa, RecordType::CAA, "CAA"),
+        (QueryType::Naptr, RecordType::NAPTR, "NAPTR"),
+        (QueryType::Ds, RecordType::DS, "DS"),
+        (QueryType::Dnskey, RecordType::DNSKEY, "DNSKEY"),
+        (QueryType::Sshfp, RecordType::SSHFP, "SSHFP"),
+        (QueryType::Tlsa, RecordType::TLSA, "TLSA"),
+        (QueryType::Https, RecordType::HTTPS, "HTTPS"),
+        (QueryType::Svcb, RecordType::SVCB, "SVCB"),
+        (QueryType::Any, RecordType::ANY, "ANY"),
     ];
 
+    /// The names, for `--type`'s help, its error and shell completion.
+    pub const NAMES: [&'static str; 18] = [
+        "A", "AAAA", "MX", "TXT", "NS", "SOA", "CNAME", "PTR", "SRV", "CAA", "NAPTR", "DS",
+        "DNSKEY", "SSHFP", "TLSA", "HTTPS", "SVCB", "ANY",
+    ];
+
+    fn entry(self) -> (QueryType, RecordType, &'static str) {
+        Self::TABLE
+            .into_iter()
+            .find(|e| e.0 == self)
+            .unwrap_or(Self::TABLE[0])
+    }
+
     pub fn record_type(self) -> RecordType {
-        match self {
-            QueryType::A => RecordType::A,
-            QueryType::Aaaa => RecordType::AAAA,
-            QueryType::Mx => RecordType::MX,
-            QueryType::Txt => RecordType::TXT,
-            QueryType::Ns => RecordType::NS,
-            QueryType::Soa => RecordType::SOA,
-            QueryType::Cname => RecordType::CNAME,
-            QueryType::Ptr => RecordType::PTR,
-        }
+        self.entry().1
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            QueryType::A => "A",
-            QueryType::Aaaa => "AAAA",
-            QueryType::Mx => "MX",
-            QueryType::Txt => "TXT",
-            QueryType::Ns => "NS",
-            QueryType::Soa => "SOA",
-            QueryType::Cname => "CNAME",
-            QueryType::Ptr => "PTR",
-        }
+        self.entry().2
     }
 }
 
@@ -93,11 +109,22 @@ impl FromStr for QueryType {
 
     /// Case-insensitive: `mx` and `MX` alike.
     fn from_str(s: &str) -> std::result::Result<Self, String> {
-        QueryType::ALL
+        QueryType::TABLE
             .into_iter()
-            .find(|t| t.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("'{s}' is not one of A, AAAA, MX, TXT, NS, SOA, CNAME, PTR"))
+            .find(|e| e.2.eq_ignore_ascii_case(s))
+            .map(|e| e.0)
+            .ok_or_else(|| format!("'{s}' is not one of {}", QueryType::NAMES.join(", ")))
     }
+}
+
+/// The first `nameserver` of resolv.conf(5) text, as dig asks it when no server is given.
+pub fn first_nameserver(resolv_conf: &str) -> Option<String> {
+    resolv_conf.lines().find_map(|line| {
+        let mut words = line.split_whitespace();
+        (words.next() == Some("nameserver"))
+            .then(|| words.next().map(str::to_owned))
+            .flatten()
+    })
 }
 
 /// Where `--dns` points: an address or a name still to resolve, and a port.

@@ -283,3 +283,14 @@ proptest::proptest! {
         let _ = query_name(&s, QueryType::Ptr);
     }
 }
+
+#[test]
+fn every_type_name_round_trips_and_the_first_nameserver_is_found() {
+    for name in QueryType::NAMES {
+        let t = QueryType::from_str(&name.to_ascii_lowercase()).unwrap();
+        assert_eq!(t.name(), name);
+    }
+    let conf = "# comment\nsearch x.test\nnameserver 192.0.2.1\nnameserver 192.0.2.2\n";
+    assert_eq!(super::first_nameserver(conf).as_deref(), Some("192.0.2.1"));
+    assert_eq!(super::first_nameserver("search x\n"), None);
+}

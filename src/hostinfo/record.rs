@@ -17,6 +17,10 @@ pub struct Rr {
     #[serde(rename = "type")]
     pub rtype: String,
     pub data: String,
+    /// The parts of DATA as fields, for the types scripts pick apart (MX: `preference`,
+    /// `exchange`; SRV: `priority`, `weight`, `port`, `target`).
+    #[serde(flatten, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub parts: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Rr {
@@ -27,6 +31,7 @@ impl Rr {
             class: record.dns_class.to_string(),
             rtype: record.record_type().to_string(),
             data: rdata_text(&record.data),
+            parts: rdata_parts(&record.data),
         }
     }
 
@@ -37,6 +42,25 @@ impl Rr {
             self.name, self.ttl, self.class, self.rtype, self.data
         )
     }
+}
+
+/// DATA's parts as JSON fields (empty for types whose DATA is one value).
+pub fn rdata_parts(data: &RData) -> serde_json::Map<String, serde_json::Value> {
+    let mut m = serde_json::Map::new();
+    match data {
+        RData::MX(mx) => {
+            m.insert("preference".into(), mx.preference.into());
+            m.insert("exchange".into(), mx.exchange.to_ascii().into());
+        }
+        RData::SRV(srv) => {
+            m.insert("priority".into(), srv.priority.into());
+            m.insert("weight".into(), srv.weight.into());
+            m.insert("port".into(), srv.port.into());
+            m.insert("target".into(), srv.target.to_ascii().into());
+        }
+        _ => {}
+    }
+    m
 }
 
 /// The DATA column for one record.

@@ -609,3 +609,139 @@ fn dns_bad_server_argument_is_a_usage_error() {
     let out = netkit(&["hostinfo", "--dns", "127.0.0.1", "--type", "SRVX", "x"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
 }
+
+// --- dig and host habits (issue 20 #3) -----------------------------------------------
+
+#[test]
+fn at_server_is_dig_spelling_of_dns_and_mx_srv_json_carry_their_parts() {
+    let d = Dnsmasq::start();
+    let at = format!("@{}", d.server());
+    let out = netkit(&["hostinfo", &at, "--type", "mx", "netkit.test", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["answers"][0]["data"], "10 mail.netkit.test.");
+    assert_eq!(v["answers"][0]["preference"], 10);
+    assert_eq!(v["answers"][0]["exchange"], "mail.netkit.test.");
+    let out = netkit(&[
+        "hostinfo",
+        &at,
+        "--type",
+        "SRV",
+        "_imap._tcp.netkit.test",
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["answers"][0]["port"], 143);
+    assert_eq!(v["answers"][0]["priority"], 5);
+    assert_eq!(v["answers"][0]["weight"], 0);
+    assert_eq!(v["answers"][0]["target"], "mail.netkit.test.");
+    // A records carry no part fields, only data.
+    let out = netkit(&["hostinfo", &at, "www.netkit.test", "--json"]);
+    assert!(json(&out)["answers"][0].get("preference").is_none());
+}
+
+#[test]
+fn type_without_a_server_asks_the_first_resolv_conf_nameserver() {
+    // Whatever resolv.conf names (it may not answer here), the question goes there instead of
+    // being refused as a usage error.
+    let out = netkit(&[
+        "hostinfo",
+        "--type",
+        "mx",
+        "netkit.test",
+        "-t",
+        "1",
+        "--json",
+    ]);
+    assert_ne!(code(&out), 2, "{}", stderr(&out));
+    let conf = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    if let Some(ns) = conf
+        .lines()
+        .find_map(|l| l.strip_prefix("nameserver").map(str::trim))
+    {
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(all.contains(ns), "{ns}: {all}");
+    }
+}
+
+#[test]
+fn every_dig_type_is_accepted_and_a_bad_one_lists_them() {
+    for t in [
+        "srv", "caa", "naptr", "ds", "dnskey", "sshfp", "tlsa", "https", "svcb", "any",
+    ] {
+        let out = netkit(&[
+            "hostinfo",
+            "--dns",
+            "127.0.0.1:1",
+            "--type",
+            t,
+            "x.test",
+            "-t",
+            "1",
+        ]);
+        assert_ne!(code(&out), 2, "{t}: {}", stderr(&out));
+    }
+    let out = netkit(&[
+        "hostinfo",
+        "--dns",
+        "127.0.0.1:1",
+        "--type",
+        "bogus",
+        "x.test",
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("TLSA"), "{}", stderr(&out));
+}
+
+#[test]
+fn service_is_repeatable() {
+    let out = netkit(&[
+        "hostinfo",
+        "--service",
+        "smtp",
+        "--service",
+        "http",
+        "--short",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "25\n80\n");
+}
+
+#[test]
+fn a_name_with_only_ipv4_says_so_under_dash_6() {
+    // localhost has ::1 in most hosts files; a name with only an IPv4 address is needed.
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    let v4_only = hosts.lines().find_map(|l| {
+        let mut w = l.split_whitespace();
+        let addr = w.next()?;
+        (addr.parse::<std::net::Ipv4Addr>().is_ok() && !addr.starts_with('#'))
+            .then(|| w.next().map(str::to_owned))
+            .flatten()
+            .filter(|name| {
+                !hosts.lines().any(|m| {
+                    let mut x = m.split_whitespace();
+                    x.next().is_some_and(|a| a.contains(':')) && x.any(|n| n == name)
+                })
+            })
+    });
+    let Some(name) = v4_only else {
+        panic!("/etc/hosts has no IPv4-only name to test -6 with: {hosts}");
+    };
+    let out = netkit(&["hostinfo", "-6", &name]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("has no IPv6 address"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn short_on_this_host_prints_its_addresses() {
+    let out = netkit(&["hostinfo", "--short"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for line in stdout(&out).lines() {
+        assert!(line.parse::<std::net::IpAddr>().is_ok(), "{line}");
+    }
+}

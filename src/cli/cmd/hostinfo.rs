@@ -7,6 +7,7 @@
 
 use std::net::IpAddr;
 
+use clap::builder::TypedValueParser;
 use serde::Serialize;
 use serde_json::json;
 
@@ -19,13 +20,13 @@ use crate::{Error, ErrorKind};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Names or addresses to look up; none: this host
-    #[arg(value_name = "NAME|ADDR")]
+    /// Names or addresses to look up; none: this host. @SERVER means --dns SERVER (dig's spelling)
+    #[arg(value_name = "NAME|ADDR|@SERVER", value_hint = clap::ValueHint::Hostname)]
     pub name: Vec<String>,
 
-    /// Look up a service by name or port in the services database (default proto tcp)
+    /// Look up a service by name or port in the services database (default proto tcp; repeatable)
     #[arg(long, value_name = "NAME|PORT[/PROTO]", conflicts_with_all = ["name", "byteorder", "dns"])]
-    pub service: Option<String>,
+    pub service: Vec<String>,
 
     /// Show N in host and network byte order (16 and 32 bits)
     #[arg(long, value_name = "N", conflicts_with_all = ["name", "dns"],
@@ -33,20 +34,22 @@ pub struct Args {
     pub byteorder: Option<u32>,
 
     /// Ask this DNS server directly: ADDR, ADDR:PORT, [V6ADDR]:PORT or a name
-    #[arg(long, value_name = "SERVER", requires = "name")]
+    #[arg(long, value_name = "SERVER", requires = "name", value_hint = clap::ValueHint::Hostname)]
     pub dns: Option<String>,
 
-    /// Record type for --dns: A, AAAA, MX, TXT, NS, SOA, CNAME, PTR (default A)
-    #[arg(long = "type", value_name = "TYPE", requires = "dns",
-          value_parser = |s: &str| s.parse::<QueryType>())]
+    /// Record type to ask a DNS server for (default A). Without --dns or @SERVER, the first nameserver of /etc/resolv.conf is asked, as dig does
+    #[arg(long = "type", value_name = "TYPE", requires = "name",
+          value_parser = clap::builder::PossibleValuesParser::new(QueryType::NAMES)
+              .map(|s| s.parse::<QueryType>().unwrap_or(QueryType::A)),
+          ignore_case = true)]
     pub rtype: Option<QueryType>,
 
-    /// With --dns: use TCP only
-    #[arg(long, requires = "dns")]
+    /// DNS: use TCP only
+    #[arg(long, requires = "name")]
     pub tcp: bool,
 
-    /// With --dns: send no EDNS(0) option (UDP replies then stop at 512 bytes)
-    #[arg(long, requires = "dns")]
+    /// DNS: send no EDNS(0) option (UDP replies then stop at 512 bytes)
+    #[arg(long, requires = "name")]
     pub no_edns: bool,
 
     /// Print only the data: addresses, names, ports, record DATA
@@ -61,15 +64,16 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     let limits = args.net.limits();
     let family = args.net.family();
     let mut out = Stdout::new();
+    let server = dns_server(&mut args)?;
     let outcome = if let Some(n) = args.byteorder {
         show_byteorder(&mut out, &args, n).map(|()| Outcome::Success)
-    } else if let Some(s) = &args.service {
-        show_service(&mut out, &args, s).map(|()| Outcome::Success)
-    } else if let Some(server) = &args.dns {
+    } else if !args.service.is_empty() {
+        each_service(&mut out, &args)
+    } else if let Some(server) = &server {
         let spec = dns::parse_server(server)?;
         let addr = dns::resolve_server(&spec, family, &limits)?;
         let qtype = args.rtype.unwrap_or(QueryType::A);
@@ -92,6 +96,63 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let outcome = outcome?;
     flushed?;
     Ok(outcome)
+}
+
+/// The DNS server to ask, if any: `--dns`, an `@SERVER` among the names (dig's spelling,
+/// taken out of the names), or — when a DNS-only flag (`--type`, `--tcp`, `--no-edns`) is
+/// given without one — the first nameserver of /etc/resolv.conf, as dig does.
+fn dns_server(args: &mut Args) -> anyhow::Result<Option<String>> {
+    let mut at = None;
+    let mut names = Vec::with_capacity(args.name.len());
+    for n in args.name.drain(..) {
+        match n.strip_prefix('@') {
+            Some(server) if at.is_none() => at = Some(server.to_owned()),
+            Some(_) => return Err(Error::usage("give one @SERVER").into()),
+            None => names.push(n),
+        }
+    }
+    args.name = names;
+    let server = match (args.dns.clone(), at) {
+        (Some(_), Some(_)) => return Err(Error::usage("give --dns or @SERVER, not both").into()),
+        (Some(s), None) | (None, Some(s)) => Some(s),
+        (None, None) if args.rtype.is_some() || args.tcp || args.no_edns => {
+            let conf = std::fs::read_to_string("/etc/resolv.conf").map_err(|e| {
+                Error::usage(format!(
+                    "/etc/resolv.conf: {} (give --dns SERVER)",
+                    crate::error::io_words(&e)
+                ))
+            })?;
+            let first = dns::first_nameserver(&conf).ok_or_else(|| {
+                Error::usage("/etc/resolv.conf names no nameserver: give --dns SERVER")
+            })?;
+            Some(first)
+        }
+        (None, None) => None,
+    };
+    if server.is_some() && args.name.is_empty() {
+        return Err(Error::usage("a DNS question needs a NAME").into());
+    }
+    Ok(server)
+}
+
+/// `--service` given several times: one answer each, partial failures as for NAMEs.
+fn each_service(out: &mut Stdout, args: &Args) -> anyhow::Result<Outcome> {
+    if let [only] = args.service.as_slice() {
+        return show_service(out, args, only).map(|()| Outcome::Success);
+    }
+    let mut tally = exit::ItemTally::default();
+    for s in &args.service {
+        match show_service(out, args, s) {
+            Ok(()) => tally.ok += 1,
+            Err(err) if exit::is_broken_pipe(&err) => return Err(err),
+            Err(err) => {
+                std::io::Write::flush(out)?;
+                exit::report("hostinfo", args.json, &err);
+                tally.failed += 1;
+            }
+        }
+    }
+    Ok(tally.outcome())
 }
 
 /// Runs `item` for every NAME: one NAME fails the command with its own error; with several,
@@ -153,7 +214,31 @@ fn lookup(
     let query = ascii.clone();
     let found = hostinfo::run_bounded(&shown, wait, "the system resolver", move || {
         system::lookup_host(&query, family)
-    })?;
+    });
+    let found = match found {
+        Ok(f) if !f.addresses.is_empty() => f,
+        // -4/-6: a name that resolves in the other family has no address of this one;
+        // "does not resolve" would send the user to check the spelling.
+        failed if family != Family::Any => {
+            let query = ascii.clone();
+            let other = hostinfo::run_bounded(&shown, wait, "the system resolver", move || {
+                system::lookup_host(&query, Family::Any)
+            });
+            if other.is_ok_and(|f| !f.addresses.is_empty()) {
+                let which = if family == Family::V6 { "IPv6" } else { "IPv4" };
+                return Err(Error::new(
+                    ErrorKind::Resolve,
+                    format!("{shown}: has no {which} address"),
+                )
+                .into());
+            }
+            failed?
+        }
+        Ok(_) => {
+            return Err(Error::new(ErrorKind::Resolve, format!("{shown}: has no address")).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     if found.addresses.is_empty() {
         return Err(Error::new(ErrorKind::Resolve, format!("{shown}: has no address")).into());
     }
@@ -253,6 +338,15 @@ fn show_local(
     .and_then(|f| f.canonical_name)
     .unwrap_or_else(|| host.clone());
     let interfaces = system::interfaces(family)?;
+    if args.short {
+        // This host's addresses, loopback left out, as `hostname -I` prints them.
+        for i in interfaces.iter().filter(|i| !i.loopback) {
+            for a in &i.addresses {
+                out.line(&a.address.to_string())?;
+            }
+        }
+        return Ok(());
+    }
     if args.json {
         #[derive(Serialize)]
         struct Addr {

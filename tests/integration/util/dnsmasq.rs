@@ -61,6 +61,7 @@ fn config(port: u16, state: &StateDir) -> String {
          host-record=mail.{ZONE},127.0.0.25\n\
          cname=alias.{ZONE},www.{ZONE}\n\
          mx-host={ZONE},mail.{ZONE},10\n\
+         srv-host=_imap._tcp.{ZONE},mail.{ZONE},143,5,0\n\
          txt-record=txt.{ZONE},\"v=netkit1\",\"hello world\"\n\
          address=/multi.{ZONE}/127.0.0.2\n\
          address=/multi.{ZONE}/127.0.0.3\n\
