@@ -71,9 +71,10 @@ fn generate() -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
         files.insert(Path::new("completions").join(name), out);
     }
     let root = netkit::cli::command();
+    // `netkit help CMD` works, but it is no command of its own: no netkit-help(1) to list.
     files.insert(
         PathBuf::from("man/netkit.1"),
-        man_page(root.clone(), "netkit")?,
+        man_page(root.clone().disable_help_subcommand(true), "netkit")?,
     );
     for sub in root.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("netkit-{}", sub.get_name());
@@ -105,7 +106,8 @@ fn man_page(cmd: clap::Command, name: &str) -> Result<Vec<u8>, String> {
     let io = |e: std::io::Error| format!("{name}: {e}");
     man.render_title(&mut out).map_err(io)?;
     man.render_name_section(&mut out).map_err(io)?;
-    man.render_synopsis_section(&mut out).map_err(io)?;
+    // Our own synopsis: clap_mangen's leaves out value names and `...` on repeatable ones.
+    out.extend_from_slice(format!(".SH SYNOPSIS\n{}\n", synopsis(&cmd)).as_bytes());
     man.render_description_section(&mut out).map_err(io)?;
     if cmd.get_arguments().any(|a| !a.is_hide_set()) {
         man.render_options_section(&mut out).map_err(io)?;
@@ -114,11 +116,22 @@ fn man_page(cmd: clap::Command, name: &str) -> Result<Vec<u8>, String> {
         man.render_subcommands_section(&mut out).map_err(io)?;
     }
     if let Some(text) = examples {
-        out.extend_from_slice(b".SH EXAMPLES\n");
-        for line in text.lines() {
-            out.extend_from_slice(b".nf\n");
-            out.extend_from_slice(roff_line(line).as_bytes());
-            out.extend_from_slice(b"\n.fi\n");
+        let (notes, examples) = split_long_help(&text);
+        if !notes.is_empty() {
+            out.extend_from_slice(b".SH NOTES\n");
+            for paragraph in notes {
+                out.extend_from_slice(b".PP\n");
+                out.extend_from_slice(roff_line(&paragraph).as_bytes());
+                out.push(b'\n');
+            }
+        }
+        if !examples.is_empty() {
+            out.extend_from_slice(b".SH EXAMPLES\n.nf\n");
+            for line in examples {
+                out.extend_from_slice(roff_line(line.trim_start()).as_bytes());
+                out.push(b'\n');
+            }
+            out.extend_from_slice(b".fi\n");
         }
     }
     out.extend_from_slice(b".SH \"EXIT STATUS\"\n");
@@ -129,11 +142,97 @@ fn man_page(cmd: clap::Command, name: &str) -> Result<Vec<u8>, String> {
             out.push(b'\n');
         }
     }
+    let pages: Vec<String> = std::iter::once("netkit".to_owned())
+        .chain(
+            netkit::cli::command_names()
+                .into_iter()
+                .map(|n| format!("netkit-{n}")),
+        )
+        .filter(|page| page != name)
+        .map(|page| format!("\\fB{}\\fR(1)", page.replace('-', "\\-")))
+        .collect();
     out.extend_from_slice(
-        b".SH \"SEE ALSO\"\nnetkit(1), the README and SPEC.md of the netkit project\n",
+        format!(
+            ".SH \"SEE ALSO\"\n{}\n.PP\nREADME.md in the netkit source tree.\n",
+            pages.join(", ")
+        )
+        .as_bytes(),
     );
     out.extend_from_slice(format!(".SH VERSION\nv{version}\n").as_bytes());
     Ok(out)
+}
+
+/// `netkit urlparse [--join REF]... [--get TEMPLATE] [URL]...` in roff.
+fn synopsis(cmd: &clap::Command) -> String {
+    let bold = |t: &str| format!("\\fB{}\\fR", t.replace('-', "\\-"));
+    let italic = |t: &str| format!("\\fI{}\\fR", t.replace('-', "\\-"));
+    let bin = cmd.get_bin_name().unwrap_or(cmd.get_name()).to_owned();
+    let mut parts = vec![bold(&bin)];
+    for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        let repeatable = matches!(
+            a.get_action(),
+            clap::ArgAction::Append | clap::ArgAction::Count
+        ) || a.get_num_args().is_some_and(|n| n.max_values() > 1);
+        let value = a
+            .get_value_names()
+            .map(|v| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| a.get_id().as_str().to_uppercase());
+        let flag = match (a.get_short(), a.get_long()) {
+            (Some(s), Some(l)) => format!("{}|{}", bold(&format!("-{s}")), bold(&format!("--{l}"))),
+            (None, Some(l)) => bold(&format!("--{l}")),
+            (Some(s), None) => bold(&format!("-{s}")),
+            (None, None) => String::new(),
+        };
+        let mut part = if flag.is_empty() {
+            format!("[{}]", italic(&value))
+        } else if a.get_action().takes_values() {
+            format!("[{flag} {}]", italic(&value))
+        } else {
+            format!("[{flag}]")
+        };
+        if repeatable {
+            part.push_str("...");
+        }
+        parts.push(part);
+    }
+    if cmd.has_subcommands() {
+        parts.push(format!("[{}]", italic("COMMAND")));
+    }
+    parts.join(" ")
+}
+
+/// A command's long help split for the man page: prose paragraphs (NOTES) and the indented
+/// lines under "Examples:" (EXAMPLES). `--help` shows the text as it is.
+fn split_long_help(text: &str) -> (Vec<String>, Vec<&str>) {
+    let mut notes = Vec::new();
+    let mut examples = Vec::new();
+    let mut paragraph = String::new();
+    let mut in_examples = false;
+    for line in text.lines() {
+        if line.trim() == "Examples:" {
+            in_examples = true;
+            continue;
+        }
+        if in_examples && line.starts_with("  ") {
+            examples.push(line);
+            continue;
+        }
+        in_examples = false;
+        if line.trim().is_empty() {
+            if !paragraph.is_empty() {
+                notes.push(std::mem::take(&mut paragraph));
+            }
+        } else {
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
+            }
+            paragraph.push_str(line.trim());
+        }
+    }
+    if !paragraph.is_empty() {
+        notes.push(paragraph);
+    }
+    (notes, examples)
 }
 
 /// Plain text made safe for roff: backslashes, leading control characters, hyphens.
