@@ -211,6 +211,13 @@ fn show(
     if let Some(line) = a.line.as_ref().filter(|_| args.output.verbose > 0) {
         let _ = writeln!(io::stderr().lock(), "< {}", clean_text(line));
     }
+    if args.output.verbose > 0 {
+        let mut err = io::stderr().lock();
+        for (sent, got) in &a.packets {
+            let _ = writeln!(err, "> {}", sent.describe());
+            let _ = writeln!(err, "< {}", clean_text(&got.describe()));
+        }
+    }
     let ntp = a.ntp.as_ref();
     if ntp.is_some_and(|n| n.leap == 3) && !quiet {
         warn(

@@ -73,6 +73,8 @@ pub struct Answer {
     /// The reply carried sub-second digits (NTP always; daytime sometimes; time never).
     pub subsecond: bool,
     pub ntp: Option<NtpInfo>,
+    /// NTP: each request sent and the reply it got, decoded, for the `-v` transcript.
+    pub packets: Vec<(ntp::Packet, ntp::Packet)>,
 }
 
 pub fn query(q: &Query) -> Result<Answer> {
@@ -266,6 +268,7 @@ fn decode_reply(
         shape,
         subsecond,
         ntp: None,
+        packets: Vec::new(),
     })
 }
 
@@ -275,6 +278,7 @@ fn query_ntp(q: &Query) -> Result<Answer> {
     let mut best: Option<ntp::Sample> = None;
     let samples = q.samples.max(1);
     let mut buf = [0u8; 1024];
+    let mut packets = Vec::new();
     for _ in 0..samples {
         let mut sent = Timestamp(0);
         let (n, _, _) = udp_exchange(q, &d, &mut buf, |now| {
@@ -282,6 +286,9 @@ fn query_ntp(q: &Query) -> Result<Answer> {
             ntp::Packet::request(sent).encode().to_vec()
         })?;
         let arrived = Timestamp::now();
+        if let Some(reply) = ntp::Packet::decode(&buf[..n]) {
+            packets.push((ntp::Packet::request(sent), reply));
+        }
         let sample = ntp::check(&buf[..n], sent, arrived).map_err(|e| invalid(&who, &e))?;
         if best.is_none_or(|b| sample.delay < b.delay) {
             best = Some(sample);
@@ -307,6 +314,7 @@ fn query_ntp(q: &Query) -> Result<Answer> {
             root_dispersion: f64::from(p.root_dispersion) / 65_536.0,
             samples,
         }),
+        packets,
     })
 }
 

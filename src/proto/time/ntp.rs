@@ -74,6 +74,34 @@ pub struct Packet {
 }
 
 impl Packet {
+    /// One transcript line: every header field, timestamps as NTP seconds.fraction.
+    pub fn describe(&self) -> String {
+        let ts = |t: Timestamp| {
+            format!(
+                "{}.{:09}",
+                t.0 >> 32,
+                ((t.0 & 0xffff_ffff) * 1_000_000_000) >> 32
+            )
+        };
+        format!(
+            "NTP v{} mode {} leap {} stratum {} poll {} precision {} root_delay {:.6} \
+             root_dispersion {:.6} refid {} reference {} originate {} receive {} transmit {}",
+            self.version,
+            self.mode,
+            self.leap,
+            self.stratum,
+            self.poll,
+            self.precision,
+            f64::from(self.root_delay) / 65_536.0,
+            f64::from(self.root_dispersion) / 65_536.0,
+            reference_id_text(self.stratum, self.reference_id),
+            ts(self.reference),
+            ts(self.originate),
+            ts(self.receive),
+            ts(self.transmit),
+        )
+    }
+
     pub fn encode(&self) -> [u8; HEADER_LEN] {
         let mut b = [0u8; HEADER_LEN];
         b[0] = (self.leap & 3) << 6 | (self.version & 7) << 3 | (self.mode & 7);

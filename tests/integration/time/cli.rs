@@ -374,3 +374,15 @@ fn an_idle_server_does_not_wake_up_and_still_stops_on_a_signal() {
         Some("served 1 clients, 0 errors")
     );
 }
+
+#[test]
+fn verbose_ntp_prints_both_packets_decoded() {
+    let server = Server::start(&["--proto", "ntp", "-l", "127.0.0.1"]);
+    let target = format!("ntp://127.0.0.1:{}", server.port);
+    let (c, _, err) = client(&[&target, "-vv"]);
+    assert_eq!(c, 0, "{err}");
+    assert!(err.contains("> NTP v4 mode 3 "), "{err}");
+    assert!(err.contains("< NTP v4 mode 4 "), "{err}");
+    assert!(err.contains("transmit "), "{err}");
+    server.stop();
+}
