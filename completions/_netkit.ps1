@@ -132,6 +132,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of FILE')
             [CompletionResult]::new('--netrc-file', '--netrc-file', [CompletionResultType]::ParameterName, 'Read credentials from FILE instead of ~/.netrc')
+            [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Send an empty raw message anyway (by default empty input is refused: a cron job''s empty stdin is a mistake, not a message)')
             [CompletionResult]::new('--submission', '--submission', [CompletionResultType]::ParameterName, 'Port 587 (message submission) when the URL names no port')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Go up to RCPT, then RSET and QUIT: nothing is delivered')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')

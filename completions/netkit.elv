@@ -124,6 +124,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --user 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)'
             cand --password-file 'Read the password from the first line of FILE'
             cand --netrc-file 'Read credentials from FILE instead of ~/.netrc'
+            cand --allow-empty 'Send an empty raw message anyway (by default empty input is refused: a cron job''s empty stdin is a mistake, not a message)'
             cand --submission 'Port 587 (message submission) when the URL names no port'
             cand --dry-run 'Go up to RCPT, then RSET and QUIT: nothing is delivered'
             cand -4 'IPv4 addresses only'

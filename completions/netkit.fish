@@ -111,6 +111,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l cacert -d 'E
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l allow-empty -d 'Send an empty raw message anyway (by default empty input is refused: a cron job\'s empty stdin is a mistake, not a message)'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l submission -d 'Port 587 (message submission) when the URL names no port'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l dry-run -d 'Go up to RCPT, then RSET and QUIT: nothing is delivered'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s 4 -l ipv4 -d 'IPv4 addresses only'

@@ -137,6 +137,17 @@ pub fn read_password_file(path: &Path) -> Result<Secret, Error> {
             ))
         })?;
     let trimmed = line.trim_end_matches(['\n', '\r']);
+    // An empty file is a mistake (a truncated secret, the wrong path), not an empty password:
+    // refuse it before connecting rather than have the server reject it.
+    if trimmed.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Auth,
+            format!(
+                "--password-file {}: the first line is empty; put the password on it",
+                path.display()
+            ),
+        ));
+    }
     Ok(Secret::new(trimmed))
 }
 

@@ -120,6 +120,17 @@ pub fn warn(command: &str, message: &str) {
     let _ = writeln!(io::stderr().lock(), "netkit {command}: {message}");
 }
 
+/// A warning that keeps stderr parseable under `--json`: there it is one JSON line,
+/// `{"warning":{"command":…,"message":…}}`, beside the error lines of SPEC §4.
+pub fn warn_as(command: &str, json: bool, message: &str) {
+    if json {
+        let line = serde_json::json!({"warning": {"command": command, "message": message}});
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    } else {
+        warn(command, message);
+    }
+}
+
 /// Server- or user-supplied text made safe for a terminal: control characters (ANSI
 /// escapes included) are shown as `\xNN` instead of being interpreted.
 pub fn clean_text(text: &str) -> String {

@@ -116,8 +116,15 @@ fn a_password_with_unencoded_delimiters_never_appears_in_any_error() {
             }
             assert!(!err.contains(secret));
             if json {
-                let v: serde_json::Value = serde_json::from_str(err.trim())
-                    .unwrap_or_else(|e| panic!("not one JSON line ({e}): {err}"));
+                // Every stderr line is JSON: the ps warning, then the error.
+                let lines: Vec<serde_json::Value> = err
+                    .lines()
+                    .map(|l| {
+                        serde_json::from_str(l)
+                            .unwrap_or_else(|e| panic!("not a JSON line ({e}): {err}"))
+                    })
+                    .collect();
+                let v = lines.last().expect("an error line");
                 assert!(v["error"]["message"].is_string(), "{v}");
             }
         }
@@ -399,4 +406,104 @@ fn a_bare_host_with_proto_asks_the_protocols_iana_port() {
     }
     let out = timeclient(&["--proto", "ntp", "127.0.0.1", "-t", "1", "--retries", "0"]);
     assert!(stderr(&out).contains("127.0.0.1:123"), "{}", stderr(&out));
+}
+
+// --- smtp-send: the smaller ones (issue 11 #9, issue 20 #2 and #4) -----------------------
+
+#[test]
+fn an_empty_message_is_refused_before_connecting() {
+    // Port 1 would refuse the connection (exit 4): exit 2 shows nothing was tried.
+    let out = run_with_stdin(
+        &[
+            "smtp-send",
+            "127.0.0.1:1",
+            "--from",
+            "a@netkit.test",
+            "--to",
+            "b@netkit.test",
+        ],
+        b"",
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
+    let out = run_with_stdin(
+        &[
+            "smtp-send",
+            "127.0.0.1:1",
+            "--from",
+            "a@netkit.test",
+            "--to",
+            "b@netkit.test",
+            "--allow-empty",
+            "-t",
+            "2",
+        ],
+        b"",
+    );
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}
+
+#[test]
+fn a_header_refusal_names_the_flag_to_use() {
+    let out = smtp_send_to(1, &["--header", "From: x@y.z"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("--from"), "{err}");
+    assert!(!err.contains("Bcc"), "{err}");
+}
+
+#[test]
+fn an_empty_password_file_is_exit_7_before_connecting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("pw");
+    std::fs::write(&file, b"\n").expect("write");
+    let pw = file.to_string_lossy().into_owned();
+    let out = smtp_send_to(1, &["-u", "alice", "--password-file", &pw]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_password_in_the_url_warns_like_dash_u() {
+    let out = netkit(&[
+        "smtp-send",
+        "smtp://alice:Secret1@127.0.0.1:1",
+        "--from",
+        "a@netkit.test",
+        "--to",
+        "b@netkit.test",
+        "--body",
+        "x",
+        "-t",
+        "2",
+    ]);
+    let err = stderr(&out);
+    assert!(err.contains("in the URL shows in ps"), "{err}");
+    assert!(!err.contains("Secret1"), "{err}");
+}
+
+#[test]
+fn body_file_dash_is_stdin() {
+    let sink = SmtpSink::start(SinkOptions::default());
+    let url = format!("127.0.0.1:{}", sink.port());
+    let out = run_with_stdin(
+        &[
+            "smtp-send",
+            &url,
+            "--from",
+            "a@netkit.test",
+            "--to",
+            "b@netkit.test",
+            "--body-file",
+            "-",
+        ],
+        b"hello from stdin\n",
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let messages = sink.wait_messages(1);
+    assert!(
+        String::from_utf8_lossy(&messages[0].0).contains("hello from stdin"),
+        "{}",
+        escape(&messages[0].0)
+    );
 }

@@ -31,6 +31,11 @@ pub struct Args {
     #[arg(value_name = "MESSAGE")]
     pub message: Option<String>,
 
+    /// Send an empty raw message anyway (by default empty input is refused: a cron job's
+    /// empty stdin is a mistake, not a message)
+    #[arg(long)]
+    pub allow_empty: bool,
+
     /// Envelope sender and From: (default: the From: of a raw message)
     #[arg(long, value_name = "ADDR")]
     pub from: Option<String>,
@@ -267,47 +272,70 @@ fn message_to_send(
         || args.body_file.is_some()
         || !args.attach.is_empty()
         || !args.header.is_empty();
-    let source: Box<dyn MessageSource> =
-        if composing || args.message.is_none() && std::io::stdin().is_terminal() {
-            let from = args
-                .from
-                .clone()
-                .ok_or_else(|| Error::usage("--from is needed to compose a message"))?;
-            let body =
-                match &args.body_file {
-                    Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
-                        Error::usage(format!("--body-file {}: {e}", path.display()))
-                    })?),
-                    None => args.body.clone(),
+    let source: Box<dyn MessageSource> = if composing
+        || args.message.is_none() && std::io::stdin().is_terminal()
+    {
+        let from = args
+            .from
+            .clone()
+            .ok_or_else(|| Error::usage("--from is needed to compose a message"))?;
+        let body = match &args.body_file {
+            Some(path) => {
+                // `-` is stdin, as everywhere in netkit.
+                let bad = |e: std::io::Error| {
+                    Error::usage(format!(
+                        "--body-file {}: {}",
+                        path.display(),
+                        crate::error::io_words(&e)
+                    ))
                 };
-            let headers = args
-                .header
-                .iter()
-                .map(|h| compose::parse_header(h))
-                .collect::<Result<Vec<_>, _>>()?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            let draft = Draft {
-                from,
-                to: to.to_vec(),
-                cc: cc.to_vec(),
-                subject: args.subject.clone(),
-                body,
-                attachments: args.attach.clone(),
-                headers,
-                message_id: message::new_message_id(domain),
-                date_unix: i64::try_from(now).unwrap_or(i64::MAX),
-            };
-            Box::new(std::io::Cursor::new(compose::compose(&draft)?))
-        } else {
-            match args.message.as_deref() {
-                Some("-") | None => Box::new(spool_stdin()?),
-                Some(path) => {
-                    Box::new(File::open(path).map_err(|e| Error::usage(format!("{path}: {e}")))?)
-                }
+                let mut text = String::new();
+                crate::cli::input::open(path)
+                    .and_then(|mut r| r.read_to_string(&mut text))
+                    .map_err(bad)?;
+                Some(text)
             }
+            None => args.body.clone(),
         };
+        let headers = args
+            .header
+            .iter()
+            .map(|h| compose::parse_header(h))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let draft = Draft {
+            from,
+            to: to.to_vec(),
+            cc: cc.to_vec(),
+            subject: args.subject.clone(),
+            body,
+            attachments: args.attach.clone(),
+            headers,
+            message_id: message::new_message_id(domain),
+            date_unix: i64::try_from(now).unwrap_or(i64::MAX),
+        };
+        Box::new(std::io::Cursor::new(compose::compose(&draft)?))
+    } else {
+        let (file, shown) = match args.message.as_deref() {
+            Some("-") | None => (spool_stdin()?, "stdin"),
+            Some(path) => (
+                File::open(path)
+                    .map_err(|e| Error::usage(format!("{path}: {}", crate::error::io_words(&e))))?,
+                path,
+            ),
+        };
+        let empty = file.metadata().is_ok_and(|m| m.is_file() && m.len() == 0);
+        if empty && !args.allow_empty {
+            return Err(Error::usage(format!(
+                "the message on {} is empty: nothing to send (--allow-empty sends it anyway)",
+                crate::cli::render::clean_text(shown)
+            ))
+            .into());
+        }
+        Box::new(file)
+    };
     let outgoing = Outgoing::prepare(source, domain)?;
     let from = match (&args.from, &outgoing.from_header) {
         (Some(f), _) => message::address_in(f).unwrap_or_default(),
@@ -362,10 +390,18 @@ fn credentials_for(
     };
     match credentials::find(&req)? {
         Some(c) => {
-            if c.source == Source::CommandLine && !quiet {
-                warn(
+            let given = match c.source {
+                Source::CommandLine => Some("with -u"),
+                Source::Url => Some("in the URL"),
+                _ => None,
+            };
+            if let Some(given) = given.filter(|_| !quiet) {
+                crate::cli::render::warn_as(
                     "smtp-send",
-                    "warning: a password given with -u shows in ps; prefer --password-file or NETKIT_PASSWORD",
+                    args.client.output.json,
+                    &format!(
+                        "warning: a password given {given} shows in ps; prefer --password-file or NETKIT_PASSWORD"
+                    ),
                 );
             }
             Ok((Some(c.user), Some(c.password), false))

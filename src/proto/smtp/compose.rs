@@ -100,10 +100,19 @@ pub fn parse_header(text: &str) -> Result<(String, String), Error> {
     if name.is_empty() || !name.bytes().all(|b| (33..=126).contains(&b) && b != b':') {
         return Err(Error::usage(format!("--header '{text}': bad header name")));
     }
-    if BUILT_FIELDS.contains(&name.to_ascii_lowercase().as_str()) {
+    let lower = name.to_ascii_lowercase();
+    if BUILT_FIELDS.contains(&lower.as_str()) {
+        let why = match lower.as_str() {
+            "bcc" => "Bcc recipients go with --bcc and never appear in a header".to_owned(),
+            "date"
+            | "message-id"
+            | "mime-version"
+            | "content-type"
+            | "content-transfer-encoding" => "netkit writes this field itself".to_owned(),
+            flag => format!("give it with --{flag}"),
+        };
         return Err(Error::usage(format!(
-            "--header '{name}:': this field comes from its own flag (--from, --to, --cc, \
-             --subject…); Bcc never appears in a header"
+            "--header '{name}:': {why} (one of each is allowed, RFC 5322 §3.6)"
         )));
     }
     Ok((name.to_owned(), value.trim().to_owned()))
