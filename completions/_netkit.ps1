@@ -108,7 +108,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
         }
         'netkit;smtp-send' {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Envelope sender and From: (default: the From: of a raw message)')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Recipient (To: header and envelope); repeat for more')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Recipient (To: header and envelope); repeat for more. With none of --to/--cc/--bcc, a raw message''s To:, Cc: and Bcc: are the recipients (as sendmail -t), and its Bcc: is removed before sending')
             [CompletionResult]::new('--cc', '--cc', [CompletionResultType]::ParameterName, 'Recipient in Cc: and the envelope; repeat for more')
             [CompletionResult]::new('--bcc', '--bcc', [CompletionResultType]::ParameterName, 'Envelope-only recipient: never in a header; repeat for more')
             [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Subject of a composed message')

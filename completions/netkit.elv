@@ -100,7 +100,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
         }
         &'netkit;smtp-send'= {
             cand --from 'Envelope sender and From: (default: the From: of a raw message)'
-            cand --to 'Recipient (To: header and envelope); repeat for more'
+            cand --to 'Recipient (To: header and envelope); repeat for more. With none of --to/--cc/--bcc, a raw message''s To:, Cc: and Bcc: are the recipients (as sendmail -t), and its Bcc: is removed before sending'
             cand --cc 'Recipient in Cc: and the envelope; repeat for more'
             cand --bcc 'Envelope-only recipient: never in a header; repeat for more'
             cand --subject 'Subject of a composed message'

@@ -88,7 +88,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l no-progress
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l from -d 'Envelope sender and From: (default: the From: of a raw message)' -r
-complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l to -d 'Recipient (To: header and envelope); repeat for more' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l to -d 'Recipient (To: header and envelope); repeat for more. With none of --to/--cc/--bcc, a raw message\'s To:, Cc: and Bcc: are the recipients (as sendmail -t), and its Bcc: is removed before sending' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l cc -d 'Recipient in Cc: and the envelope; repeat for more' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l bcc -d 'Envelope-only recipient: never in a header; repeat for more' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l subject -d 'Subject of a composed message' -r

@@ -507,3 +507,53 @@ fn body_file_dash_is_stdin() {
         escape(&messages[0].0)
     );
 }
+
+/// `sendmail -t`: with no recipient flag, the raw message's To/Cc/Bcc are the envelope, and
+/// its Bcc: field (folded lines too) never reaches the wire.
+#[test]
+fn a_raw_message_without_recipient_flags_is_sent_to_its_headers_without_bcc() {
+    let sink = SmtpSink::start(SinkOptions::default());
+    let url = format!("127.0.0.1:{}", sink.port());
+    let message = "From: a@netkit.test\r\nTo: \"Doe, J\" <to@netkit.test>\r\n\
+                   Cc: cc1@netkit.test, cc2@netkit.test\r\nBcc: hidden@netkit.test,\r\n \
+                   hidden2@netkit.test\r\nSubject: t\r\n\r\nbody Bcc: stays\r\n";
+    let out = run_with_stdin(&["smtp-send", &url, "-"], message.as_bytes());
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), sink.logs());
+    let messages = sink.wait_messages(1);
+    let rcpts: Vec<String> = messages[0].1["rcpt_tos"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        rcpts,
+        [
+            "to@netkit.test",
+            "cc1@netkit.test",
+            "cc2@netkit.test",
+            "hidden@netkit.test",
+            "hidden2@netkit.test"
+        ]
+    );
+    let sent = String::from_utf8_lossy(&messages[0].0).into_owned();
+    assert!(!sent.contains("hidden"), "{sent}");
+    assert!(
+        sent.contains("\r\nSubject: t\r\n\r\nbody Bcc: stays\r\n"),
+        "{sent}"
+    );
+    // With --to, the header recipients are not added, and Bcc: is still removed.
+    let out = run_with_stdin(
+        &["smtp-send", &url, "--to", "only@netkit.test", "-"],
+        message.as_bytes(),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let messages = sink.wait_messages(2);
+    assert_eq!(
+        messages[1].1["rcpt_tos"],
+        serde_json::json!(["only@netkit.test"])
+    );
+    assert!(!String::from_utf8_lossy(&messages[1].0).contains("hidden"));
+}

@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long, value_name = "ADDR")]
     pub from: Option<String>,
 
-    /// Recipient (To: header and envelope); repeat for more
+    /// Recipient (To: header and envelope); repeat for more. With none of --to/--cc/--bcc, a raw message's To:, Cc: and Bcc: are the recipients (as sendmail -t), and its Bcc: is removed before sending
     #[arg(long, value_name = "ADDR")]
     pub to: Vec<String>,
 
@@ -173,7 +173,23 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     if recipients.is_empty() {
-        return Err(Error::usage("no recipient: give --to, --cc or --bcc").into());
+        // No recipient flag: a raw message's To:, Cc: and Bcc: are the recipients, as with
+        // `sendmail -t` (Bcc: itself is never sent).
+        for field in outgoing.header_recipients.clone() {
+            for r in compose::split_addresses("the message's To:/Cc:/Bcc:", &field)? {
+                if let Some(addr) = message::address_in(&r)
+                    && !recipients.contains(&addr)
+                {
+                    recipients.push(addr);
+                }
+            }
+        }
+    }
+    if recipients.is_empty() {
+        return Err(Error::usage(
+            "no recipient: give --to, --cc or --bcc, or To:/Cc: in the message",
+        )
+        .into());
     }
     let envelope = Envelope { from, recipients };
 

@@ -30,6 +30,11 @@ pub struct Outgoing {
     pub message_id: Option<String>,
     /// The address in the From: field, the envelope sender's fallback.
     pub from_header: Option<String>,
+    /// The To:, Cc: and Bcc: entries, the recipients' fallback (as `sendmail -t`).
+    pub header_recipients: Vec<String>,
+    /// Where the source's own bytes start: past the header block when netkit rewrote it
+    /// (Bcc: removed) into `prefix`, else 0.
+    skip: u64,
 }
 
 /// Facts about one header block.
@@ -39,13 +44,20 @@ struct Headers {
     message_id: Option<String>,
     from: Option<String>,
     utf8: bool,
+    /// To:, Cc: and Bcc: field values, unfolded.
+    recipients: Vec<String>,
+    /// The header block with every Bcc: field (and its folded lines) removed, CRLF line
+    /// ends and the blank line included, and the offset just past the original block —
+    /// only when there was a Bcc: to remove and the block ended within `head`.
+    without_bcc: Option<(Vec<u8>, usize)>,
 }
 
 /// The header block: everything before the first empty line (or all of `head` when no empty
 /// line shows up in it). Header fields are unfolded just enough to read the three we need.
 fn read_headers(head: &[u8]) -> Headers {
     let mut h = Headers::default();
-    let end = find_blank_line(head).unwrap_or(head.len());
+    let blank = find_blank_line(head);
+    let end = blank.unwrap_or(head.len());
     let block = &head[..end];
     h.utf8 = block.iter().any(|&b| b >= 0x80);
     let text = String::from_utf8_lossy(block);
@@ -70,8 +82,34 @@ fn read_headers(head: &[u8]) -> Headers {
             "date" => h.has_date = true,
             "message-id" => h.message_id = Some(value.to_owned()),
             "from" => h.from = address_in(value),
+            "to" | "cc" | "bcc" => h.recipients.push(value.to_owned()),
             _ => {}
         }
+    }
+    let is_bcc = |line: &str| {
+        line.split_once(':')
+            .is_some_and(|(n, _)| n.trim().eq_ignore_ascii_case("bcc"))
+    };
+    if let Some(end) = blank
+        && text.split('\n').any(|l| is_bcc(l.trim_end_matches('\r')))
+    {
+        let mut kept = Vec::with_capacity(block.len());
+        let mut dropping = false;
+        for line in text.split('\n') {
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() {
+                continue;
+            }
+            if !line.starts_with([' ', '\t']) {
+                dropping = is_bcc(line);
+            }
+            if !dropping {
+                kept.extend_from_slice(line.as_bytes());
+                kept.extend_from_slice(b"\r\n");
+            }
+        }
+        kept.extend_from_slice(b"\r\n");
+        h.without_bcc = Some((kept, end));
     }
     h
 }
@@ -137,7 +175,13 @@ impl Outgoing {
             .read_to_end(&mut head)
             .map_err(io)?;
         let headers = read_headers(&head);
-        source.seek(SeekFrom::Start(0)).map_err(io)?;
+        // A Bcc: field must never reach the recipients (RFC 5322 §3.6.3; sendmail -t removes
+        // it): the header block is sent rewritten from `prefix` and the source from past it.
+        let (rewritten, skip) = match headers.without_bcc {
+            Some((kept, end)) => (kept, end as u64),
+            None => (Vec::new(), 0),
+        };
+        source.seek(SeekFrom::Start(skip)).map_err(io)?;
         let (mut size, eight_bit) = scan(&mut source).map_err(io)?;
         let mut prefix = Vec::new();
         if !headers.has_date {
@@ -151,6 +195,7 @@ impl Outgoing {
                 Some(id)
             }
         };
+        prefix.extend_from_slice(&rewritten);
         size += prefix.len() as u64;
         Ok(Outgoing {
             source,
@@ -160,6 +205,8 @@ impl Outgoing {
             utf8_headers: headers.utf8,
             message_id,
             from_header: headers.from,
+            header_recipients: headers.recipients,
+            skip,
         })
     }
 
@@ -172,7 +219,9 @@ impl Outgoing {
             |e: io::Error| Error::new(ErrorKind::LocalIo, format!("reading the message: {e}"));
         let remote = crate::proto::pingpong::write_error;
         out.write_all(&self.prefix).map_err(remote)?;
-        self.source.seek(SeekFrom::Start(0)).map_err(local)?;
+        self.source
+            .seek(SeekFrom::Start(self.skip))
+            .map_err(local)?;
         let mut buf = vec![0u8; 64 * 1024];
         let mut total = self.prefix.len() as u64;
         loop {
