@@ -24,6 +24,20 @@ fn smtp_send_to(port: u16, extra: &[&str]) -> std::process::Output {
     netkit(&args)
 }
 
+/// smtp-send from a@ to b@netkit.test at `url` with `extra`, the message or body on stdin.
+fn smtp_send_stdin(url: &str, extra: &[&str], stdin: &[u8]) -> std::process::Output {
+    let mut args = vec![
+        "smtp-send",
+        url,
+        "--from",
+        "a@netkit.test",
+        "--to",
+        "b@netkit.test",
+    ];
+    args.extend_from_slice(extra);
+    run_with_stdin(&args, stdin)
+}
+
 // --- SMTP smuggling (RFC 5321 §2.3.8) ------------------------------------------------
 
 /// The sequences of the 2023 smuggling advisories, in a raw message: the sink must get one
@@ -413,33 +427,10 @@ fn a_bare_host_with_proto_asks_the_protocols_iana_port() {
 #[test]
 fn an_empty_message_is_refused_before_connecting() {
     // Port 1 would refuse the connection (exit 4): exit 2 shows nothing was tried.
-    let out = run_with_stdin(
-        &[
-            "smtp-send",
-            "127.0.0.1:1",
-            "--from",
-            "a@netkit.test",
-            "--to",
-            "b@netkit.test",
-        ],
-        b"",
-    );
+    let out = smtp_send_stdin("127.0.0.1:1", &[], b"");
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
-    let out = run_with_stdin(
-        &[
-            "smtp-send",
-            "127.0.0.1:1",
-            "--from",
-            "a@netkit.test",
-            "--to",
-            "b@netkit.test",
-            "--allow-empty",
-            "-t",
-            "2",
-        ],
-        b"",
-    );
+    let out = smtp_send_stdin("127.0.0.1:1", &["--allow-empty", "-t", "2"], b"");
     assert_eq!(code(&out), 4, "{}", stderr(&out));
 }
 
@@ -486,19 +477,7 @@ fn a_password_in_the_url_warns_like_dash_u() {
 fn body_file_dash_is_stdin() {
     let sink = SmtpSink::start(SinkOptions::default());
     let url = format!("127.0.0.1:{}", sink.port());
-    let out = run_with_stdin(
-        &[
-            "smtp-send",
-            &url,
-            "--from",
-            "a@netkit.test",
-            "--to",
-            "b@netkit.test",
-            "--body-file",
-            "-",
-        ],
-        b"hello from stdin\n",
-    );
+    let out = smtp_send_stdin(&url, &["--body-file", "-"], b"hello from stdin\n");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let messages = sink.wait_messages(1);
     assert!(
