@@ -224,7 +224,7 @@ pub fn report_clap_error(err: clap::Error, command: &str, json: bool) -> u8 {
                     command,
                     false,
                     ErrorKind::LocalIo,
-                    &format!("writing to standard output: {e}"),
+                    &format!("writing to standard output: {}", crate::error::io_words(&e)),
                 ),
             }
         }

@@ -92,7 +92,10 @@ pub fn run_bounded<T: Send + 'static>(
         .map_err(|e| {
             Error::new(
                 ErrorKind::LocalIo,
-                format!("cannot start a resolver thread: {e}"),
+                format!(
+                    "cannot start a resolver thread: {}",
+                    crate::error::io_words(&e)
+                ),
             )
         })?;
     match rx.recv_timeout(wait.duration) {

@@ -87,7 +87,10 @@ fn serve_stream(replies: &Replies, sink: &dyn Sink, peer: Option<SocketAddr>) ->
         .map_err(|e| {
             Error::new(
                 ErrorKind::LocalIo,
-                format!("writing the reply to stdout: {e}"),
+                format!(
+                    "writing the reply to stdout: {}",
+                    crate::error::io_words(&e)
+                ),
             )
             .with_source(e)
         })?;
@@ -109,7 +112,10 @@ fn read_request() -> Result<Vec<u8>> {
         .map_err(|e| {
             Error::new(
                 ErrorKind::LocalIo,
-                format!("reading the request from stdin: {e}"),
+                format!(
+                    "reading the request from stdin: {}",
+                    crate::error::io_words(&e)
+                ),
             )
         })?;
     Ok(buf)
@@ -137,9 +143,12 @@ fn serve_datagram(replies: &Replies, sink: &dyn Sink) -> Result<bool> {
     // SAFETY: inetd hands fd 0 to this process alone; ManuallyDrop leaves it to inetd's
     // design (the process exits right after).
     let socket = std::mem::ManuallyDrop::new(unsafe { UdpSocket::from_raw_fd(0) });
-    socket
-        .set_read_timeout(Some(REQUEST_WAIT))
-        .map_err(|e| Error::new(ErrorKind::LocalIo, format!("stdin socket: {e}")))?;
+    socket.set_read_timeout(Some(REQUEST_WAIT)).map_err(|e| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("stdin socket: {}", crate::error::io_words(&e)),
+        )
+    })?;
     let own_port = socket.local_addr().map(|a| a.port()).unwrap_or(0);
     let mut buf = [0u8; 2048];
     let (n, from) = socket.recv_from(&mut buf).map_err(|e| {
@@ -151,7 +160,13 @@ fn serve_datagram(replies: &Replies, sink: &dyn Sink) -> Result<bool> {
         } else {
             ErrorKind::LocalIo
         };
-        Error::new(kind, format!("waiting for a datagram on stdin: {e}"))
+        Error::new(
+            kind,
+            format!(
+                "waiting for a datagram on stdin: {}",
+                crate::error::io_words(&e)
+            ),
+        )
     })?;
     let now = UnixTime::now();
     if !guard::may_answer(replies.protocol, from, own_port, &buf[..n], now) {
@@ -169,9 +184,12 @@ fn serve_datagram(replies: &Replies, sink: &dyn Sink) -> Result<bool> {
         },
         _ => serve::stream_reply(replies, now),
     };
-    socket
-        .send_to(&reply, from)
-        .map_err(|e| Error::new(ErrorKind::LocalIo, format!("replying to {from}: {e}")))?;
+    socket.send_to(&reply, from).map_err(|e| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("replying to {from}: {}", crate::error::io_words(&e)),
+        )
+    })?;
     sink.event(Event::Connection {
         time: now,
         transport: Transport::Udp,

@@ -217,7 +217,7 @@ fn inherited(fd: RawFd) -> io::Result<Listener> {
         let e = io::Error::last_os_error();
         return Err(io::Error::new(
             e.kind(),
-            format!("LISTEN_FDS: fd {fd}: {e}"),
+            format!("LISTEN_FDS: fd {fd}: {}", crate::error::io_words(&e)),
         ));
     }
     // SAFETY: the launcher hands this fd to us alone (sd_listen_fds contract).

@@ -160,7 +160,10 @@ impl Server {
                 let l = listen::bind_all(&addrs, &config.transports, config.port, &mut skipped)
                     .map_err(|e| bind_error(&config, &e))?;
                 for (addr, e) in skipped {
-                    sink.event(Event::Warning(format!("not listening on {addr}: {e}")));
+                    sink.event(Event::Warning(format!(
+                        "not listening on {addr}: {}",
+                        crate::error::io_words(&e)
+                    )));
                 }
                 l
             }
@@ -195,7 +198,10 @@ impl Server {
         stop::install().map_err(|e| {
             Error::new(
                 ErrorKind::LocalIo,
-                format!("cannot install signal handlers: {e}"),
+                format!(
+                    "cannot install signal handlers: {}",
+                    crate::error::io_words(&e)
+                ),
             )
         })?;
         let replies = Replies::new(&self.config, sink.as_ref());
@@ -222,7 +228,10 @@ impl Server {
                 .name("serve".into())
                 .spawn(move || serve::listener(&listener, &ctx))
                 .map_err(|e| {
-                    Error::new(ErrorKind::LocalIo, format!("cannot start a thread: {e}"))
+                    Error::new(
+                        ErrorKind::LocalIo,
+                        format!("cannot start a thread: {}", crate::error::io_words(&e)),
+                    )
                 })?;
             threads.push(handle);
         }
@@ -252,6 +261,10 @@ fn bind_error(config: &Config, e: &io::Error) -> Error {
     };
     Error::new(
         ErrorKind::LocalIo,
-        format!("cannot listen on port {}: {e}{hint}", config.port),
+        format!(
+            "cannot listen on port {}: {}{hint}",
+            config.port,
+            crate::error::io_words(e)
+        ),
     )
 }

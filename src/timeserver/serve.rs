@@ -162,7 +162,7 @@ fn serve_tcp(client: &Socket, peer: Option<SocketAddr>, ctx: &Context, cache: &m
             peer,
             format!("sent {n} of {} bytes; client not reading", reply.len()),
         ),
-        Err(e) => ctx.error(peer, format!("send: {e}")),
+        Err(e) => ctx.error(peer, format!("send: {}", crate::error::io_words(&e))),
     }
 }
 
@@ -217,7 +217,9 @@ fn udp_loop(socket: &UdpSocket, ctx: &Context) -> io::Result<()> {
                 match socket.send_to(&reply, from) {
                     Ok(_) => ctx.served(Transport::Udp, Some(from), received),
                     // A full send buffer drops the reply, as the network might have.
-                    Err(e) => ctx.error(Some(from), format!("send: {e}")),
+                    Err(e) => {
+                        ctx.error(Some(from), format!("send: {}", crate::error::io_words(&e)))
+                    }
                 }
                 if ctx.once {
                     stop::request_stop();

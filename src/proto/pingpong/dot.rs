@@ -142,7 +142,12 @@ impl<'a, R: Read> DotReader<'a, R> {
     pub fn copy_to(&mut self, out: &mut impl Write) -> Result<u64, Error> {
         let mut n = 0u64;
         while let Some(line) = self.next_line()? {
-            let io = |e: io::Error| Error::new(crate::ErrorKind::LocalIo, format!("writing: {e}"));
+            let io = |e: io::Error| {
+                Error::new(
+                    crate::ErrorKind::LocalIo,
+                    format!("writing: {}", crate::error::io_words(&e)),
+                )
+            };
             out.write_all(line).map_err(io)?;
             out.write_all(b"\r\n").map_err(io)?;
             n += line.len() as u64 + 2;

@@ -59,9 +59,12 @@ impl StepClock {
         }
         // Early in a step the socket's own timeout (= step) is close enough: skip the call.
         if self.step.saturating_sub(left) > Duration::from_millis(10) {
-            self.socket
-                .set_read_timeout(Some(left))
-                .map_err(|e| Error::new(ErrorKind::LocalIo, format!("socket timeout: {e}")))?;
+            self.socket.set_read_timeout(Some(left)).map_err(|e| {
+                Error::new(
+                    ErrorKind::LocalIo,
+                    format!("socket timeout: {}", crate::error::io_words(&e)),
+                )
+            })?;
             self.shortened = true;
         }
         Ok(())

@@ -191,9 +191,12 @@ impl Conn<crate::net::Stream> {
         transcript: Transcript,
         timeout: std::time::Duration,
     ) -> Result<Self, Error> {
-        let socket = stream
-            .try_clone_socket()
-            .map_err(|e| Error::new(ErrorKind::LocalIo, format!("socket: {e}")))?;
+        let socket = stream.try_clone_socket().map_err(|e| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("socket: {}", crate::error::io_words(&e)),
+            )
+        })?;
         let mut conn = Conn::new(stream, transcript);
         conn.bound_steps(socket, timeout);
         Ok(conn)

@@ -173,7 +173,11 @@ pub fn compose(draft: &Draft) -> Result<Vec<u8>, Error> {
         let data = std::fs::read(path).map_err(|e| {
             Error::new(
                 ErrorKind::Usage,
-                format!("--attach {}: {e}", path.display()),
+                format!(
+                    "--attach {}: {}",
+                    path.display(),
+                    crate::error::io_words(&e)
+                ),
             )
         })?;
         let name = path
@@ -182,9 +186,12 @@ pub fn compose(draft: &Draft) -> Result<Vec<u8>, Error> {
             .unwrap_or_else(|| "attachment".to_owned());
         builder = builder.attachment(media_type(path), name, data);
     }
-    builder
-        .write_to_vec()
-        .map_err(|e| Error::new(ErrorKind::LocalIo, format!("composing the message: {e}")))
+    builder.write_to_vec().map_err(|e| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("composing the message: {}", crate::error::io_words(&e)),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -167,7 +167,12 @@ pub fn date_now() -> String {
 impl Outgoing {
     /// Scans `source` (rewound first) and decides what to add and declare.
     pub fn prepare(mut source: Box<dyn Source>, domain: &str) -> Result<Outgoing, Error> {
-        let io = |e: io::Error| Error::new(ErrorKind::LocalIo, format!("reading the message: {e}"));
+        let io = |e: io::Error| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("reading the message: {}", crate::error::io_words(&e)),
+            )
+        };
         source.seek(SeekFrom::Start(0)).map_err(io)?;
         let mut head = Vec::with_capacity(8192);
         (&mut source)
@@ -215,8 +220,12 @@ impl Outgoing {
     /// message and writing to the peer fail differently: a local read error is local I/O (9),
     /// a write error is the connection dropping (8) or going silent (5).
     pub fn write_to(&mut self, out: &mut impl Write) -> Result<u64, Error> {
-        let local =
-            |e: io::Error| Error::new(ErrorKind::LocalIo, format!("reading the message: {e}"));
+        let local = |e: io::Error| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("reading the message: {}", crate::error::io_words(&e)),
+            )
+        };
         let remote = crate::proto::pingpong::write_error;
         out.write_all(&self.prefix).map_err(remote)?;
         self.source
