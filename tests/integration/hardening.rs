@@ -536,3 +536,37 @@ fn a_raw_message_without_recipient_flags_is_sent_to_its_headers_without_bcc() {
     );
     assert!(!String::from_utf8_lossy(&messages[1].0).contains("hidden"));
 }
+
+/// A composed body with bare CRs is base64, not "7bit": the smuggling text stays one body
+/// and its bytes survive exactly.
+#[test]
+fn a_composed_body_with_bare_crs_is_base64_and_survives_byte_for_byte() {
+    use base64::Engine as _;
+    let sink = SmtpSink::start(SinkOptions::default());
+    let url = format!("127.0.0.1:{}", sink.port());
+    let body = "x\r.\rMAIL FROM:<e@x>\rRCPT TO:<victim@x>\r";
+    let out = smtp_send_stdin(&url, &["--body", body], b"");
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), sink.logs());
+    let messages = sink.wait_messages(1);
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        messages[0].1["rcpt_tos"],
+        serde_json::json!(["b@netkit.test"])
+    );
+    let sent = String::from_utf8_lossy(&messages[0].0).into_owned();
+    assert!(
+        sent.contains("Content-Transfer-Encoding: base64\r\n"),
+        "{sent}"
+    );
+    assert!(!sent.contains("7bit"), "{sent}");
+    let encoded: String = sent
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .split("\r\n")
+        .collect();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .expect("base64 body");
+    assert_eq!(decoded, body.as_bytes());
+}

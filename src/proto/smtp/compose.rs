@@ -9,7 +9,9 @@ use std::path::PathBuf;
 
 use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address;
+use mail_builder::headers::content_type::ContentType;
 use mail_builder::headers::text::Text;
+use mail_builder::mime::MimePart;
 
 use super::message::address_in;
 use crate::{Error, ErrorKind};
@@ -143,6 +145,24 @@ fn media_type(path: &std::path::Path) -> String {
         .to_owned()
 }
 
+/// A CR that is not the start of a CRLF.
+fn has_bare_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// Base64 in 76-character lines, CRLF after each (RFC 2045 §6.8).
+fn base64_lines(data: &[u8]) -> String {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+    let mut out = String::with_capacity(encoded.len() + encoded.len() / 38 + 2);
+    for chunk in encoded.as_bytes().chunks(76) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push_str("\r\n");
+    }
+    out
+}
+
 /// The MIME message bytes (CRLF line ends).
 pub fn compose(draft: &Draft) -> Result<Vec<u8>, Error> {
     check_header_value("--from", &draft.from)?;
@@ -168,7 +188,20 @@ pub fn compose(draft: &Draft) -> Result<Vec<u8>, Error> {
     for (name, value) in &draft.headers {
         builder = builder.header(name.as_str(), Text::new(value.as_str()));
     }
-    builder = builder.text_body(draft.body.as_deref().unwrap_or(""));
+    let body = draft.body.as_deref().unwrap_or("");
+    if has_bare_cr(body) {
+        // mail-builder labels such text 7bit and the CRs would turn into line ends on the
+        // wire (the dot-stuffer normalises them): base64 keeps every byte as the user gave it.
+        builder.text_body = Some(
+            MimePart::new(
+                ContentType::new("text/plain").attribute("charset", "utf-8"),
+                base64_lines(body.as_bytes()),
+            )
+            .transfer_encoding("base64"),
+        );
+    } else {
+        builder = builder.text_body(body);
+    }
     for path in &draft.attachments {
         let data = std::fs::read(path).map_err(|e| {
             Error::new(
