@@ -472,12 +472,16 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__smtp__subcmd__send)
-            opts="-t -m -4 -6 -k -u -v -q -h -V --allow-empty --from --to --cc --bcc --subject --body --body-file --attach --header --submission --dry-run --notify --ret --auth --oauth2-token-file --helo --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version"
+            opts="-t -m -4 -6 -k -u -v -q -h -V --max-size --allow-empty --from --to --cc --bcc --subject --body --body-file --attach --header --submission --dry-run --notify --ret --auth --oauth2-token-file --helo --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --from)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

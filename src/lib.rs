@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod error;
 pub mod hostinfo;
+pub mod local;
 pub mod net;
 pub mod proto;
 pub mod timeserver;

@@ -570,3 +570,36 @@ fn a_composed_body_with_bare_crs_is_base64_and_survives_byte_for_byte() {
         .expect("base64 body");
     assert_eq!(decoded, body.as_bytes());
 }
+
+// --- smtp-send: local input is bounded too (issue 11 #3, first part) -------------------
+
+#[test]
+fn endless_local_input_stops_at_max_size_or_max_time() {
+    // Port 1: nothing listens; every case must end before any connection is tried.
+    let out = sh(
+        "\"$NETKIT\" smtp-send 127.0.0.1:1 --from a@b.example --to d@e.example \
+                  --max-size 1000000 - < /dev/zero",
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("1000000 bytes"), "{}", stderr(&out));
+    let out = sh(
+        "\"$NETKIT\" smtp-send 127.0.0.1:1 --from a@b.example --to d@e.example \
+                  --body x --attach /dev/zero --max-size 5000000",
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    // A writer that never writes (the pipe held open, silent): -m ends the read of stdin.
+    let started = Instant::now();
+    let mut child = std::process::Command::new(crate::util::netkit_path())
+        .args(["smtp-send", "127.0.0.1:1", "--from", "a@b.example"])
+        .args(["--to", "d@e.example", "-m", "1", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn netkit");
+    let held = child.stdin.take();
+    let out = child.wait_with_output().expect("netkit exits");
+    drop(held);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--max-time"), "{}", stderr(&out));
+    assert!(started.elapsed() < Duration::from_secs(15));
+}

@@ -25,6 +25,8 @@ pub struct Draft {
     pub subject: Option<String>,
     pub body: Option<String>,
     pub attachments: Vec<PathBuf>,
+    /// `--max-size` and `--max-time` for reading the attachments.
+    pub bounds: crate::local::Bounds,
     /// `Name: value` pairs from `--header`.
     pub headers: Vec<(String, String)>,
     pub message_id: String,
@@ -203,16 +205,14 @@ pub fn compose(draft: &Draft) -> Result<Vec<u8>, Error> {
         builder = builder.text_body(body);
     }
     for path in &draft.attachments {
-        let data = std::fs::read(path).map_err(|e| {
+        let what = format!("--attach {}", path.display());
+        let mut file = std::fs::File::open(path).map_err(|e| {
             Error::new(
                 ErrorKind::Usage,
-                format!(
-                    "--attach {}: {}",
-                    path.display(),
-                    crate::error::io_words(&e)
-                ),
+                format!("{what}: {}", crate::error::io_words(&e)),
             )
         })?;
+        let data = crate::local::read_all(&mut file, draft.bounds, &what)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

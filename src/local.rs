@@ -1,0 +1,141 @@
+//! Local input under the run's bounds: `--max-time` covers reading files and stdin too (a
+//! stalled pipe is polled, never waited on blindly), and a size limit stops `/dev/zero` as
+//! soon as it passes it instead of filling memory or the disk.
+
+use std::io::{self, Read, Write};
+use std::os::fd::{AsRawFd, RawFd};
+use std::time::Instant;
+
+use crate::{Error, ErrorKind};
+
+/// How much, and until when, one run may read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Bounds {
+    /// Most bytes read in all (`--max-size`); `None`: no limit.
+    pub max_bytes: Option<u64>,
+    /// `--max-time`'s deadline.
+    pub deadline: Option<Instant>,
+}
+
+/// Copies `from` to `to` until EOF within `bounds`; returns the bytes copied. `what` names
+/// the input in errors (`stdin`, `--attach big.iso`).
+pub fn copy(
+    from: &mut (impl Read + AsRawFd),
+    to: &mut impl Write,
+    bounds: Bounds,
+    what: &str,
+) -> Result<u64, Error> {
+    let fd = from.as_raw_fd();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    let local = |e: io::Error| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("reading {what}: {}", crate::error::io_words(&e)),
+        )
+    };
+    loop {
+        if let Some(end) = bounds.deadline {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() || !readable_within(fd, left).map_err(local)? {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!("--max-time reached while reading {what} ({total} bytes read)"),
+                ));
+            }
+        }
+        let n = match from.read(&mut buf) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(local(e)),
+        };
+        total += n as u64;
+        if let Some(max) = bounds.max_bytes.filter(|&m| total > m) {
+            return Err(Error::new(
+                ErrorKind::Refused,
+                format!("{what} is over the limit of {max} bytes (--max-size): not sent"),
+            ));
+        }
+        to.write_all(&buf[..n]).map_err(|e| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("spooling {what}: {}", crate::error::io_words(&e)),
+            )
+        })?;
+    }
+}
+
+/// Reads all of `from` into memory within `bounds`.
+pub fn read_all(
+    from: &mut (impl Read + AsRawFd),
+    bounds: Bounds,
+    what: &str,
+) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    copy(from, &mut out, bounds, what)?;
+    Ok(out)
+}
+
+/// True when `fd` has data (or EOF) within `wait`. Regular files are always readable.
+fn readable_within(fd: RawFd, wait: std::time::Duration) -> io::Result<bool> {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = libc::c_int::try_from(wait.as_millis().max(1)).unwrap_or(libc::c_int::MAX);
+    loop {
+        // SAFETY: one valid pollfd for the call's duration.
+        let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+        match r {
+            0 => return Ok(false),
+            r if r > 0 => return Ok(true),
+            _ => {
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_size_limit_stops_an_endless_input_as_it_passes() {
+        let mut zero = std::fs::File::open("/dev/zero").expect("/dev/zero");
+        let bounds = Bounds {
+            max_bytes: Some(1_000_000),
+            deadline: None,
+        };
+        let err = read_all(&mut zero, bounds, "stdin").expect_err("over the limit");
+        assert_eq!(err.kind(), ErrorKind::Refused);
+    }
+
+    #[test]
+    fn the_deadline_stops_an_endless_input() {
+        let mut zero = std::fs::File::open("/dev/zero").expect("/dev/zero");
+        let bounds = Bounds {
+            max_bytes: None,
+            deadline: Instant::now().checked_add(Duration::from_millis(200)),
+        };
+        let err = copy(&mut zero, &mut io::sink(), bounds, "x").expect_err("deadline");
+        assert_eq!(err.kind(), ErrorKind::Timeout);
+    }
+
+    #[test]
+    fn a_whole_file_is_copied() {
+        let mut f = tempfile::tempfile().expect("tempfile");
+        f.write_all(b"hello").expect("write");
+        std::io::Seek::rewind(&mut f).expect("rewind");
+        assert_eq!(
+            read_all(&mut f, Bounds::default(), "f").expect("read"),
+            b"hello"
+        );
+    }
+}
