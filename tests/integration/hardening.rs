@@ -603,3 +603,18 @@ fn endless_local_input_stops_at_max_size_or_max_time() {
     assert!(stderr(&out).contains("--max-time"), "{}", stderr(&out));
     assert!(started.elapsed() < Duration::from_secs(15));
 }
+
+#[test]
+fn attach_dash_is_stdin_and_stdin_is_read_once() {
+    let sink = SmtpSink::start(SinkOptions::default());
+    let url = format!("127.0.0.1:{}", sink.port());
+    let out = smtp_send_stdin(&url, &["--body", "see attached", "--attach", "-"], b"PAYLOAD");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let messages = sink.wait_messages(1);
+    let sent = String::from_utf8_lossy(&messages[0].0).into_owned();
+    assert!(sent.contains("stdin"), "{sent}");
+    assert!(sent.contains("UEFZTE9BRA=="), "{sent}"); // base64 of PAYLOAD
+    let out = smtp_send_stdin(&url, &["--body-file", "-", "--attach", "-"], b"x");
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("once"), "{}", stderr(&out));
+}

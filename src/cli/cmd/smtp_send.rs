@@ -145,6 +145,18 @@ fn tls_policy(mode: TlsMode) -> TlsPolicy {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
+    let stdin_uses = usize::from(
+        args.body_file
+            .as_deref()
+            .is_some_and(|p| p.as_os_str() == "-"),
+    ) + args.attach.iter().filter(|p| p.as_os_str() == "-").count()
+        + usize::from(args.message.as_deref() == Some("-"));
+    if stdin_uses > 1 {
+        return Err(Error::usage(
+            "stdin (-) can be read once: give it to one of MESSAGE, --body-file, --attach",
+        )
+        .into());
+    }
     // --max-time runs from here: reading the message is part of the run.
     let deadline = args.client.net.deadline();
     let bounds = crate::local::Bounds {

@@ -206,17 +206,23 @@ pub fn compose(draft: &Draft) -> Result<Vec<u8>, Error> {
     }
     for path in &draft.attachments {
         let what = format!("--attach {}", path.display());
-        let mut file = std::fs::File::open(path).map_err(|e| {
-            Error::new(
-                ErrorKind::Usage,
-                format!("{what}: {}", crate::error::io_words(&e)),
-            )
-        })?;
-        let data = crate::local::read_all(&mut file, draft.bounds, &what)?;
+        // `-` is stdin, as everywhere in netkit (the part is named "stdin").
+        let data = if path.as_os_str() == "-" {
+            crate::local::read_all(&mut std::io::stdin().lock(), draft.bounds, &what)?
+        } else {
+            let mut file = std::fs::File::open(path).map_err(|e| {
+                Error::new(
+                    ErrorKind::Usage,
+                    format!("{what}: {}", crate::error::io_words(&e)),
+                )
+            })?;
+            crate::local::read_all(&mut file, draft.bounds, &what)?
+        };
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "attachment".to_owned());
+            .filter(|n| n != "-")
+            .unwrap_or_else(|| "stdin".to_owned());
         builder = builder.attachment(media_type(path), name, data);
     }
     builder.write_to_vec().map_err(|e| {
