@@ -608,7 +608,11 @@ fn endless_local_input_stops_at_max_size_or_max_time() {
 fn attach_dash_is_stdin_and_stdin_is_read_once() {
     let sink = SmtpSink::start(SinkOptions::default());
     let url = format!("127.0.0.1:{}", sink.port());
-    let out = smtp_send_stdin(&url, &["--body", "see attached", "--attach", "-"], b"PAYLOAD");
+    let out = smtp_send_stdin(
+        &url,
+        &["--body", "see attached", "--attach", "-"],
+        b"PAYLOAD",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let messages = sink.wait_messages(1);
     let sent = String::from_utf8_lossy(&messages[0].0).into_owned();
