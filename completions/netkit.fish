@@ -31,7 +31,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -s h -l help -d 'Print help 
 complete -c netkit -n "__fish_netkit_needs_command" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeserver" -d 'Serve daytime, time and SNTP'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "fetch" -d 'Download over HTTP(S), FTP(S) and Gopher (not built yet)'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "fetch" -d 'Download over HTTP and HTTPS (FTP and Gopher with their commands)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "pop" -d 'POP3 client: list, fetch, delete mail (not built yet)'
@@ -87,6 +87,54 @@ complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s q -l quiet 
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l no-progress -d 'Never draw progress bars'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s o -l output -d 'Write the body to FILE (via FILE.part, renamed when complete) instead of stdout' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l output-dir -d 'Directory for -O files' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s X -l request -d 'Request method (default GET; POST with -d/-F; PUT with -T)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s H -l header -d 'Extra request header \'Name: value\'; repeat for more' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s d -l data -d 'POST data, form-encoded; @FILE reads FILE (line ends removed), @- reads stdin; repeated values are joined with &' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l data-binary -d 'POST data sent exactly as given; @FILE and @- as for -d, bytes kept' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s F -l form -d 'Multipart form field NAME=VALUE or NAME=@FILE (streamed); repeat for more' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s T -l upload-file -d 'Upload FILE as the request body (PUT unless -X says otherwise)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l max-redirs -d 'Most redirects to follow before giving up (exit 8)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l retry -d 'Retry up to N times on connect errors, timeouts, drops, 408, 429 and (for GET, HEAD, PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says; a partial file is resumed with Range' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l sha256 -d 'Fail with exit 10 unless the body\'s SHA-256 is HEX; the file is then not kept' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l limit-rate -d 'Most bytes per second (suffixes K, M, G: 1024-based)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l max-filesize -d 'Refuse bodies larger than SIZE (exit 1), from Content-Length or as the body passes it' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s P -l parallel -d 'Fetch N URLs at a time (needs -O or --json with files)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s A -l user-agent -d 'User-Agent header (default netkit/VERSION)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l proxy -d 'Proxy URL (http://HOST:PORT) instead of http_proxy/https_proxy/all_proxy; "" for none' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l noproxy -d 'Comma list of hosts that bypass the proxy (instead of no_proxy); * for all' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l tls -d 'TLS for plain schemes: auto, required or none' -r -f -a "auto\t'Upgrade when the server offers it'
+required\t'Fail (exit 6) when the server does not offer it'
+none\t'Never upgrade'"
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l cacert -d 'Extra trust anchor (PEM), added to the system store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s O -l remote-name -d 'Name the file after the URL\'s last path segment (one file per URL)'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s J -l remote-header-name -d 'With -O: take the name from Content-Disposition when the server sends one'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s C -l continue -d 'Resume from the size of FILE.part (curl\'s -C - is the same)'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l clobber -d 'Replace an existing file whose name came from the server (-J)'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s I -l head -d 'HEAD request: print the status line and headers only'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s i -l include -d 'Print the status line and headers before the body'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s L -l location -d 'Follow redirects (the default; accepted for curl habits)'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l no-location -d 'Do not follow redirects: print or save the 3xx response itself'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l allow-downgrade -d 'Follow a redirect from https to plain http'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l compressed -d 'Ask for gzip or brotli and decode it while streaming'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l no-fail -d 'Write the body of an HTTP error (≥ 400) too, and exit 0'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s 4 -l ipv4 -d 'IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s 6 -l ipv6 -d 'IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s k -l insecure -d 'Do not verify certificates (warns on stderr)'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l no-netrc -d 'Never read a netrc file'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l json -d 'Machine-readable result on stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s q -l quiet -d 'Nothing on stderr but errors'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l max-size -d 'Refuse to send more than BYTES (exit 1), checked while reading the message, stdin, --body-file and --attach, so an endless input stops as it passes it; the server\'s SIZE limit applies too. A composed message\'s inputs stop at 256 MiB without it' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l from -d 'Envelope sender and From: (default: the From: of a raw message)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l to -d 'Recipient (To: header and envelope); repeat for more. With none of --to/--cc/--bcc, a raw message\'s To:, Cc: and Bcc: are the recipients (as sendmail -t), and its Bcc: is removed before sending' -r
@@ -180,7 +228,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s h -l help -d 
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeserver" -d 'Serve daytime, time and SNTP'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "fetch" -d 'Download over HTTP(S), FTP(S) and Gopher (not built yet)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "fetch" -d 'Download over HTTP and HTTPS (FTP and Gopher with their commands)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "pop" -d 'POP3 client: list, fetch, delete mail (not built yet)'

@@ -7,9 +7,12 @@ pub mod auth;
 pub mod cli;
 pub mod error;
 pub mod hostinfo;
+pub mod http;
 pub mod local;
 pub mod net;
+pub mod progress;
 pub mod proto;
+pub mod save;
 pub mod timeserver;
 pub mod url;
 

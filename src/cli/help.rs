@@ -123,3 +123,30 @@ Examples:
   netkit timeclient --proto ntp --max-offset 0.5 ntp1:123 ntp2:123 || alert
   netkit timeclient daytime://time.nist.gov
 Exit 10 when an offset exceeds --max-offset; with several servers, the worst code wins.";
+
+pub const FETCH: &str = "\
+Without -o or -O the body goes to stdout (binary data is refused on a terminal). Files are
+written as NAME.part, fsynced and renamed when complete and checked: a file under its final
+name is always whole, and -C resumes a NAME.part left by a failed or interrupted run.
+
+HTTP errors (>= 400) fail: nothing is written under the -o name, the first 512 bytes of the
+error body are shown on stderr, and the exit code says why (1; 7 for 401/407; 11 for 408,
+429, 503). --no-fail writes the error body and exits 0. Redirects are followed (at most
+--max-redirs); credentials from -u, the URL or netrc go only to the origin they were given
+for, and https -> http is refused without --allow-downgrade. -t bounds the wait for the
+response headers and any silence in the body; -m the whole run, retries included.
+
+With --json, one object per URL on stdout: url, effective_url, status, http_version,
+headers, bytes, content_type, file, sha256, redirects, timings (dns, connect, tls,
+first_byte, total in seconds), retries, resumed_from. Proxies: --proxy, else http_proxy
+(lower case only), https_proxy, all_proxy; no_proxy or --noproxy exempt hosts.
+
+Examples:
+  netkit fetch https://example.org/ > page.html
+  netkit fetch -O https://example.org/files/app.tar.gz --sha256 9f86d0...
+  netkit fetch -C -O --retry 5 https://example.org/big.iso    # resume what is there
+  netkit fetch -I https://example.org/                      # status line and headers
+  netkit fetch --json -o /dev/null https://example.org/ | jq .timings
+  netkit fetch -d 'q=rust&n=1' https://example.org/search
+  netkit fetch -F name=me -F file=@photo.jpg https://example.org/upload
+  netkit fetch -P 4 -O --output-dir dl $(cat urls.txt)      # exit 12 if some failed";

@@ -85,7 +85,13 @@ pub static COMMANDS: &[Entry] = &[
         cmd::timeclient::Args,
         cmd::timeclient::run
     ),
-    not_built!("fetch", "Download over HTTP(S), FTP(S) and Gopher"),
+    built!(
+        "fetch",
+        "Download over HTTP and HTTPS (FTP and Gopher with their commands)",
+        help::FETCH,
+        cmd::fetch::Args,
+        cmd::fetch::run
+    ),
     not_built!("ftp", "FTP and FTPS client: ls, get, put, mirror"),
     built!(
         "smtp-send",

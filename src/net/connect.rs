@@ -206,6 +206,21 @@ pub fn connect(host: &str, port: u16, opts: &ConnectOptions) -> Result<Connected
     race(host, &interleave(&addrs), left, opts, handshake_deadline)
 }
 
+/// Connects to addresses [`resolve`] already found (ureq asks its resolver hook first, then
+/// its connector), with the same happy-eyeballs race and wording as [`connect`].
+pub fn connect_resolved(
+    host: &str,
+    addrs: &[SocketAddr],
+    opts: &ConnectOptions,
+) -> Result<Connected> {
+    let budget = opts
+        .deadline
+        .cap(opts.connect_timeout)
+        .ok_or_else(max_time_passed)?;
+    let handshake_deadline = Instant::now() + budget;
+    race(host, &interleave(addrs), budget, opts, handshake_deadline)
+}
+
 fn race(
     host: &str,
     addrs: &[SocketAddr],

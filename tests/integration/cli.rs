@@ -113,8 +113,8 @@ fn install_into_a_missing_directory_is_a_usage_error() {
 #[test]
 fn command_not_built_yet_says_so_whatever_follows() {
     for args in [
-        &["fetch"][..],
-        &["fetch", "--help"],
+        &["ftp"][..],
+        &["ftp", "--help"],
         &["pop", "-x", "pop3://h"],
     ] {
         let out = netkit(args);

@@ -1,6 +1,7 @@
 //! One file per command: its clap `Args` and `run(args) -> Result<Outcome>`. Front ends parse
 //! and print; the protocol work lives in the library modules they call.
 
+pub mod fetch;
 pub mod hostinfo;
 pub mod smtp_send;
 pub mod timeclient;

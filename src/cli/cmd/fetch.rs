@@ -1,0 +1,522 @@
+//! `netkit fetch`: download HTTP(S) URLs with curl's flag names (SPEC §7, §8). Parses flags
+//! into `http::Settings`, runs the URLs (in parallel under `-P`), prints one JSON object per
+//! URL with `--json`; the download itself is `crate::http`.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::mem::ManuallyDrop;
+use std::os::fd::FromRawFd;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use crate::auth::credentials::{self, NetrcChoice, Request, Source};
+use crate::auth::secret::Secret;
+use crate::cli::common::ClientOpts;
+use crate::cli::exit::{self, Outcome};
+use crate::cli::render::{Stdout, warn_as};
+use crate::http::download::NetrcLookup;
+use crate::http::form::Payload;
+use crate::http::{Client, Destination, Report, Settings};
+use crate::net::{self, TlsSettings};
+use crate::progress::Progress;
+use crate::{Error, ErrorKind};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// http:// or https:// URLs; several are fetched in turn (or N at a time with -P)
+    #[arg(value_name = "URL", required = true)]
+    pub urls: Vec<String>,
+
+    /// Write the body to FILE (via FILE.part, renamed when complete) instead of stdout
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Name the file after the URL's last path segment (one file per URL)
+    #[arg(short = 'O', long)]
+    pub remote_name: bool,
+
+    /// With -O: take the name from Content-Disposition when the server sends one
+    #[arg(short = 'J', long, requires = "remote_name")]
+    pub remote_header_name: bool,
+
+    /// Directory for -O files
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Resume from the size of FILE.part (curl's -C - is the same)
+    #[arg(short = 'C', long = "continue")]
+    pub resume: bool,
+
+    /// Replace an existing file whose name came from the server (-J)
+    #[arg(long)]
+    pub clobber: bool,
+
+    /// HEAD request: print the status line and headers only
+    #[arg(short = 'I', long)]
+    pub head: bool,
+
+    /// Print the status line and headers before the body
+    #[arg(short = 'i', long)]
+    pub include: bool,
+
+    /// Request method (default GET; POST with -d/-F; PUT with -T)
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// Extra request header 'Name: value'; repeat for more
+    #[arg(short = 'H', long = "header", value_name = "'NAME: VALUE'")]
+    pub headers: Vec<String>,
+
+    /// POST data, form-encoded; @FILE reads FILE (line ends removed), @- reads stdin;
+    /// repeated values are joined with &
+    #[arg(short = 'd', long = "data", value_name = "DATA")]
+    pub data: Vec<String>,
+
+    /// POST data sent exactly as given; @FILE and @- as for -d, bytes kept
+    #[arg(long, value_name = "DATA")]
+    pub data_binary: Vec<String>,
+
+    /// Multipart form field NAME=VALUE or NAME=@FILE (streamed); repeat for more
+    #[arg(short = 'F', long = "form", value_name = "NAME=VALUE")]
+    pub form: Vec<String>,
+
+    /// Upload FILE as the request body (PUT unless -X says otherwise)
+    #[arg(short = 'T', long = "upload-file", value_name = "FILE")]
+    pub upload: Option<PathBuf>,
+
+    /// Follow redirects (the default; accepted for curl habits)
+    #[arg(short = 'L', long)]
+    pub location: bool,
+
+    /// Do not follow redirects: print or save the 3xx response itself
+    #[arg(long, conflicts_with = "location")]
+    pub no_location: bool,
+
+    /// Most redirects to follow before giving up (exit 8)
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_redirs: u32,
+
+    /// Follow a redirect from https to plain http
+    #[arg(long)]
+    pub allow_downgrade: bool,
+
+    /// Retry up to N times on connect errors, timeouts, drops, 408, 429 and (for GET, HEAD,
+    /// PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says; a partial file is
+    /// resumed with Range
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retry: u32,
+
+    /// Fail with exit 10 unless the body's SHA-256 is HEX; the file is then not kept
+    #[arg(long, value_name = "HEX", value_parser = parse_sha256)]
+    pub sha256: Option<Vec<u8>>,
+
+    /// Most bytes per second (suffixes K, M, G: 1024-based)
+    #[arg(long, value_name = "RATE", value_parser = parse_size)]
+    pub limit_rate: Option<u64>,
+
+    /// Refuse bodies larger than SIZE (exit 1), from Content-Length or as the body passes it
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_filesize: Option<u64>,
+
+    /// Fetch N URLs at a time (needs -O or --json with files)
+    #[arg(short = 'P', long = "parallel", value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: u16,
+
+    /// Ask for gzip or brotli and decode it while streaming
+    #[arg(long)]
+    pub compressed: bool,
+
+    /// User-Agent header (default netkit/VERSION)
+    #[arg(short = 'A', long, value_name = "TEXT")]
+    pub user_agent: Option<String>,
+
+    /// Write the body of an HTTP error (≥ 400) too, and exit 0
+    #[arg(long)]
+    pub no_fail: bool,
+
+    /// Proxy URL (http://HOST:PORT) instead of http_proxy/https_proxy/all_proxy; "" for none
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+
+    /// Comma list of hosts that bypass the proxy (instead of no_proxy); * for all
+    #[arg(long, value_name = "HOSTS")]
+    pub noproxy: Option<String>,
+
+    #[command(flatten)]
+    pub client: ClientOpts,
+}
+
+/// `1000`, `100K`, `1.5M`, `2G` (1024-based, as curl reads them).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (number, unit) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let scale: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        "T" | "TB" | "TIB" => 1 << 40,
+        _ => return Err(format!("'{text}': unknown unit (use K, M, G or T)")),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a size like 500K or 2M"))?;
+    let bytes = value * scale as f64;
+    if !bytes.is_finite() || bytes < 1.0 || bytes > u64::MAX as f64 {
+        return Err(format!("'{text}': must be at least 1 byte"));
+    }
+    Ok(bytes as u64)
+}
+
+fn parse_sha256(text: &str) -> Result<Vec<u8>, String> {
+    let t = text.trim();
+    if t.len() != 64 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("expected 64 hex digits".to_owned());
+    }
+    (0..32)
+        .map(|i| u8::from_str_radix(&t[2 * i..2 * i + 2], 16).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// `-d`/`--data-binary` values: literal, `@FILE`, `@-`; `-d` drops CR and LF from files as
+/// curl does. `stdin_used` makes a second `@-` a usage error.
+fn data_value(value: &str, strip: bool, stdin_used: &mut bool) -> Result<Vec<u8>, Error> {
+    let Some(path) = value.strip_prefix('@') else {
+        return Ok(value.as_bytes().to_vec());
+    };
+    let mut bytes = Vec::new();
+    if path == "-" {
+        if std::mem::replace(stdin_used, true) {
+            return Err(Error::usage("stdin (@-) can be read once"));
+        }
+        io::stdin().lock().read_to_end(&mut bytes).map_err(|e| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("reading stdin: {}", net::io_words(&e)),
+            )
+        })?;
+    } else {
+        File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::LocalIo,
+                    format!("reading {path}: {}", net::io_words(&e)),
+                )
+            })?;
+    }
+    if strip {
+        bytes.retain(|&b| b != b'\r' && b != b'\n');
+    }
+    Ok(bytes)
+}
+
+fn payload(args: &Args) -> Result<Option<Payload>, Error> {
+    let kinds = usize::from(!args.data.is_empty() || !args.data_binary.is_empty())
+        + usize::from(!args.form.is_empty())
+        + usize::from(args.upload.is_some());
+    if kinds > 1 {
+        return Err(Error::usage(
+            "-d/--data-binary, -F and -T are one body each: give one of them",
+        ));
+    }
+    if kinds == 1 && args.head {
+        return Err(Error::usage(
+            "-I sends HEAD, which has no body: drop -d/-F/-T or -I",
+        ));
+    }
+    if !args.form.is_empty() {
+        return Payload::form(&args.form).map(Some);
+    }
+    if let Some(path) = &args.upload {
+        std::fs::metadata(path).map_err(|e| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("reading {}: {}", path.display(), net::io_words(&e)),
+            )
+        })?;
+        return Ok(Some(Payload::Upload(path.clone())));
+    }
+    if args.data.is_empty() && args.data_binary.is_empty() {
+        return Ok(None);
+    }
+    let mut stdin_used = false;
+    let mut pieces = Vec::new();
+    for d in &args.data {
+        pieces.push(data_value(d, true, &mut stdin_used)?);
+    }
+    for d in &args.data_binary {
+        pieces.push(data_value(d, false, &mut stdin_used)?);
+    }
+    Ok(Some(Payload::Data {
+        bytes: pieces.join(&b'&'),
+        form_encoded: true,
+    }))
+}
+
+fn headers(list: &[String]) -> Result<Vec<(String, String)>, Error> {
+    list.iter()
+        .map(|h| {
+            let (name, value) = h
+                .split_once(':')
+                .ok_or_else(|| Error::usage(format!("-H '{h}': expected 'Name: value'")))?;
+            let name = name.trim();
+            if name.is_empty() || h.contains(['\r', '\n']) {
+                return Err(Error::usage(format!("-H '{h}': bad header")));
+            }
+            Ok((name.to_owned(), value.trim().to_owned()))
+        })
+        .collect()
+}
+
+fn destination(args: &Args) -> Result<Destination, Error> {
+    if args.output.is_some() && args.urls.len() > 1 {
+        return Err(Error::usage(
+            "-o names one file: with several URLs use -O (and --output-dir)",
+        ));
+    }
+    if args.resume && args.remote_header_name {
+        return Err(Error::usage(
+            "-C cannot resume a -J name (it is known only from the reply): use -o FILE -C",
+        ));
+    }
+    if let Some(path) = &args.output {
+        return Ok(Destination::File {
+            path: path.clone(),
+            resume: args.resume,
+        });
+    }
+    if args.remote_name || args.output_dir.is_some() {
+        return Ok(Destination::Remote {
+            dir: args.output_dir.clone(),
+            from_header: args.remote_header_name,
+            clobber: args.clobber,
+            resume: args.resume,
+        });
+    }
+    if args.resume {
+        return Err(Error::usage("-C resumes a file: give -o FILE or -O"));
+    }
+    if args.client.output.json && !args.head {
+        return Err(Error::usage(
+            "--json prints the report on stdout: save the body with -o FILE or -O (-o /dev/null drops it)",
+        ));
+    }
+    if args.parallel > 1 && args.urls.len() > 1 {
+        return Err(Error::usage(
+            "-P writes files: give -O (and --output-dir), bodies cannot share stdout",
+        ));
+    }
+    Ok(Destination::Stdout)
+}
+
+fn netrc_choice(args: &Args) -> Option<Option<PathBuf>> {
+    let auth = &args.client.auth;
+    if auth.no_netrc {
+        None
+    } else {
+        Some(auth.netrc_file.clone())
+    }
+}
+
+/// `-u` (with `--password-file`, `NETKIT_PASSWORD` or a prompt) for the first URL's host.
+fn explicit_credentials(args: &Args, host: &str) -> Result<Option<(String, Secret)>, Error> {
+    let auth = &args.client.auth;
+    if auth.user.is_none() {
+        return Ok(None);
+    }
+    let req = Request {
+        host,
+        url_user: None,
+        url_password: None,
+        user_option: auth.user.as_deref(),
+        password_file: auth.password_file.as_deref(),
+        env_password: std::env::var("NETKIT_PASSWORD").ok(),
+        netrc: NetrcChoice::Off,
+        allow_prompt: true,
+    };
+    let found = credentials::find(&req)?;
+    if let Some(c) = &found
+        && c.source == Source::CommandLine
+        && !args.client.output.quiet
+    {
+        warn_as(
+            "fetch",
+            args.client.output.json,
+            "warning: a password given with -u shows in ps; prefer --password-file or NETKIT_PASSWORD",
+        );
+    }
+    Ok(found.map(|c| (c.user, c.password)))
+}
+
+fn netrc_lookup(choice: Option<Option<PathBuf>>) -> NetrcLookup {
+    Box::new(move |host: &str| {
+        let file = choice.as_ref()?;
+        let netrc = match file {
+            Some(p) => NetrcChoice::File(p),
+            None => NetrcChoice::Default,
+        };
+        let req = Request {
+            host,
+            url_user: None,
+            url_password: None,
+            user_option: None,
+            password_file: None,
+            env_password: None,
+            netrc,
+            allow_prompt: false,
+        };
+        credentials::find(&req)
+            .ok()
+            .flatten()
+            .map(|c| (c.user, c.password))
+    })
+}
+
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    // curl's `-C -`: the dash is the offset argument, not a URL.
+    if args.resume {
+        args.urls.retain(|u| u != "-");
+        if args.urls.is_empty() {
+            return Err(Error::usage("no URL given").into());
+        }
+    }
+    let deadline = args.client.net.deadline();
+    let dest = destination(&args)?;
+    let payload = payload(&args)?;
+    let first_host = url::Url::parse(&args.urls[0])
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let json = args.client.output.json;
+    let quiet = args.client.output.quiet;
+    if args.urls.iter().any(|u| has_url_password(u)) && !quiet {
+        warn_as(
+            "fetch",
+            json,
+            "warning: a password in the URL shows in ps; prefer --password-file or NETKIT_PASSWORD",
+        );
+    }
+    let tls = &args.client.tls;
+    if tls.insecure && !quiet {
+        warn_as("fetch", json, "warning: -k: certificates are not verified");
+    }
+    let settings = Settings {
+        method: args.method.clone().map(|m| m.to_ascii_uppercase()),
+        headers: headers(&args.headers)?,
+        payload,
+        user_agent: args
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| format!("netkit/{}", env!("CARGO_PKG_VERSION"))),
+        compressed: args.compressed,
+        follow: !args.no_location,
+        max_redirs: args.max_redirs,
+        allow_downgrade: args.allow_downgrade,
+        retries: args.retry,
+        limit_rate: args.limit_rate,
+        max_filesize: args.max_filesize,
+        fail: !args.no_fail,
+        head_only: args.head,
+        include_head: args.include,
+        verbose: args.client.output.verbose > 0,
+        family: args.client.net.family(),
+        connect_timeout: args.client.net.connect_timeout,
+        timeout: args.client.net.timeout,
+        deadline,
+        tls: TlsSettings {
+            cacert: tls.cacert.clone(),
+            insecure: tls.insecure,
+        },
+        proxy: args.proxy.clone(),
+        noproxy: args.noproxy.clone(),
+        credentials: explicit_credentials(&args, &first_host)?,
+        netrc: netrc_lookup(netrc_choice(&args)),
+        sha256: args.sha256.clone(),
+    };
+    let _interrupt = crate::save::exit_130_on_interrupt();
+    let progress = Progress::for_stderr(quiet, args.client.output.no_progress);
+    let several = args.urls.len() > 1;
+    let workers = usize::from(args.parallel).min(args.urls.len()).max(1);
+    let mut json_out = Stdout::new();
+    let mut ok = 0usize;
+    let mut failures: Vec<ErrorKind> = Vec::new();
+    let mut handle =
+        |url: &str, result: Result<Report, Error>, out: &mut Stdout| -> io::Result<()> {
+            match result {
+                Ok(report) => {
+                    ok += 1;
+                    if json {
+                        out.json(&report)?;
+                    }
+                }
+                Err(e) => {
+                    let item = several.then_some(url);
+                    exit::print_item_error("fetch", json, item, e.kind(), e.message());
+                    failures.push(e.kind());
+                }
+            }
+            Ok(())
+        };
+    if workers == 1 {
+        let client = Client::new(&settings);
+        // Bodies go straight to fd 1: std's stdout is line-buffered, which splits a binary
+        // body at every newline.
+        // SAFETY: fd 1 stays open for the whole process; ManuallyDrop never closes it.
+        let mut body_out = ManuallyDrop::new(unsafe { File::from_raw_fd(1) });
+        for url in &args.urls {
+            let result = client.fetch(url, &dest, &mut *body_out, &progress);
+            if let Err(e) = &result
+                && e.kind() == ErrorKind::LocalIo
+                && e.message() == "stdout closed"
+            {
+                return Ok(Outcome::Success);
+            }
+            handle(url, result, &mut json_out)?;
+            json_out.flush()?;
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = mpsc::channel::<(usize, Result<Report, Error>)>();
+        std::thread::scope(|scope| -> io::Result<()> {
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (settings, dest, progress, next, urls) =
+                    (&settings, &dest, &progress, &next, &args.urls);
+                scope.spawn(move || {
+                    let client = Client::new(settings);
+                    let mut sink = io::sink();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(url) = urls.get(i) else { break };
+                        let result = client.fetch(url, dest, &mut sink, progress);
+                        if tx.send((i, result)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            for (i, result) in rx {
+                handle(&args.urls[i], result, &mut json_out)?;
+                json_out.flush()?;
+            }
+            Ok(())
+        })?;
+    }
+    json_out.finish()?;
+    Ok(match (ok, failures.first()) {
+        (_, None) => Outcome::Success,
+        (0, Some(&kind)) => Outcome::Exit(kind),
+        (_, Some(_)) => Outcome::Exit(ErrorKind::Partial),
+    })
+}
+
+fn has_url_password(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| u.password().is_some())
+}
