@@ -112,11 +112,7 @@ fn install_into_a_missing_directory_is_a_usage_error() {
 
 #[test]
 fn command_not_built_yet_says_so_whatever_follows() {
-    for args in [
-        &["ftp"][..],
-        &["ftp", "--help"],
-        &["pop", "-x", "pop3://h"],
-    ] {
+    for args in [&["ftp"][..], &["ftp", "--help"], &["pop", "-x", "pop3://h"]] {
         let out = netkit(args);
         assert_eq!(code(&out), 2, "{args:?}");
         let name = args[0];
