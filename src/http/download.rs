@@ -350,6 +350,7 @@ impl<'a> Client<'a> {
         let mut send_body = s.payload.is_some();
         let mut current = first.clone();
         let mut seen: HashSet<(String, String)> = HashSet::new();
+        seen.insert((method.clone(), first.as_str().to_owned()));
         report.redirects = 0;
         let response = loop {
             let offset = state.offset();

@@ -2,6 +2,7 @@
 //! real servers that the harness in `util/` starts on loopback.
 
 mod cli;
+mod fetch;
 mod hardening;
 mod hostinfo;
 mod mailpeers;

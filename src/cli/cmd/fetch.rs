@@ -109,7 +109,7 @@ pub struct Args {
 
     /// Fail with exit 10 unless the body's SHA-256 is HEX; the file is then not kept
     #[arg(long, value_name = "HEX", value_parser = parse_sha256)]
-    pub sha256: Option<Vec<u8>>,
+    pub sha256: Option<Digest>,
 
     /// Most bytes per second (suffixes K, M, G: 1024-based)
     #[arg(long, value_name = "RATE", value_parser = parse_size)]
@@ -173,14 +173,19 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
-fn parse_sha256(text: &str) -> Result<Vec<u8>, String> {
+/// A wanted SHA-256; a newtype because clap reads a bare `Vec<u8>` field as many values.
+#[derive(Clone, Debug)]
+pub struct Digest(pub Vec<u8>);
+
+fn parse_sha256(text: &str) -> Result<Digest, String> {
     let t = text.trim();
     if t.len() != 64 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err("expected 64 hex digits".to_owned());
     }
     (0..32)
         .map(|i| u8::from_str_radix(&t[2 * i..2 * i + 2], 16).map_err(|e| e.to_string()))
-        .collect()
+        .collect::<Result<_, _>>()
+        .map(Digest)
 }
 
 /// `-d`/`--data-binary` values: literal, `@FILE`, `@-`; `-d` drops CR and LF from files as
@@ -437,7 +442,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         noproxy: args.noproxy.clone(),
         credentials: explicit_credentials(&args, &first_host)?,
         netrc: netrc_lookup(netrc_choice(&args)),
-        sha256: args.sha256.clone(),
+        sha256: args.sha256.as_ref().map(|d| d.0.clone()),
     };
     let _interrupt = crate::save::exit_130_on_interrupt();
     let progress = Progress::for_stderr(quiet, args.client.output.no_progress);

@@ -66,6 +66,8 @@ pub enum Step {
     TlsGarbage,
     /// Wait until the client closes the connection (≤ 10 s).
     ExpectClose,
+    /// Read an HTTP request head: lines up to the empty line. Recorded as one entry.
+    ReadHttpHead,
 }
 
 /// `Step::Send` of a string or bytes.
@@ -90,6 +92,10 @@ pub struct ScriptOptions<'a> {
     pub connections: usize,
     /// The CA whose certificates TLS steps use; default: a fresh one ([`ScriptedPeer::ca_pem`]).
     pub ca: Option<&'a TestCa>,
+    /// Scripts for connections 2, 3…, each played instead of the steps (the last one
+    /// repeats); connection 1 plays the steps. A retry test drops the first connection and
+    /// serves the rest.
+    pub later: Vec<Vec<Step>>,
 }
 
 #[derive(Default)]
@@ -138,6 +144,7 @@ impl ScriptedPeer {
     pub fn start_with(steps: Vec<Step>, opts: ScriptOptions<'_>) -> ScriptedPeer {
         let kinds: Vec<CertKind> = steps
             .iter()
+            .chain(opts.later.iter().flatten())
             .filter_map(|s| match s {
                 Step::StartTls(k) | Step::StartTlsRejected(k) => Some(*k),
                 _ => None,
@@ -170,11 +177,13 @@ impl ScriptedPeer {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let finishing = Arc::new(AtomicBool::new(false));
-        let n = opts.connections.max(1);
+        let n = opts.connections.max(1 + opts.later.len());
+        let mut scripts = vec![steps];
+        scripts.extend(opts.later);
         let thread = {
             let (shared, stop, finishing) = (shared.clone(), stop.clone(), finishing.clone());
             thread::spawn(move || {
-                serve(listener, n, &steps, &configs, &shared, &stop, &finishing);
+                serve(listener, n, &scripts, &configs, &shared, &stop, &finishing);
             })
         };
         ScriptedPeer {
@@ -251,7 +260,7 @@ impl Drop for ScriptedPeer {
 fn serve(
     listener: TcpListener,
     n: usize,
-    steps: &[Step],
+    scripts: &[Vec<Step>],
     configs: &Configs,
     shared: &Mutex<Shared>,
     stop: &AtomicBool,
@@ -298,6 +307,7 @@ fn serve(
             io: Io::Plain(tcp),
             buf: Vec::new(),
         };
+        let steps = &scripts[i.min(scripts.len() - 1)];
         if let Err(e) = play(&mut conn, steps, configs, shared, stop) {
             fail(format!("connection {}: {e}", i + 1));
         }
@@ -564,6 +574,21 @@ fn play(
                 conn.buf.clear();
                 conn.write_all(b"this is not TLS\r\n")
                     .map_err(|e| at(format!("write failed: {e}")))?;
+            }
+            Step::ReadHttpHead => {
+                let mut head = Vec::new();
+                loop {
+                    let line = conn
+                        .read_line(LINE_CAP)
+                        .map_err(at)?
+                        .ok_or_else(|| at("client closed before the request head ended".into()))?;
+                    let end = line == b"\r\n" || line == b"\n";
+                    head.extend_from_slice(&line);
+                    if end {
+                        break;
+                    }
+                }
+                record(shared, head);
             }
             Step::ExpectClose => {
                 if !conn.buf.is_empty() {
