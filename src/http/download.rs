@@ -840,6 +840,9 @@ fn agent_with(settings: &Settings, tls: ureq::tls::TlsConfig, clock: &PhaseClock
     let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
+        // The proxy is chosen per URL by policy::proxy_for; ureq's own default reads
+        // http_proxy itself and would ignore no_proxy, --noproxy and --proxy "".
+        .proxy(None)
         .allow_non_standard_methods(true)
         .user_agent(settings.user_agent.as_str())
         .accept_encoding(if settings.compressed {
@@ -1098,7 +1101,12 @@ pub fn from_ureq(err: ureq::Error, url: &Url, s: &Settings) -> Error {
             format!("{at}: bad {what} data: {}", crate::error::io_words(&e)),
         ),
         ureq::Error::ConnectProxyFailed(text) => Error::new(
-            ErrorKind::Connect,
+            // "proxy server responded 407/407": proxy credentials are an auth failure.
+            if text.contains(" 407/") {
+                ErrorKind::Auth
+            } else {
+                ErrorKind::Connect
+            },
             format!("{at}: the proxy refused the tunnel: {text}"),
         ),
         ureq::Error::InvalidProxyUrl => {

@@ -4,6 +4,8 @@
 
 mod cli;
 mod peers;
+mod proxy;
+mod signals;
 
 use std::process::Output;
 
