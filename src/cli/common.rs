@@ -149,6 +149,65 @@ pub struct ClientOpts {
     pub output: OutputOpts,
 }
 
+impl TlsMode {
+    /// The transport's policy for this flag value.
+    pub fn policy(self) -> crate::net::TlsPolicy {
+        match self {
+            TlsMode::Auto => crate::net::TlsPolicy::Auto,
+            TlsMode::Required => crate::net::TlsPolicy::Required,
+            TlsMode::None => crate::net::TlsPolicy::Never,
+        }
+    }
+}
+
+impl AuthOpts {
+    /// The user and password for `target` from SPEC §3's sources (first found wins);
+    /// `None` when no user name was given anywhere. A password on the command line or in the
+    /// URL is warned about (it shows in `ps`) unless `quiet`.
+    pub fn credentials(
+        &self,
+        target: &crate::net::Target,
+        command: &str,
+        json: bool,
+        quiet: bool,
+    ) -> Result<Option<crate::auth::credentials::Credentials>, crate::Error> {
+        use crate::auth::credentials::{self, NetrcChoice, Request, Source};
+        let netrc = match (&self.netrc_file, self.no_netrc) {
+            (_, true) => NetrcChoice::Off,
+            (Some(p), false) => NetrcChoice::File(p),
+            (None, false) => NetrcChoice::Default,
+        };
+        let req = Request {
+            host: &target.host,
+            url_user: target.user.as_deref(),
+            url_password: target.password.as_ref().map(|p| p.expose()),
+            user_option: self.user.as_deref(),
+            password_file: self.password_file.as_deref(),
+            env_password: std::env::var("NETKIT_PASSWORD").ok(),
+            netrc,
+            allow_prompt: true,
+        };
+        let found = credentials::find(&req)?;
+        if let Some(c) = &found {
+            let given = match c.source {
+                Source::CommandLine => Some("with -u"),
+                Source::Url => Some("in the URL"),
+                _ => None,
+            };
+            if let Some(given) = given.filter(|_| !quiet) {
+                crate::cli::render::warn_as(
+                    command,
+                    json,
+                    &format!(
+                        "warning: a password given {given} shows in ps; prefer --password-file or NETKIT_PASSWORD"
+                    ),
+                );
+            }
+        }
+        Ok(found)
+    }
+}
+
 /// Seconds as a positive, finite decimal: `10`, `0.5`.
 pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     let secs: f64 = text

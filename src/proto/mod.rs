@@ -2,6 +2,7 @@
 //! layer the command/reply protocols share; `time` holds the daytime/time/SNTP codecs and the
 //! timeclient exchange.
 
+pub mod ftp;
 pub mod pingpong;
 pub mod smtp;
 pub mod time;

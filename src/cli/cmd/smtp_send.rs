@@ -9,9 +9,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::auth::credentials::{self, NetrcChoice, Request, Source};
+use crate::auth::credentials;
 use crate::auth::sasl::Mechanism;
-use crate::cli::common::{ClientOpts, TlsMode};
+use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
 use crate::cli::render::{Stdout, warn};
 use crate::net::{self, TlsContext, TlsPolicy, TlsSettings};
@@ -135,14 +135,6 @@ fn parse_mechanism(text: &str) -> Result<Mechanism, String> {
     Mechanism::parse(text).ok_or_else(|| "expected PLAIN, LOGIN, CRAM-MD5 or XOAUTH2".to_owned())
 }
 
-fn tls_policy(mode: TlsMode) -> TlsPolicy {
-    match mode {
-        TlsMode::Auto => TlsPolicy::Auto,
-        TlsMode::Required => TlsPolicy::Required,
-        TlsMode::None => TlsPolicy::Never,
-    }
-}
-
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let stdin_uses = usize::from(
@@ -238,7 +230,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let envelope = Envelope { from, recipients };
 
     let (user, secret, oauth2) = credentials_for(&args, &target, quiet)?;
-    let policy = tls_policy(args.client.tls.tls);
+    let policy = args.client.tls.tls.policy();
     if args.client.tls.insecure && !quiet {
         warn(
             "smtp-send",
@@ -445,41 +437,11 @@ fn credentials_for(
             .ok_or_else(|| Error::new(ErrorKind::Auth, "XOAUTH2 needs a user name (-u USER)"))?;
         return Ok((Some(user), Some(token), true));
     }
-    let netrc = match (&auth.netrc_file, auth.no_netrc) {
-        (_, true) => NetrcChoice::Off,
-        (Some(p), false) => NetrcChoice::File(p),
-        (None, false) => NetrcChoice::Default,
-    };
-    let req = Request {
-        host: &target.host,
-        url_user: target.user.as_deref(),
-        url_password: target.password.as_ref().map(|p| p.expose()),
-        user_option: auth.user.as_deref(),
-        password_file: auth.password_file.as_deref(),
-        env_password: std::env::var("NETKIT_PASSWORD").ok(),
-        netrc,
-        allow_prompt: true,
-    };
-    match credentials::find(&req)? {
-        Some(c) => {
-            let given = match c.source {
-                Source::CommandLine => Some("with -u"),
-                Source::Url => Some("in the URL"),
-                _ => None,
-            };
-            if let Some(given) = given.filter(|_| !quiet) {
-                crate::cli::render::warn_as(
-                    "smtp-send",
-                    args.client.output.json,
-                    &format!(
-                        "warning: a password given {given} shows in ps; prefer --password-file or NETKIT_PASSWORD"
-                    ),
-                );
-            }
-            Ok((Some(c.user), Some(c.password), false))
-        }
-        None => Ok((None, None, false)),
-    }
+    let found = auth.credentials(target, "smtp-send", args.client.output.json, quiet)?;
+    Ok(match found {
+        Some(c) => (Some(c.user), Some(c.password), false),
+        None => (None, None, false),
+    })
 }
 
 fn print_human(out: &mut Stdout, report: &Report) -> std::io::Result<()> {

@@ -1,0 +1,811 @@
+//! One FTP session (RFC 959) over the shared line layer: greeting, explicit FTPS (`AUTH TLS`,
+//! `PBSZ 0`, `PROT P`, RFC 4217) or implicit TLS as the caller connected, login (anonymous
+//! when no user was given), FEAT (RFC 2389) and `OPTS UTF8 ON`, `TYPE I`, and the data
+//! connection: EPSV then PASV with the PASV address ignored, or EPRT/PORT with `--active`,
+//! TLS on it resumed from the control connection's session (one shared rustls config holds
+//! the session cache). Transfers follow RFC 959's sequence: a 1xx reply, the data, its
+//! close, then the final 2xx.
+
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustls::ClientConfig;
+
+use super::list::{self, Entry};
+use super::pasv;
+use crate::auth::Secret;
+use crate::net::{ConnectOptions, Stream, TlsContext, TlsInfo, TlsPolicy, Watchdog};
+use crate::proto::pingpong::{Conn, Continuation, Reply, Transcript, write_error};
+use crate::{Error, ErrorKind};
+
+/// The most a listing may hold in memory (a listing is parsed whole).
+const MAX_LISTING: usize = 64 << 20;
+/// Read size on data connections.
+const DATA_CHUNK: usize = 256 << 10;
+
+/// How the session should go.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `None`: anonymous, password `netkit@`.
+    pub user: Option<String>,
+    pub secret: Option<Secret>,
+    /// Credentials may go over a plain connection (loopback peer, or `--tls none`).
+    pub cleartext_auth_ok: bool,
+    /// EPRT/PORT instead of EPSV/PASV.
+    pub active: bool,
+    /// TYPE A instead of TYPE I.
+    pub ascii: bool,
+    /// Data connections: connect timeout, family, `--max-time`.
+    pub connect: ConnectOptions,
+    pub idle_timeout: Duration,
+}
+
+/// What FEAT said (RFC 2389), as far as netkit uses it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    pub listed: bool,
+    pub epsv: bool,
+    pub mlsd: bool,
+    pub size: bool,
+    pub mdtm: bool,
+    pub mfmt: bool,
+    pub rest_stream: bool,
+    pub utf8: bool,
+    pub auth_tls: bool,
+}
+
+impl Features {
+    /// The lines of a 211 FEAT reply; the first and last are the reply's own text.
+    pub fn from_reply(reply: &Reply) -> Features {
+        let mut f = Features {
+            listed: true,
+            ..Features::default()
+        };
+        let inner = reply
+            .lines
+            .iter()
+            .skip(1)
+            .take(reply.lines.len().saturating_sub(2));
+        for line in inner {
+            let upper = line.trim().to_ascii_uppercase();
+            let (name, rest) = upper.split_once(' ').unwrap_or((upper.as_str(), ""));
+            match name {
+                "EPSV" => f.epsv = true,
+                "MLST" | "MLSD" => f.mlsd = true,
+                "SIZE" => f.size = true,
+                "MDTM" => f.mdtm = true,
+                "MFMT" => f.mfmt = true,
+                "REST" if rest.contains("STREAM") => f.rest_stream = true,
+                "UTF8" => f.utf8 = true,
+                "AUTH" if rest.split_whitespace().any(|m| m == "TLS") => f.auth_tls = true,
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// The error a negative reply to `what` is: 4xx temporary (11), 5xx refused (1).
+pub fn reply_error(what: &str, reply: &Reply) -> Error {
+    Error::new(
+        reply.error_kind(),
+        format!(
+            "{what}: the server answered {} {}",
+            reply.code,
+            clean(&reply.text())
+        ),
+    )
+}
+
+/// A freshly connected control connection, as the caller made it.
+pub struct Peer<'a> {
+    pub stream: Stream,
+    /// The host name for TLS verification.
+    pub host: &'a str,
+    /// `host:port`, for messages.
+    pub server: &'a str,
+    pub tls: &'a TlsContext,
+    pub transcript: Transcript,
+}
+
+/// A data connection being set up: connected (passive) or waiting for the server (active).
+enum Pending {
+    Connected(TcpStream),
+    Listening(TcpListener),
+}
+
+/// A logged-in session.
+pub struct Session {
+    conn: Conn<Stream>,
+    host: String,
+    server: String,
+    peer: IpAddr,
+    local: IpAddr,
+    /// The config data connections resume their TLS session from; `None`: data in clear.
+    data_tls: Option<Arc<ClientConfig>>,
+    tls_info: Option<TlsInfo>,
+    features: Features,
+    /// Cleared once the server refuses EPSV, so later transfers go straight to PASV.
+    try_epsv: bool,
+    opts: Options,
+}
+
+impl Session {
+    /// Greeting, TLS, login, FEAT, TYPE: a session ready for commands.
+    pub fn open(peer: Peer<'_>, opts: Options) -> Result<Session, Error> {
+        let Peer {
+            stream,
+            host,
+            server,
+            tls,
+            transcript,
+        } = peer;
+        let sock_err =
+            |e: io::Error| Error::new(ErrorKind::LocalIo, crate::error::io_words(&e).to_string());
+        let peer_addr = stream.peer_addr().map_err(sock_err)?;
+        let local_addr = stream
+            .try_clone_socket()
+            .and_then(|s| s.local_addr())
+            .map_err(sock_err)?;
+        let mut conn = Conn::timed(stream, transcript, opts.idle_timeout)?;
+        conn.set_continuation(Continuation::FreeText);
+        let mut greeting = conn.read_greeting()?;
+        // 120: "ready in nnn minutes", then the real greeting.
+        if greeting.code == 120 {
+            greeting = conn.read_reply()?;
+        }
+        if greeting.code != 220 {
+            return Err(reply_error("greeting", &greeting));
+        }
+        if !conn.writer().is_tls() && tls.policy != TlsPolicy::Never {
+            conn.send("AUTH TLS")?;
+            let reply = conn.read_reply()?;
+            if matches!(reply.code, 234 | 334) {
+                let (stream, transcript) = conn.into_stream()?;
+                let deadline = Instant::now() + opts.connect.connect_timeout;
+                let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
+                conn = Conn::timed(stream, transcript, opts.idle_timeout)?;
+                conn.set_continuation(Continuation::FreeText);
+            } else if tls.policy == TlsPolicy::Required || reply.code == 421 {
+                return Err(Error::new(
+                    if reply.code == 421 {
+                        ErrorKind::Temporary
+                    } else {
+                        ErrorKind::Tls
+                    },
+                    format!(
+                        "{server} refused AUTH TLS ({} {}) and --tls required was given",
+                        reply.code,
+                        clean(&reply.text())
+                    ),
+                ));
+            }
+        }
+        let is_tls = conn.writer().is_tls();
+        let tls_info = conn.writer().tls_info();
+        let mut session = Session {
+            conn,
+            host: host.to_owned(),
+            server: server.to_owned(),
+            peer: peer_addr.ip(),
+            local: local_addr.ip(),
+            data_tls: None,
+            tls_info,
+            features: Features::default(),
+            try_epsv: true,
+            opts,
+        };
+        session.login(is_tls)?;
+        if is_tls {
+            session.expect("PBSZ 0", |c| c == 200)?;
+            session.expect("PROT P", |c| c == 200).map_err(|e| {
+                Error::new(
+                    ErrorKind::Tls,
+                    format!(
+                        "the server will not protect data connections: {}",
+                        e.message()
+                    ),
+                )
+            })?;
+            session.data_tls = Some(tls.config()?);
+        }
+        let feat = session.command("FEAT")?;
+        if feat.code == 211 {
+            session.features = Features::from_reply(&feat);
+        }
+        if session.features.utf8 {
+            // Servers that need it switch name encoding; the reply does not matter.
+            session.command("OPTS UTF8 ON")?;
+        }
+        let kind = if session.opts.ascii {
+            "TYPE A"
+        } else {
+            "TYPE I"
+        };
+        session.expect(kind, |c| c == 200)?;
+        Ok(session)
+    }
+
+    fn login(&mut self, is_tls: bool) -> Result<(), Error> {
+        let (user, secret) = match (&self.opts.user, &self.opts.secret) {
+            (Some(u), Some(s)) => {
+                if !is_tls && !self.opts.cleartext_auth_ok {
+                    return Err(Error::new(
+                        ErrorKind::Tls,
+                        format!(
+                            "refusing to send credentials in clear text to {} (it offers no \
+                             AUTH TLS); use ftps://, or --tls none to allow it",
+                            self.server
+                        ),
+                    ));
+                }
+                (u.clone(), s.clone())
+            }
+            (Some(u), None) => (u.clone(), Secret::new("")),
+            _ => ("anonymous".to_owned(), Secret::new("netkit@")),
+        };
+        self.conn.send(&format!("USER {user}"))?;
+        let reply = self.conn.read_reply()?;
+        let reply = match reply.code {
+            230 => return Ok(()),
+            331 | 332 => {
+                self.conn.send_secret("PASS ", &secret)?;
+                self.conn.read_reply()?
+            }
+            _ => reply,
+        };
+        match reply.code {
+            230 | 202 => Ok(()),
+            332 => Err(Error::new(
+                ErrorKind::Auth,
+                "the server wants an account (ACCT), which netkit does not send",
+            )),
+            421 => Err(reply_error("login", &reply)),
+            c if c / 100 == 4 => Err(reply_error("login", &reply)),
+            _ => Err(Error::new(
+                ErrorKind::Auth,
+                format!(
+                    "login as {user} refused: {} {}",
+                    reply.code,
+                    clean(&reply.text())
+                ),
+            )),
+        }
+    }
+
+    pub fn features(&self) -> &Features {
+        &self.features
+    }
+
+    pub fn tls_info(&self) -> Option<TlsInfo> {
+        self.tls_info.clone()
+    }
+
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// A second handle on the control socket, for the `--max-time` watchdog.
+    pub fn control_socket(&mut self) -> Result<TcpStream, Error> {
+        self.conn
+            .writer()
+            .try_clone_socket()
+            .map_err(|e| Error::new(ErrorKind::LocalIo, crate::error::io_words(&e).to_string()))
+    }
+
+    /// Sends one command and reads its reply, whatever it is. A 421 (the server is closing
+    /// the session) is an error at once.
+    pub fn command(&mut self, command: &str) -> Result<Reply, Error> {
+        self.conn.send(command)?;
+        let reply = self.conn.read_reply()?;
+        if reply.code == 421 {
+            return Err(reply_error(first_word(command), &reply));
+        }
+        Ok(reply)
+    }
+
+    /// A command whose reply must satisfy `ok`, else its error.
+    fn expect(&mut self, command: &str, ok: fn(u16) -> bool) -> Result<Reply, Error> {
+        let reply = self.command(command)?;
+        if ok(reply.code) {
+            Ok(reply)
+        } else {
+            Err(reply_error(first_word(command), &reply))
+        }
+    }
+
+    /// SIZE: `None` when the server has no SIZE command or will not say.
+    pub fn size(&mut self, path: &str) -> Result<Option<u64>, Error> {
+        let reply = self.command(&format!("SIZE {path}"))?;
+        if reply.code != 213 {
+            return Ok(None);
+        }
+        Ok(reply.text().trim().parse().ok())
+    }
+
+    /// SIZE where the caller needs the answer (`netkit ftp size`).
+    pub fn size_required(&mut self, path: &str) -> Result<u64, Error> {
+        let reply = self.expect(&format!("SIZE {path}"), |c| c == 213)?;
+        reply.text().trim().parse().map_err(|_| {
+            Error::new(
+                ErrorKind::Protocol,
+                format!("SIZE: not a number: {}", clean(&reply.text())),
+            )
+        })
+    }
+
+    /// MDTM as Unix seconds; `None` when the server will not say.
+    pub fn mdtm(&mut self, path: &str) -> Result<Option<i64>, Error> {
+        let reply = self.command(&format!("MDTM {path}"))?;
+        if reply.code != 213 {
+            return Ok(None);
+        }
+        Ok(list::parse_time_val(&reply.text()))
+    }
+
+    /// MDTM where the caller needs the answer (`netkit ftp mtime`).
+    pub fn mdtm_required(&mut self, path: &str) -> Result<i64, Error> {
+        let reply = self.expect(&format!("MDTM {path}"), |c| c == 213)?;
+        list::parse_time_val(&reply.text()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Protocol,
+                format!("MDTM: not a time: {}", clean(&reply.text())),
+            )
+        })
+    }
+
+    /// MFMT (draft-somers-ftp-mfxx), when FEAT offers it; false when not offered or refused.
+    pub fn set_mtime(&mut self, path: &str, secs: i64) -> Result<bool, Error> {
+        if !self.features.mfmt {
+            return Ok(false);
+        }
+        let reply = self.command(&format!("MFMT {} {path}", list::format_time_val(secs)))?;
+        Ok(reply.code == 213)
+    }
+
+    pub fn delete(&mut self, path: &str) -> Result<(), Error> {
+        self.expect(&format!("DELE {path}"), |c| c == 250).map(drop)
+    }
+
+    pub fn mkdir(&mut self, path: &str) -> Result<Reply, Error> {
+        self.expect(&format!("MKD {path}"), |c| c == 257 || c == 250)
+    }
+
+    pub fn rmdir(&mut self, path: &str) -> Result<(), Error> {
+        self.expect(&format!("RMD {path}"), |c| c == 250).map(drop)
+    }
+
+    /// Whether `path` is a directory the session can enter (CWD there and back).
+    pub fn is_dir(&mut self, path: &str) -> Result<bool, Error> {
+        let here = self.expect("PWD", |c| c == 257)?;
+        let Some(home) = quoted_path(&here.text()) else {
+            return Ok(false);
+        };
+        let reply = self.command(&format!("CWD {path}"))?;
+        if reply.code != 250 {
+            return Ok(false);
+        }
+        self.expect(&format!("CWD {home}"), |c| c == 250)?;
+        Ok(true)
+    }
+
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<(), Error> {
+        self.expect(&format!("RNFR {from}"), |c| c == 350)?;
+        self.expect(&format!("RNTO {to}"), |c| c == 250).map(drop)
+    }
+
+    /// A raw command (`netkit ftp quote`); the reply is the result, positive or not.
+    pub fn quote(&mut self, command: &str) -> Result<Reply, Error> {
+        self.conn.send(command)?;
+        self.conn.read_reply()
+    }
+
+    /// QUIT, best effort: the work is done whatever the server says.
+    pub fn quit(mut self) {
+        if self.conn.send("QUIT").is_ok() {
+            let _ = self.conn.read_reply();
+        }
+        self.conn.writer().close();
+    }
+
+    /// The entries of directory `path` ("" for the login directory): MLSD when FEAT offers
+    /// MLST, else LIST parsed as Unix or DOS lines.
+    pub fn list(&mut self, path: &str, now: i64) -> Result<Vec<Entry>, Error> {
+        let mlsd = self.features.mlsd;
+        let command = match (mlsd, path.is_empty()) {
+            (true, true) => "MLSD".to_owned(),
+            (true, false) => format!("MLSD {path}"),
+            (false, true) => "LIST".to_owned(),
+            (false, false) => format!("LIST {path}"),
+        };
+        let mut data = Vec::new();
+        self.transfer_in(&command, 0, None, &mut |chunk| {
+            if data.len() + chunk.len() > MAX_LISTING {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!("the listing ran past {} MiB", MAX_LISTING >> 20),
+                ));
+            }
+            data.extend_from_slice(chunk);
+            Ok(())
+        })?;
+        let text = String::from_utf8_lossy(&data);
+        let entries = text
+            .split('\n')
+            .map(|l| l.trim_end_matches('\r'))
+            .filter_map(|l| {
+                if mlsd {
+                    list::parse_mlsd_line(l)
+                } else {
+                    list::parse_list_line(l, now)
+                }
+            })
+            .filter(|e| e.name != "." && e.name != "..")
+            .collect();
+        Ok(entries)
+    }
+
+    /// RETR `path` from byte `offset` (REST), each chunk to `sink`. Returns the bytes read.
+    pub fn retrieve(
+        &mut self,
+        path: &str,
+        offset: u64,
+        sink: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        self.transfer_in(&format!("RETR {path}"), offset, Some(path), sink)
+    }
+
+    /// STOR (or APPE) `path` from `source`; with `offset`, REST first (resuming an upload).
+    pub fn store(
+        &mut self,
+        path: &str,
+        source: &mut dyn Read,
+        append: bool,
+        offset: u64,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64, Error> {
+        let pending = self.prepare_data()?;
+        if offset > 0 {
+            self.expect(&format!("REST {offset}"), |c| c == 350)?;
+        }
+        let verb = if append { "APPE" } else { "STOR" };
+        let go = self.command(&format!("{verb} {path}"))?;
+        if go.class() != 1 {
+            return Err(reply_error(verb, &go));
+        }
+        let mut data = self.finish_data(pending)?;
+        let watchdog = self.data_watchdog(&data);
+        let mut buf = vec![0u8; DATA_CHUNK];
+        let mut sent = 0u64;
+        let copied: Result<(), Error> = loop {
+            let n = match source.read(&mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    break Err(Error::new(
+                        ErrorKind::LocalIo,
+                        format!("reading the upload: {}", crate::error::io_words(&e)),
+                    ));
+                }
+            };
+            if let Err(e) = data.write_all(&buf[..n]) {
+                break Err(self.data_error(&watchdog, e, "sending"));
+            }
+            sent += n as u64;
+            progress(n as u64);
+        };
+        let flushed = data.flush();
+        // close_notify and FIN: the server's end of the upload.
+        data.close();
+        drop(watchdog);
+        copied?;
+        flushed.map_err(write_error)?;
+        let done = self.conn.read_reply()?;
+        if done.class() != 2 {
+            return Err(reply_error(verb, &done));
+        }
+        Ok(sent)
+    }
+
+    /// A transfer from the server: the data connection, REST when `offset` > 0, the command,
+    /// its 1xx, the data, the final reply.
+    fn transfer_in(
+        &mut self,
+        command: &str,
+        offset: u64,
+        expected_name: Option<&str>,
+        sink: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        let verb = first_word(command).to_owned();
+        let pending = self.prepare_data()?;
+        if offset > 0 {
+            let reply = self.command(&format!("REST {offset}"))?;
+            if reply.code != 350 {
+                return Err(Error::new(
+                    reply.error_kind(),
+                    format!(
+                        "the server will not resume at byte {offset} (REST: {} {}); \
+                         remove the .part file to start again",
+                        reply.code,
+                        clean(&reply.text())
+                    ),
+                ));
+            }
+        }
+        let go = self.command(command)?;
+        if go.class() != 1 {
+            // 226 at once happens for empty listings on some servers; anything else is a refusal.
+            if go.class() == 2 && expected_name.is_none() {
+                return Ok(0);
+            }
+            return Err(reply_error(&verb, &go));
+        }
+        let mut data = self.finish_data(pending)?;
+        let watchdog = self.data_watchdog(&data);
+        let mut buf = vec![0u8; DATA_CHUNK];
+        let mut received = 0u64;
+        let copied: Result<(), Error> = loop {
+            match data.read(&mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(n) => {
+                    received += n as u64;
+                    if let Err(e) = sink(&buf[..n]) {
+                        break Err(e);
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(self.data_error(&watchdog, e, "receiving")),
+            }
+        };
+        data.close();
+        drop(watchdog);
+        // The final reply may never come after a failed transfer: do not wait for it.
+        copied?;
+        let done = self.conn.read_reply()?;
+        if done.class() != 2 {
+            return Err(Error::new(
+                if done.class() == 4 {
+                    ErrorKind::Temporary
+                } else {
+                    ErrorKind::Protocol
+                },
+                format!(
+                    "{verb} ended after {received} bytes: the server answered {} {}",
+                    done.code,
+                    clean(&done.text())
+                ),
+            ));
+        }
+        Ok(received)
+    }
+
+    fn data_watchdog(&self, data: &Stream) -> Option<Watchdog> {
+        let deadline = self.opts.connect.deadline.instant()?;
+        let socket = data.try_clone_socket().ok()?;
+        Some(Watchdog::arm(socket, Some(deadline)))
+    }
+
+    fn data_error(&self, watchdog: &Option<Watchdog>, e: io::Error, doing: &str) -> Error {
+        if watchdog.as_ref().is_some_and(Watchdog::fired) {
+            return Error::new(ErrorKind::Timeout, "--max-time reached during the transfer");
+        }
+        match e.kind() {
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "the data connection was silent for {} (raise --timeout)",
+                    crate::net::wait::seconds(self.opts.idle_timeout)
+                ),
+            ),
+            _ => Error::new(
+                ErrorKind::Protocol,
+                format!(
+                    "data connection lost while {doing}: {}",
+                    crate::error::io_words(&e)
+                ),
+            ),
+        }
+    }
+
+    /// EPSV (else PASV) and connect, or EPRT/PORT and listen.
+    fn prepare_data(&mut self) -> Result<Pending, Error> {
+        if self.opts.active {
+            return self.prepare_active();
+        }
+        let mut port = None;
+        if self.try_epsv {
+            let reply = self.command("EPSV")?;
+            if reply.code == 229 {
+                port = Some(pasv::parse_epsv(&reply.text())?);
+            } else if reply.class() == 5 {
+                self.try_epsv = false;
+            } else {
+                return Err(reply_error("EPSV", &reply));
+            }
+        }
+        let port = match port {
+            Some(p) => p,
+            None => {
+                if self.peer.is_ipv6() {
+                    return Err(Error::new(
+                        ErrorKind::Refused,
+                        format!(
+                            "{} refused EPSV, and PASV cannot reach an IPv6 server (try --active)",
+                            self.server
+                        ),
+                    ));
+                }
+                let reply = self.expect("PASV", |c| c == 227)?;
+                // The address in the reply is ignored: servers behind NAT send private
+                // ones, and a hostile server could aim the connection anywhere.
+                pasv::parse_pasv(&reply.text())?.port()
+            }
+        };
+        let addr = SocketAddr::new(self.peer, port);
+        let connected =
+            crate::net::connect::connect_resolved(&self.host, &[addr], &self.opts.connect)
+                .map_err(|e| Error::new(e.kind(), format!("data connection: {}", e.message())))?;
+        Ok(Pending::Connected(connected.stream))
+    }
+
+    fn prepare_active(&mut self) -> Result<Pending, Error> {
+        let io = |e: io::Error| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("--active: cannot listen: {}", crate::error::io_words(&e)),
+            )
+        };
+        let listener = TcpListener::bind(SocketAddr::new(self.local, 0)).map_err(io)?;
+        let addr = listener.local_addr().map_err(io)?;
+        let reply = self.command(&format!("EPRT {}", pasv::eprt_argument(addr)))?;
+        if reply.code != 200 {
+            let Some(arg) = pasv::port_argument(addr) else {
+                return Err(reply_error("EPRT", &reply));
+            };
+            self.expect(&format!("PORT {arg}"), |c| c == 200)?;
+        }
+        Ok(Pending::Listening(listener))
+    }
+
+    /// After the 1xx reply: the accepted connection (active), then TLS when data is protected.
+    fn finish_data(&mut self, pending: Pending) -> Result<Stream, Error> {
+        let idle = self.opts.idle_timeout;
+        let tcp = match pending {
+            Pending::Connected(s) => s,
+            Pending::Listening(l) => self.accept(&l)?,
+        };
+        let io =
+            |e: io::Error| Error::new(ErrorKind::LocalIo, crate::error::io_words(&e).to_string());
+        tcp.set_nodelay(true).map_err(io)?;
+        let stream = Stream::Plain(tcp);
+        stream.set_idle_timeout(idle).map_err(io)?;
+        match &self.data_tls {
+            None => Ok(stream),
+            Some(config) => {
+                let deadline = Instant::now() + self.opts.connect.connect_timeout;
+                stream
+                    .upgrade(&self.host, config.clone(), deadline, idle)
+                    .map_err(|e| Error::new(e.kind(), format!("data connection: {}", e.message())))
+            }
+        }
+    }
+
+    /// Waits for the server's data connection (`--active`) within the connect timeout; one
+    /// from any address but the server's is refused (it would be someone else's data).
+    fn accept(&self, listener: &TcpListener) -> Result<TcpStream, Error> {
+        let until = Instant::now() + self.opts.connect.connect_timeout;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "{} never opened the data connection (--active; a firewall or NAT \
+                         in between? try without --active)",
+                        self.server
+                    ),
+                ));
+            }
+            let mut fds = libc::pollfd {
+                fd: listener.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let ms = i32::try_from(left.as_millis().min(1000))
+                .unwrap_or(1000)
+                .max(1);
+            // SAFETY: one valid pollfd for a descriptor the listener owns.
+            let ready = unsafe { libc::poll(&mut fds, 1, ms) };
+            if ready <= 0 {
+                continue;
+            }
+            let (stream, from) = listener.accept().map_err(|e| {
+                Error::new(
+                    ErrorKind::LocalIo,
+                    format!("--active: accept: {}", crate::error::io_words(&e)),
+                )
+            })?;
+            if from.ip() == self.peer {
+                return Ok(stream);
+            }
+            drop(stream);
+        }
+    }
+}
+
+/// Server text made printable (it goes into our messages and the terminal).
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+fn first_word(command: &str) -> &str {
+    command.split(' ').next().unwrap_or(command)
+}
+
+/// The directory in a 257 reply: `"/home/x" is the current directory`, `""` doubled inside.
+pub fn quoted_path(text: &str) -> Option<String> {
+    let start = text.find('"')? + 1;
+    let mut out = String::new();
+    let mut chars = text[start..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            if chars.peek() == Some(&'"') {
+                chars.next();
+                out.push('"');
+            } else {
+                return Some(out);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(code: u16, lines: &[&str]) -> Reply {
+        Reply {
+            code,
+            lines: lines.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn feat_lines_are_read_case_insensitively() {
+        let f = Features::from_reply(&reply(
+            211,
+            &[
+                "Features:",
+                " EPSV",
+                " mlst type*;size*;modify*;",
+                " REST STREAM",
+                " SIZE",
+                " UTF8",
+                " AUTH TLS SSL",
+                " MFMT",
+                "End",
+            ],
+        ));
+        assert!(f.epsv && f.mlsd && f.rest_stream && f.size && f.utf8 && f.auth_tls && f.mfmt);
+        assert!(!f.mdtm);
+    }
+
+    #[test]
+    fn quoted_paths_undouble_quotes() {
+        assert_eq!(
+            quoted_path("\"/home/a \"\"b\"\"\" is current").as_deref(),
+            Some("/home/a \"b\"")
+        );
+        assert_eq!(quoted_path("no quotes"), None);
+        assert_eq!(quoted_path("\"unterminated"), None);
+    }
+}

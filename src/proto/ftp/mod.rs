@@ -1,0 +1,10 @@
+//! FTP and FTPS (RFC 959, 2428, 3659, 4217) on the shared line layer: `client` runs a
+//! session, `list` parses listings and times, `pasv` the data-connection addresses. The
+//! parsers are sans-IO and tested on text.
+
+pub mod client;
+pub mod list;
+pub mod pasv;
+
+pub use client::{Features, Options, Peer, Session, reply_error};
+pub use list::{Entry, Kind};
