@@ -238,6 +238,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fetch_offers_the_same_suites_with_aes_128_first_per_version() {
+        let mut ours: Vec<_> = bulk_provider()
+            .cipher_suites
+            .iter()
+            .map(|s| s.suite())
+            .collect();
+        assert_eq!(ours[0], rustls::CipherSuite::TLS13_AES_128_GCM_SHA256);
+        assert!(
+            ours.iter()
+                .position(|s| *s == rustls::CipherSuite::TLS13_AES_256_GCM_SHA384)
+                < ours.iter().position(
+                    |s| *s == rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+                )
+        );
+        let mut all: Vec<_> = provider().cipher_suites.iter().map(|s| s.suite()).collect();
+        ours.sort_by_key(|s| u16::from(*s));
+        all.sort_by_key(|s| u16::from(*s));
+        assert_eq!(ours, all);
+    }
+
+    #[test]
     fn ip_literals_verify_as_addresses() {
         assert!(matches!(
             server_name("[::1]").unwrap(),
