@@ -30,6 +30,10 @@ use crate::{Error, ErrorKind};
 const ERROR_EXCERPT: usize = 512;
 /// Body reads: large enough that syscalls and progress updates do not show in a profile.
 const CHUNK: usize = 256 * 1024;
+/// ureq's request buffer (its default is 128 KiB, zeroed on every connection): it holds the
+/// request head line by line and upload chunks, so 32 KiB is plenty and saves 28 page faults
+/// per invocation.
+const OUTPUT_BUFFER: usize = 32 * 1024;
 
 /// netrc, asked per host: the user and password for a host name.
 pub type NetrcLookup = Box<dyn Fn(&str) -> Option<(String, Secret)> + Send + Sync>;
@@ -856,6 +860,7 @@ fn agent_with(settings: &Settings, tls: ureq::tls::TlsConfig, clock: &PhaseClock
         .timeout_per_read(Some(settings.timeout))
         .timeout_per_write(Some(settings.timeout))
         .input_buffer_size(CHUNK)
+        .output_buffer_size(OUTPUT_BUFFER)
         .build();
     let resolver = NetResolver {
         family: settings.family,

@@ -82,7 +82,7 @@ pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, Error>
 /// builds its agent from this, so it trusts exactly what every other command trusts.
 pub fn http_tls_config(settings: &TlsSettings) -> Result<ureq::tls::TlsConfig, Error> {
     use ureq::tls::{Certificate, RootCerts, TlsConfig};
-    let builder = TlsConfig::builder().unversioned_rustls_crypto_provider(provider());
+    let builder = TlsConfig::builder().unversioned_rustls_crypto_provider(bulk_provider());
     if settings.insecure {
         return Ok(builder.disable_verification(true).build());
     }
@@ -93,6 +93,25 @@ pub fn http_tls_config(settings: &TlsSettings) -> Result<ureq::tls::TlsConfig, E
     Ok(builder
         .root_certs(RootCerts::Specific(Arc::new(roots)))
         .build())
+}
+
+/// fetch's provider: the same suites, AES-128-GCM offered before AES-256-GCM (as browsers and
+/// Go's TLS do on AES-NI hardware), so a server that follows the client's order encrypts a bulk
+/// download with 10 AES rounds instead of 14 (nginx, one core on loopback, is what bounds TLS
+/// fetch throughput).
+fn bulk_provider() -> Arc<CryptoProvider> {
+    use rustls::CipherSuite as C;
+    let mut p = rustls::crypto::ring::default_provider();
+    p.cipher_suites.sort_by_key(|s| {
+        let aes128 = matches!(
+            s.suite(),
+            C::TLS13_AES_128_GCM_SHA256
+                | C::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+                | C::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+        );
+        (s.tls13().is_none(), !aes128)
+    });
+    Arc::new(p)
 }
 
 /// `--tls` for schemes that upgrade in place (SPEC §3).
@@ -217,6 +236,27 @@ impl ServerCertVerifier for NoVerification {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fetch_offers_the_same_suites_with_aes_128_first_per_version() {
+        let mut ours: Vec<_> = bulk_provider()
+            .cipher_suites
+            .iter()
+            .map(|s| s.suite())
+            .collect();
+        assert_eq!(ours[0], rustls::CipherSuite::TLS13_AES_128_GCM_SHA256);
+        assert!(
+            ours.iter()
+                .position(|s| *s == rustls::CipherSuite::TLS13_AES_256_GCM_SHA384)
+                < ours.iter().position(
+                    |s| *s == rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+                )
+        );
+        let mut all: Vec<_> = provider().cipher_suites.iter().map(|s| s.suite()).collect();
+        ours.sort_by_key(|s| u16::from(*s));
+        all.sort_by_key(|s| u16::from(*s));
+        assert_eq!(ours, all);
+    }
 
     #[test]
     fn ip_literals_verify_as_addresses() {
