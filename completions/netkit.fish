@@ -32,7 +32,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -s V -l version -d 'Print ve
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeserver" -d 'Serve daytime, time and SNTP'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "fetch" -d 'Download over HTTP and HTTPS (FTP and Gopher with their commands)'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "pop" -d 'POP3 client: list, fetch, delete mail (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "imap" -d 'IMAP client: list, search, export, flag mail (not built yet)'
@@ -135,6 +135,34 @@ complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s q -l quiet -d 'N
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l no-progress -d 'Never draw progress bars'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s o -l output -d 'get: write to FILE (via FILE.part); `-` for stdout. Default: the URL\'s file name' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l tls -d 'TLS for plain schemes: auto, required or none' -r -f -a "auto\t'Upgrade when the server offers it'
+required\t'Fail (exit 6) when the server does not offer it'
+none\t'Never upgrade'"
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l cacert -d 'Extra trust anchor (PEM), added to the system store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s l -l long -d 'ls: long form (type, permissions, size, time, name)'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s O -l remote-name -d 'get: name the local file after the URL (the default; for curl\'s muscle memory)'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s C -l continue -d 'get: resume from FILE.part (REST); put: resume the remote file from its size'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l append -d 'put: append to the remote file (APPE)'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s p -l parents -d 'mkdir: create missing parent directories too'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l active -d 'Active mode: the server connects back (EPRT, else PORT)'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l ascii -d 'TYPE A (text, line ends converted by the server) instead of binary'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s 4 -l ipv4 -d 'IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s 6 -l ipv6 -d 'IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s k -l insecure -d 'Do not verify certificates (warns on stderr)'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l no-netrc -d 'Never read a netrc file'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l json -d 'Machine-readable result on stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s q -l quiet -d 'Nothing on stderr but errors'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l max-size -d 'Refuse to send more than BYTES (exit 1), checked while reading the message, stdin, --body-file and --attach, so an endless input stops as it passes it; the server\'s SIZE limit applies too. A composed message\'s inputs stop at 256 MiB without it' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l from -d 'Envelope sender and From: (default: the From: of a raw message)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l to -d 'Recipient (To: header and envelope); repeat for more. With none of --to/--cc/--bcc, a raw message\'s To:, Cc: and Bcc: are the recipients (as sendmail -t), and its Bcc: is removed before sending' -r
@@ -229,7 +257,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s V -l version 
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeserver" -d 'Serve daytime, time and SNTP'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "fetch" -d 'Download over HTTP and HTTPS (FTP and Gopher with their commands)'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, mirror (not built yet)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "pop" -d 'POP3 client: list, fetch, delete mail (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "imap" -d 'IMAP client: list, search, export, flag mail (not built yet)'

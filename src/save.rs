@@ -156,6 +156,16 @@ impl Output {
         Ok(())
     }
 
+    /// Sets the file's modification time (the server's, for `ftp get`), before commit.
+    pub fn set_modified(&self, when: std::time::SystemTime) -> Result<(), Error> {
+        if self.target.is_none() {
+            return Ok(());
+        }
+        self.file
+            .set_modified(when)
+            .map_err(|e| local("setting the time of", &self.part, &e))
+    }
+
     /// fsyncs and renames `.part` to the final name, then fsyncs the directory: after this
     /// returns, the complete file is on disk under its name.
     pub fn commit(self) -> Result<Option<PathBuf>, Error> {

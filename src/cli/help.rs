@@ -150,3 +150,33 @@ Examples:
   netkit fetch -d 'q=rust&n=1' https://example.org/search
   netkit fetch -F name=me -F file=@photo.jpg https://example.org/upload
   netkit fetch -P 4 -O --output-dir dl $(cat urls.txt)      # exit 12 if some failed";
+
+pub const FTP: &str = "\
+ACTION is one of ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote; options go before or
+after it. URL paths are percent-decoded and relative to the login directory (%2F at the start
+makes them absolute). No user name: anonymous login (password netkit@).
+
+Passive mode by default: EPSV, else PASV with the address in its reply ignored (the control
+connection's peer is used). --active: EPRT, else PORT, from the control connection's local
+address. ftp:// upgrades with AUTH TLS when offered (--tls required insists, --tls none never
+asks) and then protects data connections (PBSZ 0, PROT P) with the control session resumed;
+ftps:// is implicit TLS on port 990. Credentials are not sent in clear text to a non-loopback
+server unless --tls none.
+
+get writes NAME.part, checks its size against SIZE, sets the server's MDTM time, fsyncs and
+renames: a file under its final name is always whole, and -C resumes the .part with REST.
+Without -o the name is the URL's last component (sanitised); -o - writes to stdout. put
+uploads FILE to URL (a URL ending in / takes FILE's name), checks SIZE afterwards and sets
+MFMT where offered; -C resumes from the remote size, --append uses APPE.
+
+Output: ls prints names (-l: type, permissions, size, time, name; --json: one object per
+entry with name, type, size, modified, perms, unique); size prints bytes; mtime prints RFC
+3339 UTC; quote prints the reply (4xx exits 11, 5xx exits 1).
+
+Examples:
+  netkit ftp ls ftp://ftp.example.org/pub/
+  netkit ftp get ftp://ftp.example.org/pub/file.tar.gz -C
+  netkit ftp put report.pdf ftp://me@example.org/incoming/ --password-file pw
+  netkit ftp ls --json ftps://me@example.org/ | jq -r 'select(.type==\"file\") | .name'
+  netkit ftp mv ftp://me@example.org/tmp/a.txt done/a.txt
+  netkit ftp quote ftp://me@example.org/ SITE CHMOD 644 a.txt";

@@ -92,7 +92,13 @@ pub static COMMANDS: &[Entry] = &[
         cmd::fetch::Args,
         cmd::fetch::run
     ),
-    not_built!("ftp", "FTP and FTPS client: ls, get, put, mirror"),
+    built!(
+        "ftp",
+        "FTP and FTPS client: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote",
+        help::FTP,
+        cmd::ftp::Args,
+        cmd::ftp::run
+    ),
     built!(
         "smtp-send",
         "Send mail over SMTP: a raw message or one composed from flags",

@@ -1002,7 +1002,7 @@ fn content_range_start(head: &Head) -> Option<u64> {
 }
 
 /// curl's test for "binary output to a terminal": a NUL byte in the first chunk.
-fn is_binary(data: &[u8]) -> bool {
+pub fn is_binary(data: &[u8]) -> bool {
     memchr::memchr(0, data).is_some()
 }
 

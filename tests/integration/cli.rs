@@ -112,7 +112,11 @@ fn install_into_a_missing_directory_is_a_usage_error() {
 
 #[test]
 fn command_not_built_yet_says_so_whatever_follows() {
-    for args in [&["ftp"][..], &["ftp", "--help"], &["pop", "-x", "pop3://h"]] {
+    for args in [
+        &["pop"][..],
+        &["pop", "--help"],
+        &["nntp", "-x", "nntp://h"],
+    ] {
         let out = netkit(args);
         assert_eq!(code(&out), 2, "{args:?}");
         let name = args[0];

@@ -3,6 +3,7 @@
 
 mod cli;
 mod fetch;
+mod ftp;
 mod hardening;
 mod hostinfo;
 mod mailpeers;

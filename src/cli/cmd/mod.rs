@@ -2,6 +2,7 @@
 //! and print; the protocol work lives in the library modules they call.
 
 pub mod fetch;
+pub mod ftp;
 pub mod hostinfo;
 pub mod smtp_send;
 pub mod timeclient;

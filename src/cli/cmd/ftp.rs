@@ -1,0 +1,785 @@
+//! `netkit ftp ACTION URL …` (SPEC §7, issue 13): one action per run over one session of
+//! `proto::ftp`. The action word is a positional, so SPEC §3's options and the actions' own
+//! flags go anywhere after `ftp`. Downloads go through `save::Output` (`.part`, fsync, rename)
+//! and are checked against SIZE; MDTM sets the local file's time.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::cli::common::ClientOpts;
+use crate::cli::exit::Outcome;
+use crate::cli::render::{Stdout, warn_as};
+use crate::net::{self, Target, TlsContext, TlsInfo, TlsPolicy, TlsSettings};
+use crate::progress::Progress;
+use crate::proto::ftp::{self, Entry, Kind, Session};
+use crate::proto::pingpong::Transcript;
+use crate::proto::time::clock::UnixTime;
+use crate::proto::time::daytime::rfc3339;
+use crate::save::{self, Output};
+use crate::{Error, ErrorKind};
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// List a directory
+    Ls,
+    /// Download a file
+    Get,
+    /// Upload a file
+    Put,
+    /// Delete a file
+    Rm,
+    /// Create a directory
+    Mkdir,
+    /// Remove an empty directory
+    Rmdir,
+    /// Rename a file or directory
+    Mv,
+    /// Print a file's size in bytes
+    Size,
+    /// Print a file's modification time (RFC 3339 UTC)
+    Mtime,
+    /// Send a raw command and print the reply
+    Quote,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// What to do: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote
+    #[arg(value_enum, value_name = "ACTION")]
+    pub action: Action,
+
+    /// ftp:// or ftps:// URL, then what the action takes (put: FILE URL; mv: URL TO;
+    /// quote: URL COMMAND…)
+    #[arg(value_name = "ARG", required = true)]
+    pub operands: Vec<String>,
+
+    /// ls: long form (type, permissions, size, time, name)
+    #[arg(short = 'l', long)]
+    pub long: bool,
+
+    /// get: write to FILE (via FILE.part); `-` for stdout. Default: the URL's file name
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// get: name the local file after the URL (the default; for curl's muscle memory)
+    #[arg(short = 'O', long, conflicts_with = "output")]
+    pub remote_name: bool,
+
+    /// get: resume from FILE.part (REST); put: resume the remote file from its size
+    #[arg(short = 'C', long = "continue")]
+    pub resume: bool,
+
+    /// put: append to the remote file (APPE)
+    #[arg(long, conflicts_with = "resume")]
+    pub append: bool,
+
+    /// mkdir: create missing parent directories too
+    #[arg(short = 'p', long)]
+    pub parents: bool,
+
+    /// Active mode: the server connects back (EPRT, else PORT)
+    #[arg(long)]
+    pub active: bool,
+
+    /// TYPE A (text, line ends converted by the server) instead of binary
+    #[arg(long)]
+    pub ascii: bool,
+
+    #[command(flatten)]
+    pub client: ClientOpts,
+}
+
+/// An FTP path from a URL path (RFC 1738): percent-decoded, relative to the login directory
+/// unless it starts with `%2F` (then absolute).
+pub fn remote_path(url_path: &str) -> Result<String, Error> {
+    let trimmed = url_path.strip_prefix('/').unwrap_or(url_path);
+    let bytes = crate::url::quote::unquote_to_bytes(trimmed.as_bytes());
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::usage("the URL path is not UTF-8 once decoded"))?;
+    crate::proto::pingpong::check_argument("the URL path", &text)?;
+    Ok(text)
+}
+
+fn last_component(path: &str) -> Option<String> {
+    let name = path.trim_end_matches('/').rsplit('/').next()?;
+    crate::http::names::sanitize(name)
+}
+
+/// `dir/` + `name`, or `name` for the login directory.
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else if dir.ends_with('/') {
+        format!("{dir}{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+fn rfc3339_secs(secs: i64) -> String {
+    rfc3339(UnixTime::from_secs(secs), 0)
+}
+
+#[derive(Serialize)]
+struct EntryJson<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: Kind,
+    size: Option<u64>,
+    modified: Option<String>,
+    perms: Option<&'a str>,
+    unique: Option<&'a str>,
+    target: Option<&'a str>,
+    raw: Option<&'a str>,
+}
+
+impl<'a> EntryJson<'a> {
+    fn of(e: &'a Entry) -> Self {
+        EntryJson {
+            name: &e.name,
+            kind: e.kind,
+            size: e.size,
+            modified: e.modified.map(rfc3339_secs),
+            perms: e.perms.as_deref(),
+            unique: e.unique.as_deref(),
+            target: e.target.as_deref(),
+            raw: e.raw.as_deref(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TransferJson {
+    url: String,
+    action: &'static str,
+    file: Option<String>,
+    remote: String,
+    bytes: u64,
+    remote_size: Option<u64>,
+    resumed_from: u64,
+    modified: Option<String>,
+    tls: Option<TlsInfo>,
+    seconds: f64,
+}
+
+#[derive(Serialize)]
+struct DoneJson<'a> {
+    url: String,
+    action: &'a str,
+    path: &'a str,
+    ok: bool,
+    code: Option<u16>,
+    lines: Option<Vec<String>>,
+}
+
+struct Run<'a> {
+    args: &'a Args,
+    target: Target,
+    url_shown: String,
+    quiet: bool,
+    json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let deadline = args.client.net.deadline();
+    let (url, rest) = match args.action {
+        Action::Put => match args.operands.as_slice() {
+            [_, url, rest @ ..] => (url.as_str(), rest),
+            _ => return Err(Error::usage("put takes FILE URL").into()),
+        },
+        _ => (args.operands[0].as_str(), &args.operands[1..]),
+    };
+    let expected_rest = match args.action {
+        Action::Mv => Some(1),
+        Action::Quote => None,
+        _ => Some(0),
+    };
+    if let Some(n) = expected_rest
+        && rest.len() != n
+    {
+        return Err(Error::usage(match args.action {
+            Action::Mv => "mv takes URL TO".to_owned(),
+            Action::Put => "put takes FILE URL".to_owned(),
+            _ => format!("{:?} takes one URL", args.action).to_lowercase(),
+        })
+        .into());
+    }
+    if args.action == Action::Quote && rest.is_empty() {
+        return Err(Error::usage("quote takes URL COMMAND…").into());
+    }
+    let target = net::target::parse(url, &["ftp", "ftps"])?;
+    let quiet = args.client.output.quiet;
+    let json = args.client.output.json;
+    let run = Run {
+        args: &args,
+        url_shown: net::target::redacted(url),
+        target,
+        quiet,
+        json,
+    };
+    let path = remote_path(&run.target.path)?;
+    // Check local inputs before connecting: a typo should not cost a login.
+    let upload = match args.action {
+        Action::Put => {
+            let local = PathBuf::from(&args.operands[0]);
+            let file = File::open(&local).map_err(|e| {
+                Error::new(
+                    ErrorKind::LocalIo,
+                    format!("{}: {}", local.display(), crate::error::io_words(&e)),
+                )
+            })?;
+            Some((local, file))
+        }
+        _ => None,
+    };
+    let mut session = run.open(deadline)?;
+    let server = session.server().to_owned();
+    let watchdog = net::Watchdog::arm(session.control_socket()?, deadline.instant());
+    let result = run.act(&mut session, &path, rest, upload, started);
+    let result = result.map_err(|e| {
+        if watchdog.fired() {
+            Error::new(
+                ErrorKind::Timeout,
+                format!("{server}: --max-time reached (raise --max-time)"),
+            )
+        } else if e.message().contains(server.as_str()) {
+            e
+        } else {
+            Error::new(e.kind(), format!("{server}: {}", e.message()))
+        }
+    });
+    drop(watchdog);
+    session.quit();
+    Ok(result?)
+}
+
+impl Run<'_> {
+    fn open(&self, deadline: net::Deadline) -> Result<Session, Error> {
+        let c = &self.args.client;
+        let creds = c
+            .auth
+            .credentials(&self.target, "ftp", self.json, self.quiet)?;
+        let policy = c.tls.tls.policy();
+        if c.tls.insecure && !self.quiet {
+            warn_as(
+                "ftp",
+                self.json,
+                "warning: --insecure: the server's certificate is not verified",
+            );
+        }
+        let tls = TlsContext::new(
+            TlsSettings {
+                cacert: c.tls.cacert.clone(),
+                insecure: c.tls.insecure,
+            },
+            policy,
+        );
+        let connect = c.net.connect_options(deadline);
+        let (stream, _peer) = net::open(&self.target, &connect, c.net.timeout, &tls)?;
+        let transcript = if self.quiet {
+            Transcript::off()
+        } else {
+            Transcript::stderr(c.output.verbose)
+        };
+        let server = self.target.authority();
+        let (user, secret) = match creds {
+            Some(cr) => (Some(cr.user), Some(cr.password)),
+            None => (None, None),
+        };
+        let opts = ftp::Options {
+            user,
+            secret,
+            cleartext_auth_ok: self.target.is_loopback() || policy == TlsPolicy::Never,
+            active: self.args.active,
+            ascii: self.args.ascii,
+            connect,
+            idle_timeout: c.net.timeout,
+        };
+        Session::open(
+            ftp::Peer {
+                stream,
+                host: &self.target.host,
+                server: &server,
+                tls: &tls,
+                transcript,
+            },
+            opts,
+        )
+        .map_err(|e| {
+            if e.message().contains(server.as_str()) {
+                e
+            } else {
+                Error::new(e.kind(), format!("{server}: {}", e.message()))
+            }
+        })
+    }
+
+    fn act(
+        &self,
+        session: &mut Session,
+        path: &str,
+        rest: &[String],
+        upload: Option<(PathBuf, File)>,
+        started: Instant,
+    ) -> Result<Outcome, Error> {
+        let mut out = Stdout::new();
+        let outcome = match self.args.action {
+            Action::Ls => self.ls(session, path, &mut out)?,
+            Action::Get => self.get(session, path, &mut out, started)?,
+            Action::Put => {
+                let (local, file) = upload.ok_or_else(|| Error::usage("put takes FILE URL"))?;
+                self.put(session, path, &local, file, &mut out, started)?
+            }
+            Action::Rm => {
+                session.delete(path)?;
+                self.done(&mut out, "rm", path)?
+            }
+            Action::Mkdir => {
+                self.mkdir(session, path)?;
+                self.done(&mut out, "mkdir", path)?
+            }
+            Action::Rmdir => {
+                session.rmdir(path)?;
+                self.done(&mut out, "rmdir", path)?
+            }
+            Action::Mv => {
+                let to = &rest[0];
+                crate::proto::pingpong::check_argument("TO", to)?;
+                let to = if to.starts_with('/') {
+                    to.clone()
+                } else {
+                    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+                    join(dir, to)
+                };
+                session.rename(path, &to)?;
+                self.done(&mut out, "mv", path)?
+            }
+            Action::Size => {
+                let size = session.size_required(path)?;
+                if self.json {
+                    write_out(out.json(&serde_json::json!({
+                        "url": self.url_shown, "path": path, "size": size
+                    })))?;
+                } else {
+                    write_out(out.line(&size.to_string()))?;
+                }
+                Outcome::Success
+            }
+            Action::Mtime => {
+                let secs = session.mdtm_required(path)?;
+                let text = rfc3339_secs(secs);
+                if self.json {
+                    write_out(out.json(&serde_json::json!({
+                        "url": self.url_shown, "path": path, "modified": text
+                    })))?;
+                } else {
+                    write_out(out.line(&text))?;
+                }
+                Outcome::Success
+            }
+            Action::Quote => {
+                let command = rest.join(" ");
+                let reply = session.quote(&command)?;
+                if self.json {
+                    write_out(out.json(&DoneJson {
+                        url: self.url_shown.clone(),
+                        action: "quote",
+                        path,
+                        ok: reply.is_positive(),
+                        code: Some(reply.code),
+                        lines: Some(reply.lines.iter().map(|l| clean(l)).collect()),
+                    }))?;
+                } else {
+                    for line in &reply.lines {
+                        write_out(out.line(&format!("{} {}", reply.code, clean(line))))?;
+                    }
+                }
+                if reply.is_positive() {
+                    Outcome::Success
+                } else {
+                    Outcome::Exit(reply.error_kind())
+                }
+            }
+        };
+        write_out(out.finish())?;
+        Ok(outcome)
+    }
+
+    fn done(&self, out: &mut Stdout, action: &str, path: &str) -> Result<Outcome, Error> {
+        if self.json {
+            write_out(out.json(&DoneJson {
+                url: self.url_shown.clone(),
+                action,
+                path,
+                ok: true,
+                code: None,
+                lines: None,
+            }))?;
+        }
+        Ok(Outcome::Success)
+    }
+
+    fn ls(&self, session: &mut Session, path: &str, out: &mut Stdout) -> Result<Outcome, Error> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let entries = session.list(path, now)?;
+        for e in &entries {
+            if self.json {
+                write_out(out.json(&EntryJson::of(e)))?;
+            } else if self.args.long {
+                let kind = match e.kind {
+                    Kind::File => "file",
+                    Kind::Dir => "dir",
+                    Kind::Link => "link",
+                    Kind::Unknown => "?",
+                };
+                let size = e.size.map_or_else(|| "-".to_owned(), |s| s.to_string());
+                let when = e.modified.map_or_else(|| "-".to_owned(), rfc3339_secs);
+                let perms = e.perms.as_deref().unwrap_or("-");
+                let mut line = format!(
+                    "{kind:<4} {perms:<10} {size:>12} {when:<20} {}",
+                    clean(&e.name)
+                );
+                if let Some(t) = &e.target {
+                    line.push_str(&format!(" -> {}", clean(t)));
+                }
+                write_out(out.line(&line))?;
+            } else {
+                write_out(out.line(&clean(&e.name)))?;
+            }
+        }
+        Ok(Outcome::Success)
+    }
+
+    fn mkdir(&self, session: &mut Session, path: &str) -> Result<(), Error> {
+        if !self.args.parents {
+            return session.mkdir(path).map(drop);
+        }
+        let trimmed = path.trim_end_matches('/');
+        let mut prefix = String::new();
+        let parts: Vec<&str> = trimmed.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 || trimmed.starts_with('/') {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            if part.is_empty() {
+                continue;
+            }
+            if session.is_dir(&prefix)? {
+                continue;
+            }
+            session.mkdir(&prefix)?;
+        }
+        Ok(())
+    }
+
+    fn get(
+        &self,
+        session: &mut Session,
+        path: &str,
+        out: &mut Stdout,
+        started: Instant,
+    ) -> Result<Outcome, Error> {
+        let to_stdout = self.args.output.as_deref() == Some(Path::new("-"));
+        let local = match &self.args.output {
+            Some(p) if !to_stdout => p.clone(),
+            Some(_) => PathBuf::new(),
+            None => PathBuf::from(
+                last_component(path)
+                    .ok_or_else(|| Error::usage("the URL names no file to get (give -o FILE)"))?,
+            ),
+        };
+        let remote_size = if self.args.ascii {
+            None
+        } else {
+            session.size(path)?
+        };
+        let modified = session.mdtm(path)?;
+        let progress = Progress::for_stderr(self.quiet, self.args.client.output.no_progress);
+        let label = last_component(path).unwrap_or_else(|| path.to_owned());
+        let (bytes, offset, file) = if to_stdout {
+            let mut stdout = io::stdout().lock();
+            let mut first = true;
+            let bar = progress.bar(&label, remote_size, 0);
+            let bytes = session.retrieve(path, 0, &mut |chunk| {
+                if first {
+                    first = false;
+                    if crate::http::download::is_binary(chunk)
+                        && io::IsTerminal::is_terminal(&io::stdout())
+                    {
+                        return Err(Error::usage(
+                            "binary data; not written to the terminal (use -o FILE, or pipe it)",
+                        ));
+                    }
+                }
+                bar.advance(chunk.len() as u64);
+                stdout.write_all(chunk).map_err(|e| {
+                    Error::new(
+                        ErrorKind::LocalIo,
+                        format!("writing stdout: {}", crate::error::io_words(&e)),
+                    )
+                })
+            })?;
+            bar.finish();
+            stdout.flush().map_err(|e| {
+                Error::new(
+                    ErrorKind::LocalIo,
+                    format!("writing stdout: {}", crate::error::io_words(&e)),
+                )
+            })?;
+            (bytes, 0, None)
+        } else {
+            let mut output = Output::open(&local, self.args.resume)?;
+            let offset = output.len();
+            if let Some(size) = remote_size
+                && offset > 0
+                && offset >= size
+            {
+                if offset == size {
+                    // Already complete: finish the rename a failed run did not get to.
+                    let done = output.commit()?;
+                    return self.report_get(
+                        out,
+                        path,
+                        done,
+                        0,
+                        remote_size,
+                        offset,
+                        modified,
+                        session,
+                        started,
+                    );
+                }
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!(
+                        "{} holds {offset} bytes, more than the remote file's {size}: remove it to start again",
+                        save::part_path(&local).display()
+                    ),
+                ));
+            }
+            let bar = progress.bar(&label, remote_size, offset);
+            let bytes = session.retrieve(path, offset, &mut |chunk| {
+                bar.advance(chunk.len() as u64);
+                output.write_all(chunk)
+            })?;
+            bar.finish();
+            if let Some(size) = remote_size
+                && output.len() != size
+            {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!(
+                        "the transfer ended at {} of {size} bytes; {} is kept for -C",
+                        output.len(),
+                        output.working_path().display()
+                    ),
+                ));
+            }
+            if let Some(secs) = modified {
+                output.set_modified(
+                    UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64),
+                )?;
+            }
+            let done = output.commit()?;
+            (bytes, offset, done)
+        };
+        self.report_get(
+            out,
+            path,
+            file,
+            bytes,
+            remote_size,
+            offset,
+            modified,
+            session,
+            started,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report_get(
+        &self,
+        out: &mut Stdout,
+        path: &str,
+        file: Option<PathBuf>,
+        bytes: u64,
+        remote_size: Option<u64>,
+        offset: u64,
+        modified: Option<i64>,
+        session: &Session,
+        started: Instant,
+    ) -> Result<Outcome, Error> {
+        if self.json {
+            write_out(out.json(&TransferJson {
+                url: self.url_shown.clone(),
+                action: "get",
+                file: file.map(|f| f.display().to_string()),
+                remote: path.to_owned(),
+                bytes,
+                remote_size,
+                resumed_from: offset,
+                modified: modified.map(rfc3339_secs),
+                tls: session.tls_info(),
+                seconds: started.elapsed().as_secs_f64(),
+            }))?;
+        }
+        Ok(Outcome::Success)
+    }
+
+    fn put(
+        &self,
+        session: &mut Session,
+        path: &str,
+        local: &Path,
+        mut file: File,
+        out: &mut Stdout,
+        started: Instant,
+    ) -> Result<Outcome, Error> {
+        let name = local
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::usage(format!("{}: not a file name", local.display())))?
+            .to_owned();
+        let remote = if path.is_empty() || path.ends_with('/') {
+            join(path, &name)
+        } else {
+            path.to_owned()
+        };
+        let meta = file.metadata().map_err(|e| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("{}: {}", local.display(), crate::error::io_words(&e)),
+            )
+        })?;
+        if meta.is_dir() {
+            return Err(Error::usage(format!("{}: is a directory", local.display())));
+        }
+        let mut offset = 0;
+        if self.args.resume {
+            offset = session.size(&remote)?.unwrap_or(0);
+            if offset > meta.len() {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!(
+                        "the remote file is larger ({offset} bytes) than {}",
+                        local.display()
+                    ),
+                ));
+            }
+            io::Seek::seek(&mut file, io::SeekFrom::Start(offset)).map_err(|e| {
+                Error::new(
+                    ErrorKind::LocalIo,
+                    format!("{}: {}", local.display(), crate::error::io_words(&e)),
+                )
+            })?;
+        }
+        let progress = Progress::for_stderr(self.quiet, self.args.client.output.no_progress);
+        let bar = progress.bar(&name, meta.is_file().then_some(meta.len()), offset);
+        let mut reader: &mut dyn Read = &mut file;
+        let sent = if offset > 0 && offset == meta.len() {
+            0
+        } else {
+            session.store(&remote, &mut reader, self.args.append, offset, &mut |n| {
+                bar.advance(n)
+            })?
+        };
+        bar.finish();
+        if !self.args.ascii
+            && !self.args.append
+            && meta.is_file()
+            && let Some(size) = session.size(&remote)?
+            && size != meta.len()
+        {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!(
+                    "the server holds {size} bytes of {remote} after the upload, not {}",
+                    meta.len()
+                ),
+            ));
+        }
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_secs() as i64);
+        if let Some(secs) = modified {
+            session.set_mtime(&remote, secs)?;
+        }
+        if self.json {
+            write_out(out.json(&TransferJson {
+                url: self.url_shown.clone(),
+                action: "put",
+                file: Some(local.display().to_string()),
+                remote,
+                bytes: sent,
+                remote_size: None,
+                resumed_from: offset,
+                modified: modified.map(rfc3339_secs),
+                tls: session.tls_info(),
+                seconds: started.elapsed().as_secs_f64(),
+            }))?;
+        }
+        Ok(Outcome::Success)
+    }
+}
+
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+fn write_out(r: io::Result<()>) -> Result<(), Error> {
+    r.map_err(|e| {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Error::new(ErrorKind::LocalIo, "stdout closed")
+        } else {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("writing stdout: {}", crate::error::io_words(&e)),
+            )
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_paths_are_decoded_relative_or_absolute() {
+        assert_eq!(
+            remote_path("/file%20with%20spaces.txt").unwrap(),
+            "file with spaces.txt"
+        );
+        assert_eq!(remote_path("/%2Fetc/motd").unwrap(), "/etc/motd");
+        assert_eq!(remote_path("").unwrap(), "");
+        assert_eq!(remote_path("/a/b/").unwrap(), "a/b/");
+        assert_eq!(
+            remote_path("/x%0d%0aDELE%20y").unwrap_err().kind(),
+            ErrorKind::Usage
+        );
+        assert_eq!(remote_path("/%ff").unwrap_err().kind(), ErrorKind::Usage);
+    }
+
+    #[test]
+    fn local_names_come_from_the_last_component() {
+        assert_eq!(
+            last_component("pub/file.tar.gz").as_deref(),
+            Some("file.tar.gz")
+        );
+        assert_eq!(last_component("").as_deref(), None);
+        assert_eq!(join("", "f"), "f");
+        assert_eq!(join("d", "f"), "d/f");
+        assert_eq!(join("d/", "f"), "d/f");
+    }
+}

@@ -1,0 +1,3 @@
+//! `netkit ftp` against scripted misbehaving FTP peers (`peers`) and real servers.
+
+mod peers;
