@@ -566,11 +566,22 @@ impl Run<'_> {
                 ));
             }
             let bar = progress.bar(&label, remote_size, offset);
-            let bytes = session.retrieve(path, offset, &mut |chunk| {
+            let got = session.retrieve(path, offset, &mut |chunk| {
                 bar.advance(chunk.len() as u64);
                 output.write_all(chunk)
-            })?;
+            });
             bar.finish();
+            let bytes = match got {
+                Ok(n) => n,
+                Err(e) => {
+                    // A refused RETR (no such file) leaves no empty .part behind; one
+                    // with data stays for -C.
+                    if output.is_empty() {
+                        output.discard();
+                    }
+                    return Err(e);
+                }
+            };
             if let Some(size) = remote_size
                 && output.len() != size
             {

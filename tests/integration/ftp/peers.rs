@@ -327,3 +327,40 @@ fn tls_required_without_auth_tls_is_exit_6_before_login() {
     let out = netkit(&["ftp", "--tls", "required", "ls", &url(&peer, "/")]);
     assert_eq!(code(&out), 6, "{}", stderr(&out));
 }
+
+#[test]
+fn a_missing_file_is_exit_1_and_leaves_no_part_file() {
+    let (port, _data) = data_port(Vec::new());
+    let peer = ScriptedPeer::start(with(
+        login(&["EPSV", "SIZE"]),
+        vec![
+            expect("SIZE nope"),
+            send("550 no such file\r\n"),
+            expect("MDTM nope"),
+            send("550 no such file\r\n"),
+            expect("EPSV"),
+            send(format!("229 ok (|||{port}|)\r\n")),
+            expect("RETR nope"),
+            send("550 no such file\r\n"),
+            expect("QUIT"),
+            send("221 bye\r\n"),
+        ],
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("nope");
+    let out = netkit(&[
+        "ftp",
+        "get",
+        &url(&peer, "/nope"),
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("550"), "{}", stderr(&out));
+    assert_eq!(
+        fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "nothing left behind"
+    );
+    peer.assert_ok();
+}
