@@ -136,6 +136,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l no-progress -d '
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s o -l output -d 'get: write to FILE (via FILE.part); `-` for stdout. Default: the URL\'s file name' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l exclude -d '-r: leave out names matching GLOB (*, ?, [...]) at any depth; repeatable' -r
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s P -l parallel -d '-r: transfer N files at a time over N connections' -r
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
@@ -150,6 +152,9 @@ complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s l -l long -d 'ls: 
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s O -l remote-name -d 'get: name the local file after the URL (the default; for curl\'s muscle memory)'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s C -l continue -d 'get: resume from FILE.part (REST); put: resume the remote file from its size'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l append -d 'put: append to the remote file (APPE)'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s r -l recursive -d 'ls: the whole tree; get -r URL [DIR]: mirror the remote directory into DIR; put -r DIR URL: mirror DIR onto the server'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l newer -d 'get -r: skip files whose size and time already match'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l delete -d 'get -r: remove local files and directories the server does not have'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s p -l parents -d 'mkdir: create missing parent directories too'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l active -d 'Active mode: the server connects back (EPRT, else PORT)'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l ascii -d 'TYPE A (text, line ends converted by the server) instead of binary'

@@ -6,6 +6,7 @@
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -15,6 +16,7 @@ use crate::cli::exit::Outcome;
 use crate::cli::render::{Stdout, warn_as};
 use crate::net::{self, Target, TlsContext, TlsInfo, TlsPolicy, TlsSettings};
 use crate::progress::Progress;
+use crate::proto::ftp::mirror::{self, MirrorOptions, Summary};
 use crate::proto::ftp::{self, Entry, Kind, Session};
 use crate::proto::pingpong::Transcript;
 use crate::proto::time::clock::UnixTime;
@@ -76,6 +78,28 @@ pub struct Args {
     /// put: append to the remote file (APPE)
     #[arg(long, conflicts_with = "resume")]
     pub append: bool,
+
+    /// ls: the whole tree; get -r URL [DIR]: mirror the remote directory into DIR;
+    /// put -r DIR URL: mirror DIR onto the server
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+
+    /// get -r: skip files whose size and time already match
+    #[arg(long, requires = "recursive")]
+    pub newer: bool,
+
+    /// get -r: remove local files and directories the server does not have
+    #[arg(long, requires = "recursive")]
+    pub delete: bool,
+
+    /// -r: leave out names matching GLOB (*, ?, [...]) at any depth; repeatable
+    #[arg(long, value_name = "GLOB", requires = "recursive")]
+    pub exclude: Vec<String>,
+
+    /// -r: transfer N files at a time over N connections
+    #[arg(short = 'P', long = "parallel", value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=16), requires = "recursive")]
+    pub parallel: u16,
 
     /// mkdir: create missing parent directories too
     #[arg(short = 'p', long)]
@@ -178,6 +202,7 @@ struct DoneJson<'a> {
 
 struct Run<'a> {
     args: &'a Args,
+    creds: Option<crate::auth::credentials::Credentials>,
     target: Target,
     url_shown: String,
     quiet: bool,
@@ -197,13 +222,18 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let expected_rest = match args.action {
         Action::Mv => Some(1),
         Action::Quote => None,
+        Action::Get if args.recursive => (rest.len() > 1).then_some(1),
         _ => Some(0),
     };
+    if args.recursive && !matches!(args.action, Action::Ls | Action::Get | Action::Put) {
+        return Err(Error::usage("-r goes with ls, get and put").into());
+    }
     if let Some(n) = expected_rest
         && rest.len() != n
     {
         return Err(Error::usage(match args.action {
             Action::Mv => "mv takes URL TO".to_owned(),
+            Action::Get if args.recursive => "get -r takes URL [DIR]".to_owned(),
             Action::Put => "put takes FILE URL".to_owned(),
             _ => format!("{:?} takes one URL", args.action).to_lowercase(),
         })
@@ -215,8 +245,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let target = net::target::parse(url, &["ftp", "ftps"])?;
     let quiet = args.client.output.quiet;
     let json = args.client.output.json;
+    let creds = args.client.auth.credentials(&target, "ftp", json, quiet)?;
     let run = Run {
         args: &args,
+        creds,
         url_shown: net::target::redacted(url),
         target,
         quiet,
@@ -225,7 +257,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let path = remote_path(&run.target.path)?;
     // Check local inputs before connecting: a typo should not cost a login.
     let upload = match args.action {
-        Action::Put => {
+        Action::Put if !args.recursive => {
             let local = PathBuf::from(&args.operands[0]);
             let file = File::open(&local).map_err(|e| {
                 Error::new(
@@ -240,7 +272,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut session = run.open(deadline)?;
     let server = session.server().to_owned();
     let watchdog = net::Watchdog::arm(session.control_socket()?, deadline.instant());
-    let result = run.act(&mut session, &path, rest, upload, started);
+    let (result, session) = if args.recursive {
+        (run.mirror(session, &path, rest, deadline), None)
+    } else {
+        let r = run.act(&mut session, &path, rest, upload, started);
+        (r, Some(session))
+    };
     let result = result.map_err(|e| {
         if watchdog.fired() {
             Error::new(
@@ -254,16 +291,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     });
     drop(watchdog);
-    session.quit();
+    if let Some(session) = session {
+        session.quit();
+    }
     Ok(result?)
 }
 
 impl Run<'_> {
     fn open(&self, deadline: net::Deadline) -> Result<Session, Error> {
         let c = &self.args.client;
-        let creds = c
-            .auth
-            .credentials(&self.target, "ftp", self.json, self.quiet)?;
+        let creds = self.creds.clone();
         let policy = c.tls.tls.policy();
         if c.tls.insecure && !self.quiet {
             warn_as(
@@ -408,6 +445,164 @@ impl Run<'_> {
         };
         write_out(out.finish())?;
         Ok(outcome)
+    }
+
+    /// `ls -r`, `get -r`, `put -r`.
+    fn mirror(
+        &self,
+        mut session: Session,
+        path: &str,
+        rest: &[String],
+        deadline: net::Deadline,
+    ) -> Result<Outcome, Error> {
+        let mut out = Stdout::new();
+        if self.args.action == Action::Ls {
+            let listed = self.ls_tree(&mut session, path, &mut out);
+            session.quit();
+            listed?;
+            write_out(out.finish())?;
+            return Ok(Outcome::Success);
+        }
+        let opts = MirrorOptions {
+            newer: self.args.newer,
+            delete: self.args.delete,
+            exclude: self.args.exclude.clone(),
+        };
+        let download = self.args.action == Action::Get;
+        let (jobs, settled) = if download {
+            let local = match rest.first() {
+                Some(d) => PathBuf::from(d),
+                None => PathBuf::from(last_component(path).unwrap_or_else(|| ".".to_owned())),
+            };
+            mirror::plan_download(&mut session, path, &local, &opts)?
+        } else {
+            let local = PathBuf::from(&self.args.operands[0]);
+            if !local.is_dir() {
+                return Err(Error::usage(format!(
+                    "{}: put -r takes a directory",
+                    local.display()
+                )));
+            }
+            mirror::plan_upload(&mut session, &local, path.trim_end_matches('/'), &opts)?
+        };
+        let summary = Mutex::new(Summary::default());
+        let first_failure: Mutex<Option<ErrorKind>> = Mutex::new(None);
+        // Stdout holds the stdout lock, which cannot cross threads: items are printed after.
+        let done: Mutex<Vec<mirror::Item>> = Mutex::new(Vec::new());
+        let report = |item: &mirror::Item| {
+            if let Ok(mut s) = summary.lock() {
+                s.add(item);
+            }
+            if let Some(kind) = item.kind
+                && let Ok(mut f) = first_failure.lock()
+                && f.is_none()
+            {
+                *f = Some(kind);
+            }
+            if let Ok(mut d) = done.lock() {
+                d.push(item.clone());
+            }
+            {
+                if !self.json && matches!(item.result, "failed" | "refused") && !self.quiet {
+                    let what = if item.remote.is_empty() {
+                        &item.local
+                    } else {
+                        &item.remote
+                    };
+                    warn_as(
+                        "ftp",
+                        false,
+                        &format!(
+                            "{}: {} ({})",
+                            clean(what),
+                            item.result,
+                            clean(item.error.as_deref().unwrap_or(""))
+                        ),
+                    );
+                }
+            }
+        };
+        for item in &settled {
+            report(item);
+        }
+        let total: u64 = jobs.iter().filter_map(|j| j.size).sum();
+        let progress = Progress::for_stderr(self.quiet, self.args.client.output.no_progress);
+        let bar = progress.bar(
+            &format!("{} files", jobs.len()),
+            Some(total).filter(|_| jobs.iter().all(|j| j.size.is_some())),
+            0,
+        );
+        let advance = |n: u64| bar.advance(n);
+        // One more connection per extra worker, never more than there are files.
+        let workers = usize::from(self.args.parallel).min(jobs.len().max(1));
+        let mut sessions = Vec::with_capacity(workers);
+        sessions.push(session);
+        for _ in 1..workers {
+            sessions.push(self.open(deadline)?);
+        }
+        let work = if download {
+            mirror::download
+        } else {
+            mirror::upload
+        };
+        let left = mirror::run_jobs(sessions, jobs, work, &advance, &report);
+        bar.finish();
+        for s in left {
+            s.quit();
+        }
+        let summary = summary.into_inner().unwrap_or_default();
+        if self.json {
+            for item in done.into_inner().unwrap_or_default() {
+                write_out(out.json(&item))?;
+            }
+            write_out(out.json(&serde_json::json!({ "summary": &summary })))?;
+        } else {
+            write_out(out.line(&format!(
+                "{} files, {} bytes copied; {} skipped, {} deleted, {} refused, {} failed",
+                summary.files,
+                summary.bytes,
+                summary.skipped,
+                summary.deleted,
+                summary.refused,
+                summary.failed
+            )))?;
+        }
+        write_out(out.finish())?;
+        let first = first_failure.into_inner().ok().flatten();
+        Ok(match first {
+            None => Outcome::Success,
+            Some(kind) if summary.files == 0 && summary.skipped == 0 => Outcome::Exit(kind),
+            Some(_) => Outcome::Exit(ErrorKind::Partial),
+        })
+    }
+
+    fn ls_tree(&self, session: &mut Session, path: &str, out: &mut Stdout) -> Result<(), Error> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let mut stack = vec![(path.to_owned(), String::new(), 0usize)];
+        while let Some((dir, shown, depth)) = stack.pop() {
+            for mut e in session.list(&dir, now)? {
+                let rel = if shown.is_empty() {
+                    e.name.clone()
+                } else {
+                    format!("{shown}/{}", e.name)
+                };
+                if e.kind == Kind::Dir
+                    && depth < 64
+                    && crate::proto::ftp::list::is_safe_component(&e.name)
+                {
+                    stack.push((join(&dir, &e.name), rel.clone(), depth + 1));
+                }
+                e.name = rel;
+                if self.json {
+                    write_out(out.json(&EntryJson::of(&e)))?;
+                } else {
+                    write_out(out.line(&clean(&e.name)))?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn done(&self, out: &mut Stdout, action: &str, path: &str) -> Result<Outcome, Error> {

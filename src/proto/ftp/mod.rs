@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod list;
+pub mod mirror;
 pub mod pasv;
 
 pub use client::{Features, Options, Peer, Session, reply_error};
