@@ -212,6 +212,9 @@ struct Run<'a> {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let deadline = args.client.net.deadline();
+    // Ctrl-C: exit 130 with every .part left for -C (the server sees the connection drop,
+    // which ends the transfer as ABOR would).
+    let _interrupt = crate::save::exit_130_on_interrupt();
     let (url, rest) = match args.action {
         Action::Put => match args.operands.as_slice() {
             [_, url, rest @ ..] => (url.as_str(), rest),
