@@ -1090,7 +1090,12 @@ pub fn from_ureq(err: ureq::Error, url: &Url, s: &Settings) -> Error {
         ureq::Error::ConnectionFailed => {
             Error::new(ErrorKind::Connect, format!("{at}: could not connect"))
         }
-        ureq::Error::Io(e) => io_error(e, &at, 0),
+        // rustls reports a failed handshake (an unknown issuer…) through the stream as an
+        // io::Error carrying the rustls::Error: that is exit 6, not a connect failure.
+        ureq::Error::Io(e) => match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            Some(tls) => crate::net::tls::handshake_error(host, tls),
+            None => io_error(e, &at, 0),
+        },
         ureq::Error::Protocol(p) => Error::new(
             ErrorKind::Protocol,
             format!("{at}: malformed response: {p}"),

@@ -3,6 +3,7 @@
 //! the file under its final name (or its absence), what the server was sent.
 
 mod cli;
+mod nginx;
 mod peers;
 mod proxy;
 mod signals;

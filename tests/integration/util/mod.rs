@@ -1,7 +1,8 @@
 //! Shared test helpers: running the built binary, and (in `peer`) starting real servers on
 //! loopback with private state, ports picked by the harness, and cleanup on drop. Mail side:
 //! `ca` (test CA), `accounts`, `dovecot`, `postfix` (+ `MailStack`), `smtpsink` (byte-exact
-//! aiosmtpd), `script` (scripted misbehaving peer).
+//! aiosmtpd), `script` (scripted misbehaving peer); HTTP side: `nginx` (real nginx, plain
+//! and TLS, with a python3 echo backend).
 
 #![allow(dead_code)]
 
@@ -10,6 +11,7 @@ pub mod ca;
 pub mod chrony;
 pub mod dnsmasq;
 pub mod dovecot;
+pub mod nginx;
 pub mod peer;
 pub mod postfix;
 pub mod script;
