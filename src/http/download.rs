@@ -905,7 +905,7 @@ fn parse_url(text: &str) -> Result<(Url, Option<(String, Secret)>), Error> {
         "http" | "https" => {}
         "ftp" | "ftps" => {
             return Err(Error::usage(format!(
-                "{}:// arrives with the ftp command (not built yet)",
+                "{}:// is not routed through fetch yet: use `netkit ftp get URL`",
                 url.scheme()
             )));
         }

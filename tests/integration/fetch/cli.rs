@@ -18,7 +18,7 @@ fn contradictory_or_unsafe_requests_are_usage_errors_before_connecting() {
         (vec!["-H", "NoColon", u], "Name: value"),
         (vec!["--sha256", "abc", u], "64 hex"),
         (vec!["--limit-rate", "0", u], "at least 1 byte"),
-        (vec!["ftp://127.0.0.1/x"], "ftp command"),
+        (vec!["ftp://127.0.0.1/x"], "netkit ftp get"),
         (vec!["gopher://127.0.0.1/"], "gopher command"),
         (vec!["file:///etc/passwd"], "http:// and https://"),
         (vec!["-O", "http://127.0.0.1:9/dir/"], "names no file"),
