@@ -11,6 +11,7 @@ pub mod ca;
 pub mod chrony;
 pub mod dnsmasq;
 pub mod dovecot;
+pub mod ftpd;
 pub mod nginx;
 pub mod peer;
 pub mod postfix;

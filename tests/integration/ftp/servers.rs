@@ -1,0 +1,286 @@
+//! ftp against real vsftpd (anonymous; explicit FTPS with require_ssl_reuse; implicit FTPS)
+//! and pyftpdlib (a user with a quoting-hostile password; MLSD, MFMT; uploads).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use crate::util::ftpd::{Pyftpd, Vsftpd, VsftpdMode};
+use crate::util::{code, netkit, stderr, stdout};
+
+/// Deterministic bytes of `len`.
+fn bytes(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+/// A tree with nested dirs, spaces, UTF-8, empty files and `n` small files.
+fn fill_tree(root: &Path, n: usize) {
+    fs::create_dir_all(root.join("sub dir/deeper")).expect("dirs");
+    fs::create_dir_all(root.join("ünïcødé")).expect("dirs");
+    fs::write(root.join("big.bin"), bytes(1_000_003, 7)).expect("big");
+    fs::write(root.join("empty"), b"").expect("empty");
+    fs::write(root.join("sub dir/a file.txt"), b"hello\n").expect("file");
+    fs::write(root.join("sub dir/deeper/zero"), b"").expect("zero");
+    fs::write(root.join("ünïcødé/naïve.txt"), "ünï\n").expect("utf8");
+    for i in 0..n {
+        fs::write(
+            root.join(format!("sub dir/f{i:04}")),
+            bytes(100 + i, i as u8),
+        )
+        .expect("small");
+    }
+}
+
+/// Relative path → content of every file under `root`, `.part` files included (so a stray
+/// one shows).
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).expect("read_dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).expect("prefix").display().to_string();
+                out.insert(rel, fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn vsftpd_explicit_tls_lists_gets_and_mirrors_with_session_reuse() {
+    let server = Vsftpd::start(VsftpdMode::Explicit, |root| fill_tree(root, 30));
+    let ca = server.ca_pem();
+    let base = format!("ftp://127.0.0.1:{}/", server.port());
+    let out = netkit(&[
+        "ftp",
+        "ls",
+        "--tls",
+        "required",
+        "--cacert",
+        s(&ca),
+        &base,
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    let names: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json")["name"].to_string())
+        .collect();
+    for want in ["\"big.bin\"", "\"sub dir\"", "\"ünïcødé\"", "\"empty\""] {
+        assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("big.bin");
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "--tls",
+        "required",
+        "--cacert",
+        s(&ca),
+        "--json",
+        &format!("{base}big.bin"),
+        "-o",
+        s(&file),
+    ]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert_eq!(fs::read(&file).expect("file"), bytes(1_000_003, 7));
+    let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    assert_eq!(report["remote_size"], 1_000_003);
+    assert!(report["tls"]["version"].is_string(), "{report}");
+
+    let mirror = dir.path().join("mirror");
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "-r",
+        "-P",
+        "3",
+        "--cacert",
+        s(&ca),
+        &base,
+        s(&mirror),
+    ]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert_eq!(tree(&mirror), tree(server.anon_root()));
+    assert!(stdout(&out).starts_with("35 files"), "{}", stdout(&out));
+
+    let out = netkit(&["ftp", "size", "--cacert", s(&ca), &format!("{base}big.bin")]);
+    assert_eq!(stdout(&out), "1000003\n", "{}", stderr(&out));
+    let out = netkit(&[
+        "ftp",
+        "mtime",
+        "--cacert",
+        s(&ca),
+        &format!("{base}sub%20dir/a%20file.txt"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).trim_end().ends_with('Z'), "{}", stdout(&out));
+
+    // Active mode through the same server (EPRT).
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "--active",
+        "--cacert",
+        s(&ca),
+        &format!("{base}empty"),
+        "-o",
+        s(&dir.path().join("e")),
+    ]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert_eq!(fs::read(dir.path().join("e")).expect("e"), b"");
+
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "--cacert",
+        s(&ca),
+        &format!("{base}missing"),
+        "-o",
+        s(&dir.path().join("m")),
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(!dir.path().join("m").exists() && !dir.path().join("m.part").exists());
+}
+
+#[test]
+fn vsftpd_implicit_tls_and_certificate_checks() {
+    let server = Vsftpd::start(VsftpdMode::Implicit, |root| {
+        fs::write(root.join("x.txt"), b"implicit\n").expect("x");
+    });
+    let url = format!("ftps://127.0.0.1:{}/x.txt", server.port());
+    let ca = server.ca_pem();
+    let out = netkit(&["ftp", "get", "--cacert", s(&ca), &url, "-o", "-"]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert_eq!(stdout(&out), "implicit\n");
+    // Without the test CA the certificate is unknown: exit 6.
+    let out = netkit(&["ftp", "get", &url, "-o", "-"]);
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+}
+
+#[test]
+fn pyftpdlib_user_uploads_renames_deletes_and_mirrors_up() {
+    let server = Pyftpd::start(|home| fill_tree(home, 5));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let local = dir.path().join("up.bin");
+    fs::write(&local, bytes(300_001, 3)).expect("local");
+    let out = netkit(&["ftp", "put", s(&local), &server.user_url("incoming/"), "-q"]);
+    // incoming/ does not exist yet: refused (5xx → 1).
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let out = netkit(&["ftp", "mkdir", "-p", &server.user_url("incoming/a/b"), "-q"]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert!(server.home().join("incoming/a/b").is_dir());
+    let out = netkit(&[
+        "ftp",
+        "put",
+        s(&local),
+        &server.user_url("incoming/"),
+        "-q",
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert_eq!(
+        fs::read(server.home().join("incoming/up.bin")).expect("uploaded"),
+        bytes(300_001, 3)
+    );
+    // MFMT kept the local time.
+    let local_time = fs::metadata(&local).expect("m").modified().expect("t");
+    let remote_time = fs::metadata(server.home().join("incoming/up.bin"))
+        .expect("m")
+        .modified()
+        .expect("t");
+    let secs = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .expect("epoch")
+            .as_secs()
+    };
+    assert_eq!(secs(local_time), secs(remote_time));
+
+    let out = netkit(&[
+        "ftp",
+        "mv",
+        &server.user_url("incoming/up.bin"),
+        "a/moved.bin",
+        "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(server.home().join("incoming/a/moved.bin").is_file());
+    let out = netkit(&["ftp", "rm", &server.user_url("incoming/a/moved.bin"), "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!server.home().join("incoming/a/moved.bin").exists());
+    let out = netkit(&["ftp", "rmdir", &server.user_url("incoming/a/b"), "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    // Resume an upload: the server holds the first 1000 bytes.
+    fs::write(
+        server.home().join("partial.bin"),
+        &bytes(300_001, 3)[..1000],
+    )
+    .expect("partial");
+    let out = netkit(&[
+        "ftp",
+        "put",
+        "-C",
+        s(&local),
+        &server.user_url("partial.bin"),
+        "-q",
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert_eq!(
+        fs::read(server.home().join("partial.bin")).expect("p"),
+        bytes(300_001, 3)
+    );
+    assert!(
+        stdout(&out).contains("\"resumed_from\":1000"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Mirror up, then down again, and compare.
+    let src = dir.path().join("src");
+    fill_tree(&src, 12);
+    let out = netkit(&["ftp", "put", "-r", s(&src), &server.user_url("tree"), "-q"]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert_eq!(tree(&server.home().join("tree")), tree(&src));
+    let back = dir.path().join("back");
+    let out = netkit(&["ftp", "get", "-r", &server.user_url("tree"), s(&back), "-q"]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert_eq!(tree(&back), tree(&src));
+    // --newer skips everything the second time; --delete removes a local stray.
+    fs::write(back.join("stray"), b"x").expect("stray");
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "-r",
+        "--newer",
+        "--delete",
+        &server.user_url("tree"),
+        s(&back),
+        "--json",
+        "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let last = stdout(&out).lines().last().unwrap_or_default().to_owned();
+    let summary: serde_json::Value = serde_json::from_str(&last).expect("summary");
+    assert_eq!(summary["summary"]["files"], 0, "{last}");
+    assert_eq!(summary["summary"]["deleted"], 1, "{last}");
+    assert!(!back.join("stray").exists());
+
+    // A wrong password is exit 7.
+    let bad = server.user_url("").replace("%40", "%41");
+    let out = netkit(&["ftp", "ls", &bad]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+}
