@@ -176,6 +176,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
         'netkit;ftp' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'get: write to FILE (via FILE.part); `-` for stdout. Default: the URL''s file name')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'get: write to FILE (via FILE.part); `-` for stdout. Default: the URL''s file name')
+            [CompletionResult]::new('--sha256', '--sha256', [CompletionResultType]::ParameterName, 'get: fail with exit 10 unless the file''s SHA-256 is HEX (the file is then not kept)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, '-r: leave out names matching GLOB (*, ?, [...]) at any depth; repeatable')
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, '-r: transfer N files at a time over N connections')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, '-r: transfer N files at a time over N connections')

@@ -286,7 +286,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__ftp)
-            opts="-l -o -O -C -r -P -p -t -m -4 -6 -k -u -v -q -h -V --long --output --remote-name --continue --append --recursive --newer --delete --exclude --parallel --parents --active --ascii --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version ls get put rm mkdir rmdir mv size mtime quote"
+            opts="-l -o -O -C -r -P -p -t -m -4 -6 -k -u -v -q -h -V --long --output --remote-name --continue --sha256 --append --recursive --newer --delete --exclude --parallel --parents --active --ascii --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version ls get put rm mkdir rmdir mv size mtime quote"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,6 +297,10 @@ _netkit() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sha256)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

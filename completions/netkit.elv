@@ -169,6 +169,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;ftp'= {
             cand -o 'get: write to FILE (via FILE.part); `-` for stdout. Default: the URL''s file name'
             cand --output 'get: write to FILE (via FILE.part); `-` for stdout. Default: the URL''s file name'
+            cand --sha256 'get: fail with exit 10 unless the file''s SHA-256 is HEX (the file is then not kept)'
             cand --exclude '-r: leave out names matching GLOB (*, ?, [...]) at any depth; repeatable'
             cand -P '-r: transfer N files at a time over N connections'
             cand --parallel '-r: transfer N files at a time over N connections'

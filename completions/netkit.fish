@@ -136,6 +136,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l no-progress -d '
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s o -l output -d 'get: write to FILE (via FILE.part); `-` for stdout. Default: the URL\'s file name' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l sha256 -d 'get: fail with exit 10 unless the file\'s SHA-256 is HEX (the file is then not kept)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l exclude -d '-r: leave out names matching GLOB (*, ?, [...]) at any depth; repeatable' -r
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s P -l parallel -d '-r: transfer N files at a time over N connections' -r
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r

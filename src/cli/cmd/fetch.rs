@@ -177,7 +177,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 #[derive(Clone, Debug)]
 pub struct Digest(pub Vec<u8>);
 
-fn parse_sha256(text: &str) -> Result<Digest, String> {
+pub fn parse_sha256(text: &str) -> Result<Digest, String> {
     let t = text.trim();
     if t.len() != 64 || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err("expected 64 hex digits".to_owned());

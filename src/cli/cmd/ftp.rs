@@ -75,6 +75,10 @@ pub struct Args {
     #[arg(short = 'C', long = "continue")]
     pub resume: bool,
 
+    /// get: fail with exit 10 unless the file's SHA-256 is HEX (the file is then not kept)
+    #[arg(long, value_name = "HEX", value_parser = crate::cli::cmd::fetch::parse_sha256)]
+    pub sha256: Option<crate::cli::cmd::fetch::Digest>,
+
     /// put: append to the remote file (APPE)
     #[arg(long, conflicts_with = "resume")]
     pub append: bool,
@@ -241,6 +245,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             _ => format!("{:?} takes one URL", args.action).to_lowercase(),
         })
         .into());
+    }
+    if args.sha256.is_some()
+        && (args.action != Action::Get
+            || args.recursive
+            || args.output.as_deref() == Some(Path::new("-")))
+    {
+        return Err(Error::usage("--sha256 checks one get into a file").into());
     }
     if args.action == Action::Quote && rest.is_empty() {
         return Err(Error::usage("quote takes URL COMMAND…").into());
@@ -741,6 +752,19 @@ impl Run<'_> {
                 && offset >= size
             {
                 if offset == size {
+                    if let Some(want) = &self.args.sha256 {
+                        let mut h = ring::digest::Context::new(&ring::digest::SHA256);
+                        hash_prefix(&mut h, output.working_path(), offset)?;
+                        if h.finish().as_ref() != want.0.as_slice() {
+                            output.discard();
+                            return Err(Error::new(
+                                ErrorKind::CheckFailed,
+                                format!(
+                                    "{path}: SHA-256 differs from --sha256; the file is not kept"
+                                ),
+                            ));
+                        }
+                    }
                     // Already complete: finish the rename a failed run did not get to.
                     let done = output.commit()?;
                     return self.report_get(
@@ -764,8 +788,21 @@ impl Run<'_> {
                 ));
             }
             let bar = progress.bar(&label, remote_size, offset);
+            let mut hash = self
+                .args
+                .sha256
+                .as_ref()
+                .map(|_| ring::digest::Context::new(&ring::digest::SHA256));
+            if let Some(h) = hash.as_mut()
+                && offset > 0
+            {
+                hash_prefix(h, output.working_path(), offset)?;
+            }
             let got = session.retrieve(path, offset, &mut |chunk| {
                 bar.advance(chunk.len() as u64);
+                if let Some(h) = hash.as_mut() {
+                    h.update(chunk);
+                }
                 output.write_all(chunk)
             });
             bar.finish();
@@ -791,6 +828,19 @@ impl Run<'_> {
                         output.working_path().display()
                     ),
                 ));
+            }
+            if let (Some(want), Some(h)) = (&self.args.sha256, hash) {
+                let got = h.finish();
+                if got.as_ref() != want.0.as_slice() {
+                    output.discard();
+                    return Err(Error::new(
+                        ErrorKind::CheckFailed,
+                        format!(
+                            "{path}: SHA-256 is {}, not the one given with --sha256; the file is not kept",
+                            hex(got.as_ref())
+                        ),
+                    ));
+                }
             }
             if let Some(secs) = modified {
                 output.set_modified(
@@ -938,6 +988,29 @@ impl Run<'_> {
             }))?;
         }
         Ok(Outcome::Success)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Feeds the first `len` bytes of a `.part` file being resumed into `hash`.
+fn hash_prefix(hash: &mut ring::digest::Context, part: &Path, len: u64) -> Result<(), Error> {
+    let io_err = |e: io::Error| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("{}: {}", part.display(), crate::error::io_words(&e)),
+        )
+    };
+    let mut reader = File::open(part).map_err(io_err)?.take(len);
+    let mut buf = vec![0u8; 256 << 10];
+    loop {
+        let n = reader.read(&mut buf).map_err(io_err)?;
+        if n == 0 {
+            return Ok(());
+        }
+        hash.update(&buf[..n]);
     }
 }
 

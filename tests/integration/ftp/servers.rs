@@ -284,3 +284,39 @@ fn pyftpdlib_user_uploads_renames_deletes_and_mirrors_up() {
     let out = netkit(&["ftp", "ls", &bad]);
     assert_eq!(code(&out), 7, "{}", stderr(&out));
 }
+
+#[test]
+fn sha256_is_checked_on_get_and_a_mismatch_keeps_nothing() {
+    let server = Pyftpd::start(|home| fs::write(home.join("f"), b"0123456789").expect("f"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("f");
+    let good = "84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882";
+    let bad = "0000000000000000000000000000000000000000000000000000000000000000";
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "-q",
+        "--sha256",
+        bad,
+        &server.user_url("f"),
+        "-o",
+        s(&file),
+    ]);
+    assert_eq!(code(&out), 10, "{}", stderr(&out));
+    assert!(!file.exists() && !dir.path().join("f.part").exists());
+    // Resumed from a .part: the hash covers the bytes already there.
+    fs::write(dir.path().join("f.part"), b"01234").expect("part");
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "-q",
+        "-C",
+        "--sha256",
+        good,
+        &server.user_url("f"),
+        "-o",
+        s(&file),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(fs::read(&file).expect("f"), b"0123456789");
+}
