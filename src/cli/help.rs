@@ -141,6 +141,9 @@ headers, bytes, content_type, file, sha256, redirects, timings (dns, connect, tl
 first_byte, total in seconds), retries, resumed_from. Proxies: --proxy, else http_proxy
 (lower case only), https_proxy, all_proxy; no_proxy or --noproxy exempt hosts.
 
+ftp:// and ftps:// URLs go through netkit's FTP module (as `netkit ftp get`) with -o, -O,
+--output-dir, -C and --sha256; the HTTP-only flags (-X, -d, -F, -T, -H, -I, -P) are refused.
+
 Examples:
   netkit fetch https://example.org/ > page.html
   netkit fetch -O https://example.org/files/app.tar.gz --sha256 9f86d0...

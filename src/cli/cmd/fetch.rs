@@ -391,6 +391,19 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
             return Err(Error::usage("no URL given").into());
         }
     }
+    let is_ftp = |u: &String| {
+        let lower = u.to_ascii_lowercase();
+        lower.starts_with("ftp://") || lower.starts_with("ftps://")
+    };
+    if args.urls.iter().any(is_ftp) {
+        if !args.urls.iter().all(is_ftp) {
+            return Err(Error::usage(
+                "ftp:// and http(s):// URLs in one run: fetch them in separate runs",
+            )
+            .into());
+        }
+        return ftp_urls(&args);
+    }
     let deadline = args.client.net.deadline();
     let dest = destination(&args)?;
     let payload = payload(&args)?;
@@ -524,4 +537,84 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
 
 fn has_url_password(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| u.password().is_some())
+}
+
+/// `fetch ftp://…` and `ftps://…`: each URL is an `ftp get` with fetch's output flags
+/// (`-o`, `-O`, `--output-dir`, `-C`, `--sha256`), in turn; several URLs end as fetch's do
+/// (12 when some failed, the first failure's code when all did).
+fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
+    let http_only = [
+        (args.method.is_some(), "-X"),
+        (!args.data.is_empty() || !args.data_binary.is_empty(), "-d"),
+        (!args.form.is_empty(), "-F"),
+        (args.upload.is_some(), "-T"),
+        (!args.headers.is_empty(), "-H"),
+        (args.head || args.include, "-I/-i"),
+        (args.parallel > 1, "-P"),
+    ];
+    if let Some((_, flag)) = http_only.iter().find(|(given, _)| *given) {
+        return Err(Error::usage(format!("{flag} is for http(s):// URLs, not ftp://")).into());
+    }
+    if args.output.is_some() && args.urls.len() > 1 {
+        return Err(Error::usage("-o names one file: use -O with several URLs").into());
+    }
+    let json = args.client.output.json;
+    let mut failures: Vec<ErrorKind> = Vec::new();
+    for url in &args.urls {
+        let output = if let Some(o) = &args.output {
+            Some(o.clone())
+        } else if args.remote_name || args.output_dir.is_some() {
+            let path = url::Url::parse(url)
+                .map(|u| u.path().to_owned())
+                .unwrap_or_default();
+            let name = crate::http::names::from_url_path(&path).ok_or_else(|| {
+                Error::usage(format!(
+                    "{}: no file name in the URL for -O",
+                    net::target::redacted(url)
+                ))
+            })?;
+            Some(match &args.output_dir {
+                Some(dir) => dir.join(name),
+                None => PathBuf::from(name),
+            })
+        } else {
+            Some(PathBuf::from("-"))
+        };
+        let one = crate::cli::cmd::ftp::Args {
+            action: crate::cli::cmd::ftp::Action::Get,
+            operands: vec![url.clone()],
+            long: false,
+            output,
+            remote_name: false,
+            resume: args.resume,
+            sha256: args.sha256.clone(),
+            append: false,
+            recursive: false,
+            newer: false,
+            delete: false,
+            exclude: Vec::new(),
+            parallel: 1,
+            parents: false,
+            active: false,
+            ascii: false,
+            client: args.client.clone(),
+        };
+        match crate::cli::cmd::ftp::run(one) {
+            Ok(Outcome::Success) => {}
+            Ok(Outcome::Exit(kind)) => failures.push(kind),
+            Err(e) => {
+                if args.urls.len() == 1 {
+                    return Err(e);
+                }
+                let kind = exit::classify(&e);
+                exit::report("fetch", json, &e);
+                failures.push(kind);
+            }
+        }
+    }
+    Ok(match failures.first() {
+        None => Outcome::Success,
+        Some(_) if failures.len() < args.urls.len() => Outcome::Exit(ErrorKind::Partial),
+        Some(&first) => Outcome::Exit(first),
+    })
 }

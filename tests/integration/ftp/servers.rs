@@ -320,3 +320,45 @@ fn sha256_is_checked_on_get_and_a_mismatch_keeps_nothing() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(fs::read(&file).expect("f"), b"0123456789");
 }
+
+#[test]
+fn fetch_downloads_ftp_urls_through_the_ftp_module() {
+    let server = Pyftpd::start(|home| {
+        fs::write(home.join("a.txt"), b"0123456789").expect("a");
+        fs::write(home.join("b.txt"), b"bee\n").expect("b");
+    });
+    let out = netkit(&["fetch", &server.user_url("b.txt"), "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "bee\n");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sum = "84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882";
+    let out = netkit(&[
+        "fetch",
+        "-q",
+        "-O",
+        "--output-dir",
+        s(dir.path()),
+        "--sha256",
+        sum,
+        &server.user_url("a.txt"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        fs::read(dir.path().join("a.txt")).expect("a"),
+        b"0123456789"
+    );
+    // Two URLs, one missing: exit 12, the other file is there.
+    let out = netkit(&[
+        "fetch",
+        "-q",
+        "-O",
+        "--output-dir",
+        s(dir.path()),
+        &server.user_url("b.txt"),
+        &server.user_url("nope.txt"),
+    ]);
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    assert_eq!(fs::read(dir.path().join("b.txt")).expect("b"), b"bee\n");
+    let out = netkit(&["fetch", &server.user_url("a.txt"), "http://127.0.0.1:9/"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+}
