@@ -848,7 +848,15 @@ fn agent_with(settings: &Settings, tls: ureq::tls::TlsConfig, clock: &PhaseClock
         // http_proxy itself and would ignore no_proxy, --noproxy and --proxy "".
         .proxy(None)
         .allow_non_standard_methods(true)
-        .user_agent(settings.user_agent.as_str())
+        // ureq unwraps the parsed User-Agent when it builds each request: a value that is
+        // not a header value (the CLI refuses those) must never reach it.
+        .user_agent(
+            if http::HeaderValue::from_str(&settings.user_agent).is_ok() {
+                settings.user_agent.as_str().into()
+            } else {
+                ureq::config::AutoHeaderValue::None
+            },
+        )
         .accept_encoding(if settings.compressed {
             ureq::config::AutoHeaderValue::Default
         } else {

@@ -21,6 +21,7 @@ use crate::http::{Client, Destination, Report, Settings};
 use crate::net::{self, TlsSettings};
 use crate::progress::Progress;
 use crate::{Error, ErrorKind};
+use ureq::http::{HeaderName, HeaderValue};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -267,16 +268,44 @@ fn payload(args: &Args) -> Result<Option<Payload>, Error> {
 fn headers(list: &[String]) -> Result<Vec<(String, String)>, Error> {
     list.iter()
         .map(|h| {
+            let shown = exit::safe_text(h);
             let (name, value) = h
                 .split_once(':')
-                .ok_or_else(|| Error::usage(format!("-H '{h}': expected 'Name: value'")))?;
-            let name = name.trim();
-            if name.is_empty() || h.contains(['\r', '\n']) {
-                return Err(Error::usage(format!("-H '{h}': bad header")));
+                .ok_or_else(|| Error::usage(format!("-H '{shown}': expected 'Name: value'")))?;
+            let (name, value) = (name.trim(), value.trim());
+            if HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(Error::usage(format!(
+                    "-H '{shown}': '{}' is not a header name (letters, digits and -)",
+                    exit::safe_text(name)
+                )));
             }
-            Ok((name.to_owned(), value.trim().to_owned()))
+            header_value(&format!("-H '{shown}'"), value)?;
+            Ok((name.to_owned(), value.to_owned()))
         })
         .collect()
+}
+
+/// A value that goes into a request header as given (`-H`, `-A`): no CR, LF or other
+/// control character (tab aside), which would split the request or, for `-A`, make ureq
+/// panic when it builds the header.
+fn header_value(what: &str, value: &str) -> Result<(), Error> {
+    if HeaderValue::from_str(value).is_err() {
+        return Err(Error::usage(format!(
+            "{what}: a header value cannot hold CR, LF or other control characters"
+        )));
+    }
+    Ok(())
+}
+
+/// `-A TEXT`, or netkit's own name.
+fn user_agent(args: &Args) -> Result<String, Error> {
+    match &args.user_agent {
+        Some(ua) => {
+            header_value(&format!("-A '{}'", exit::safe_text(ua)), ua)?;
+            Ok(ua.clone())
+        }
+        None => Ok(format!("netkit/{}", env!("CARGO_PKG_VERSION"))),
+    }
 }
 
 fn destination(args: &Args) -> Result<Destination, Error> {
@@ -415,10 +444,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         method: args.method.clone().map(|m| m.to_ascii_uppercase()),
         headers: headers(&args.headers)?,
         payload,
-        user_agent: args
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| format!("netkit/{}", env!("CARGO_PKG_VERSION"))),
+        user_agent: user_agent(&args)?,
         compressed: args.compressed,
         follow: !args.no_location,
         max_redirs: args.max_redirs,

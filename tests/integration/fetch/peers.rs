@@ -406,3 +406,29 @@ fn an_existing_file_is_not_replaced_by_a_server_name_without_clobber() {
         b"new"
     );
 }
+
+fn ok_peer() -> ScriptedPeer {
+    ScriptedPeer::start(respond(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+    ))
+}
+
+#[test]
+fn a_user_agent_with_cr_lf_or_control_characters_is_a_usage_error_not_a_crash() {
+    let peer = ok_peer();
+    for bad in ["x\r\nX-Injected: 1", "x\ny", "a\u{1}b", "del\u{7f}"] {
+        let out = fetch(&["-A", bad, &url(&peer, "/")]);
+        assert_eq!(code(&out), 2, "-A {bad:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("-A"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    }
+    for bad in ["X: a\u{1}b", "X Y: z", "X: a\x7fb"] {
+        let out = fetch(&["-H", bad, &url(&peer, "/")]);
+        assert_eq!(code(&out), 2, "-H {bad:?}: {}", stderr(&out));
+    }
+    // Nothing was sent for any of them; a good agent still works.
+    let out = fetch(&["-A", "probe/1.0 (tab\tok)", &url(&peer, "/")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let sent = head_of(&peer.assert_ok(), 0);
+    assert!(sent.contains("user-agent: probe/1.0 (tab\tok)"), "{sent}");
+}
