@@ -35,7 +35,7 @@ const CHUNK: usize = 256 * 1024;
 /// per invocation.
 const OUTPUT_BUFFER: usize = 32 * 1024;
 
-/// netrc, asked per host: the user and password for a host name.
+/// netrc, asked for a host name: the user and password of its entry.
 pub type NetrcLookup = Box<dyn Fn(&str) -> Option<(String, Secret)> + Send + Sync>;
 
 /// Everything the command's flags decide, shared by every URL of the run.
@@ -68,7 +68,8 @@ pub struct Settings {
     pub noproxy: Option<String>,
     /// `-u`, `--password-file` or the URL's userinfo: sent to the first origin only.
     pub credentials: Option<(String, Secret)>,
-    /// netrc, asked per host (so a redirect to another host may use that host's entry).
+    /// netrc, asked for the first URL's host only and used only on that origin (curl's
+    /// rule: a redirect to another host or port never picks up that host's entry).
     pub netrc: NetrcLookup,
     pub sha256: Option<Vec<u8>>,
 }
@@ -244,7 +245,11 @@ impl<'a> Client<'a> {
             ..Report::default()
         };
         let (first, url_credentials) = parse_url(url)?;
-        let credentials = url_credentials.or_else(|| self.settings.credentials.clone());
+        // Credentials from the URL, -u or netrc belong to the first URL's origin (scheme, host
+        // and port): try_once sends them on hops to that origin only.
+        let credentials = url_credentials
+            .or_else(|| self.settings.credentials.clone())
+            .or_else(|| first.host_str().and_then(|h| (self.settings.netrc)(h)));
         let mut state = Progressing {
             output: None,
             stdout_written: 0,
@@ -359,13 +364,9 @@ impl<'a> Client<'a> {
         let response = loop {
             let offset = state.offset();
             let range = (offset > 0 && !s.head_only).then_some(offset);
-            let creds = if policy::same_origin(first, &current) {
-                credentials.cloned()
-            } else {
-                None
-            }
-            .or_else(|| current.host_str().and_then(|h| (s.netrc)(h)));
-            let request = self.request(&method, &current, creds, range, state, send_body)?;
+            let home = policy::same_origin(first, &current);
+            let creds = credentials.filter(|_| home).cloned();
+            let request = self.request(&method, &current, home, creds, range, state, send_body)?;
             if s.verbose {
                 print_request(&request, &current);
             }
@@ -465,10 +466,14 @@ impl<'a> Client<'a> {
         )
     }
 
+    /// One hop's request. `home`: `url` has the first URL's origin; elsewhere the `-H`
+    /// headers that carry credentials are left out (curl's fix for CVE-2018-1000007).
+    #[allow(clippy::too_many_arguments)]
     fn request(
         &self,
         method: &str,
         url: &Url,
+        home: bool,
         creds: Option<(String, Secret)>,
         range: Option<u64>,
         state: &Progressing,
@@ -480,6 +485,9 @@ impl<'a> Client<'a> {
         let mut builder = http::Request::builder().method(method).uri(url.as_str());
         let mut has_type = false;
         for (name, value) in &s.headers {
+            if !home && policy::is_credential_header(name) {
+                continue;
+            }
             has_type |= name.eq_ignore_ascii_case("content-type");
             builder = builder.header(name.as_str(), value.as_str());
         }

@@ -15,6 +15,15 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// Request headers that carry credentials: a `-H` header of these names goes to the first
+/// URL's origin only, as curl does since CVE-2018-1000007 (a redirect elsewhere would
+/// hand the token or session cookie to another server).
+pub fn is_credential_header(name: &str) -> bool {
+    ["authorization", "proxy-authorization", "cookie"]
+        .iter()
+        .any(|h| name.trim().eq_ignore_ascii_case(h))
+}
+
 /// An `https` URL redirecting to a plain one.
 pub fn is_downgrade(from: &Url, to: &Url) -> bool {
     from.scheme() == "https" && to.scheme() == "http"
@@ -206,6 +215,15 @@ mod tests {
         assert!(!same_origin(&url("http://a/x"), &url("https://a/x")));
         assert!(!same_origin(&url("http://a/x"), &url("http://b/x")));
         assert!(is_downgrade(&url("https://a/"), &url("http://a/")));
+    }
+
+    #[test]
+    fn credential_headers_are_named_case_insensitively() {
+        assert!(is_credential_header("Authorization"));
+        assert!(is_credential_header("COOKIE"));
+        assert!(is_credential_header("proxy-authorization"));
+        assert!(!is_credential_header("X-Api-Key"));
+        assert!(!is_credential_header("Set-Cookie"));
     }
 
     #[test]

@@ -407,6 +407,13 @@ fn an_existing_file_is_not_replaced_by_a_server_name_without_clobber() {
     );
 }
 
+/// A peer that answers one request with a 302 to `target`.
+fn redirecting_to(target: &str) -> ScriptedPeer {
+    ScriptedPeer::start(respond(&format!(
+        "HTTP/1.1 302 Found\r\nLocation: {target}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )))
+}
+
 fn ok_peer() -> ScriptedPeer {
     ScriptedPeer::start(respond(
         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
@@ -431,4 +438,77 @@ fn a_user_agent_with_cr_lf_or_control_characters_is_a_usage_error_not_a_crash() 
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let sent = head_of(&peer.assert_ok(), 0);
     assert!(sent.contains("user-agent: probe/1.0 (tab\tok)"), "{sent}");
+}
+
+#[test]
+fn credential_headers_from_h_are_not_sent_to_another_origin_after_a_redirect() {
+    let other = ok_peer();
+    let first = redirecting_to(&format!("http://{}/x", other.addr()));
+    let out = fetch(&[
+        "-q",
+        "-H",
+        "Authorization: Bearer s3cret",
+        "-H",
+        "cookie: session=abc",
+        "-H",
+        "Proxy-Authorization: Basic cHg6cHc=",
+        "-H",
+        "X-Trace: keep-me",
+        &url(&first, "/start"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ok");
+    let sent_first = head_of(&first.assert_ok(), 0);
+    assert!(
+        sent_first.contains("authorization: bearer s3cret"),
+        "{sent_first}"
+    );
+    assert!(sent_first.contains("cookie: session=abc"), "{sent_first}");
+    let sent_other = head_of(&other.assert_ok(), 0);
+    assert!(!sent_other.contains("s3cret"), "{sent_other}");
+    assert!(!sent_other.contains("session=abc"), "{sent_other}");
+    assert!(!sent_other.contains("authorization"), "{sent_other}");
+    assert!(!sent_other.contains("cookie"), "{sent_other}");
+    // Headers that carry no credentials still follow the redirect.
+    assert!(sent_other.contains("x-trace: keep-me"), "{sent_other}");
+}
+
+#[test]
+fn credential_headers_from_h_follow_a_redirect_on_the_same_origin() {
+    let second = respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    let peer = ScriptedPeer::start_with(
+        respond(
+            "HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        ),
+        ScriptOptions {
+            later: vec![second],
+            ..Default::default()
+        },
+    );
+    let out = fetch(&[
+        "-q",
+        "-H",
+        "Authorization: Bearer s3cret",
+        &url(&peer, "/a"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let transcript = peer.assert_ok();
+    assert!(head_of(&transcript, 1).contains("authorization: bearer s3cret"));
+}
+
+#[test]
+fn netrc_credentials_are_not_sent_to_another_port_after_a_redirect() {
+    let other = ok_peer();
+    let first = redirecting_to(&format!("http://{}/x", other.addr()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let netrc = dir.path().join("netrc");
+    // The entry names the host only, so it matches both peers: the port must decide.
+    fs::write(&netrc, "machine 127.0.0.1 login nu password NETRCPW\n").expect("netrc");
+    let out = fetch(&["-q", "--netrc-file", arg(&netrc), &url(&first, "/start")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ok");
+    let sent_first = head_of(&first.assert_ok(), 0);
+    assert!(sent_first.contains("authorization: basic"), "{sent_first}");
+    let sent_other = head_of(&other.assert_ok(), 0);
+    assert!(!sent_other.contains("authorization"), "{sent_other}");
 }
