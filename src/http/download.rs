@@ -308,6 +308,33 @@ impl<'a> Client<'a> {
                     error,
                     retry: Retry::Yes(after),
                 }) if attempt < self.settings.retries => {
+                    // A Retry-After beyond the cap (2 min, or what --max-time leaves) ends the
+                    // run at once with the status's own exit code (11 for 429/503): sleeping a
+                    // day, or until --max-time, would only hide the answer (policy::retry_wait_cap).
+                    if let Some(asked) = after {
+                        let left = self
+                            .settings
+                            .deadline
+                            .instant()
+                            .map(|at| at.saturating_duration_since(Instant::now()));
+                        let cap = policy::retry_wait_cap(left);
+                        if asked > cap {
+                            let why = if cap < policy::MAX_RETRY_WAIT {
+                                "what --max-time leaves"
+                            } else {
+                                "fetch's limit"
+                            };
+                            return Err(Error::new(
+                                error.kind(),
+                                format!(
+                                    "{}; the server asked to wait {} before a retry, over {why} ({}): not retried (try again later)",
+                                    error.message(),
+                                    wait::seconds(asked),
+                                    wait::seconds(cap)
+                                ),
+                            ));
+                        }
+                    }
                     let wait =
                         after.unwrap_or_else(|| policy::backoff(attempt, policy::clock_jitter()));
                     let Some(wait) = self.settings.deadline.cap(wait) else {

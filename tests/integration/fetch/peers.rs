@@ -512,3 +512,49 @@ fn netrc_credentials_are_not_sent_to_another_port_after_a_redirect() {
     let sent_other = head_of(&other.assert_ok(), 0);
     assert!(!sent_other.contains("authorization"), "{sent_other}");
 }
+
+#[test]
+fn a_retry_after_of_a_day_fails_at_once_with_exit_11_instead_of_sleeping() {
+    for asked in ["86400", "Thu, 01 Jan 2099 00:00:00 GMT"] {
+        // One connection only: a second request would fail the script.
+        let peer = ScriptedPeer::start(respond(&format!(
+            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: {asked}\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n"
+        )));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("out");
+        let started = Instant::now();
+        let out = fetch(&["--retry", "3", "-o", arg(&file), &url(&peer, "/")]);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{asked}: it slept"
+        );
+        assert_eq!(code(&out), 11, "{asked}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("asked to wait") && err.contains("not retried"),
+            "{err}"
+        );
+        assert!(!file.exists() && !dir.path().join("out.part").exists());
+        assert_eq!(peer.assert_ok().len(), 1, "{asked}: no second request");
+    }
+}
+
+#[test]
+fn a_retry_after_longer_than_max_time_leaves_fails_at_once() {
+    let peer = ScriptedPeer::start(respond(
+        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 60\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    ));
+    let started = Instant::now();
+    let out = fetch(&[
+        "--retry",
+        "1",
+        "-m",
+        "20",
+        "-o",
+        "/dev/null",
+        &url(&peer, "/"),
+    ]);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(code(&out), 11, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--max-time"), "{}", stderr(&out));
+}
