@@ -558,3 +558,50 @@ fn a_retry_after_longer_than_max_time_leaves_fails_at_once() {
     assert_eq!(code(&out), 11, "{}", stderr(&out));
     assert!(stderr(&out).contains("--max-time"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_content_disposition_name_over_255_bytes_is_shortened_not_an_error() {
+    let long = format!("{}.pdf", "n".repeat(400));
+    let peer = ScriptedPeer::start(respond(&format!(
+        "HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"{long}\"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+    )));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = fetch(&[
+        "-O",
+        "-J",
+        "--output-dir",
+        arg(dir.path()),
+        &url(&peer, "/dl"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(
+        names[0].len() <= 250 && names[0].ends_with("nnn.pdf"),
+        "{names:?}"
+    );
+    assert_eq!(fs::read(dir.path().join(&names[0])).expect("file"), b"ok");
+}
+
+#[test]
+fn bidi_controls_in_a_server_name_are_removed() {
+    let peer = ScriptedPeer::start(respond(
+        "HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe%E2%80%8B\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = fetch(&[
+        "-O",
+        "-J",
+        "--output-dir",
+        arg(dir.path()),
+        &url(&peer, "/dl"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        fs::read(dir.path().join("invoicefdp.exe")).expect("sanitised name"),
+        b"ok"
+    );
+}
