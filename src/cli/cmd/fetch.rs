@@ -349,6 +349,42 @@ fn destination(args: &Args) -> Result<Destination, Error> {
     Ok(Destination::Stdout)
 }
 
+/// `-O` with several URLs: two URLs whose names are the same file would write one `.part`
+/// (at once under `-P`) and leave one body under the name, maybe not the one asked for
+/// last; refused before anything is fetched. `-J` names are known only from the replies:
+/// the `.part` lock (save::Output) catches those.
+fn check_distinct_names(args: &Args, dest: &Destination) -> Result<(), Error> {
+    let Destination::Remote {
+        dir,
+        from_header: false,
+        ..
+    } = dest
+    else {
+        return Ok(());
+    };
+    let mut seen: std::collections::HashMap<PathBuf, &str> = std::collections::HashMap::new();
+    for url in &args.urls {
+        let Some(name) = url::Url::parse(url)
+            .ok()
+            .and_then(|u| crate::http::names::from_url_path(u.path()))
+        else {
+            continue;
+        };
+        let path = dir
+            .as_deref()
+            .map_or_else(|| PathBuf::from(&name), |d| d.join(&name));
+        if let Some(before) = seen.insert(path.clone(), url) {
+            return Err(Error::usage(format!(
+                "{} and {} would both be saved as {}: fetch them in separate runs or with -o",
+                net::target::redacted(before),
+                net::target::redacted(url),
+                exit::safe_text(&path.display().to_string())
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn netrc_choice(args: &Args) -> Option<Option<PathBuf>> {
     let auth = &args.client.auth;
     if auth.no_netrc {
@@ -422,6 +458,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     }
     let deadline = args.client.net.deadline();
     let dest = destination(&args)?;
+    check_distinct_names(&args, &dest)?;
     let payload = payload(&args)?;
     let first_host = url::Url::parse(&args.urls[0])
         .ok()

@@ -605,3 +605,64 @@ fn bidi_controls_in_a_server_name_are_removed() {
         b"ok"
     );
 }
+
+#[test]
+fn two_urls_with_the_same_o_name_are_a_usage_error_before_any_request() {
+    // Nothing listens on port 9: a request would fail with 4, not 2.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = fetch(&[
+        "-P",
+        "2",
+        "-O",
+        "--output-dir",
+        arg(dir.path()),
+        "http://127.0.0.1:9/a/f",
+        "http://127.0.0.1:9/b/f?v=2",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("would both be saved as"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 0);
+}
+
+#[test]
+fn parallel_j_names_that_collide_never_mix_two_bodies() {
+    // Both replies name the same file and pause mid-body, so both transfers want one .part.
+    let reply = |fill: &str| {
+        vec![
+            Step::ReadHttpHead,
+            send(format!(
+                "HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"same.bin\"\r\nContent-Length: 8\r\nConnection: close\r\n\r\n{}",
+                fill.repeat(4)
+            )),
+            Step::Stall(Duration::from_millis(1500)),
+            send(fill.repeat(4)),
+            Step::Drop,
+        ]
+    };
+    let a = ScriptedPeer::start(reply("A"));
+    let b = ScriptedPeer::start(reply("B"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = fetch(&[
+        "-P",
+        "2",
+        "-O",
+        "-J",
+        "--output-dir",
+        arg(dir.path()),
+        &url(&a, "/x"),
+        &url(&b, "/y"),
+    ]);
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("another transfer is writing"),
+        "{}",
+        stderr(&out)
+    );
+    let body = fs::read(dir.path().join("same.bin")).expect("the winner's file");
+    assert!(body == b"AAAAAAAA" || body == b"BBBBBBBB", "{body:?}");
+    assert!(!dir.path().join("same.bin.part").exists());
+}
