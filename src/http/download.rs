@@ -1133,6 +1133,18 @@ pub fn from_ureq(err: ureq::Error, url: &Url, s: &Settings) -> Error {
         ureq::Error::ConnectionFailed => {
             Error::new(ErrorKind::Connect, format!("{at}: could not connect"))
         }
+        // ureq's "Peer disconnected": the request went out and the connection closed before a
+        // whole response head came back (an empty or cut-off reply, curl's exit 52). The
+        // exchange had begun, so it is a protocol failure (exit 8), not a connect one; and it
+        // is retried only for idempotent methods (the server may have acted on a POST).
+        ureq::Error::Io(e)
+            if e.kind() == io::ErrorKind::UnexpectedEof && e.to_string() == "Peer disconnected" =>
+        {
+            Error::new(
+                ErrorKind::Protocol,
+                format!("{at}: the server closed the connection without a complete reply"),
+            )
+        }
         ureq::Error::Io(e) => io_error(e, &at, 0),
         ureq::Error::Protocol(p) => Error::new(
             ErrorKind::Protocol,

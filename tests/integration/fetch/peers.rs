@@ -666,3 +666,18 @@ fn parallel_j_names_that_collide_never_mix_two_bodies() {
     assert!(body == b"AAAAAAAA" || body == b"BBBBBBBB", "{body:?}");
     assert!(!dir.path().join("same.bin.part").exists());
 }
+
+#[test]
+fn an_empty_or_cut_off_reply_is_exit_8_not_a_connect_failure() {
+    for reply in ["", "HTTP/1.1 503 Service Unavailable\r\nRetry-After: "] {
+        let peer = ScriptedPeer::start(vec![Step::ReadHttpHead, send(reply), Step::Drop]);
+        let out = fetch(&["-I", &url(&peer, "/")]);
+        assert_eq!(code(&out), 8, "{reply:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("without a complete reply"),
+            "{}",
+            stderr(&out)
+        );
+        peer.assert_ok();
+    }
+}
