@@ -556,17 +556,29 @@ impl<'a> Client<'a> {
                 .timeout_global(Some(left))
                 .build();
         }
-        if let Some(proxy) =
+        if let Some(proxy_text) =
             policy::proxy_for(url, s.proxy.as_deref(), s.noproxy.as_deref(), |name| {
                 std::env::var(name).ok()
             })
         {
-            let proxy = ureq::Proxy::new(&proxy).map_err(|_| {
+            let proxy = ureq::Proxy::new(&proxy_text).map_err(|_| {
                 Error::usage(format!(
                     "proxy '{}' is not a URL like http://HOST:PORT",
-                    crate::net::target::redacted(&proxy)
+                    crate::net::target::redacted(&proxy_text)
                 ))
             })?;
+            // ureq is built without SOCKS support: a socks proxy would be skipped silently
+            // (socks4 connected straight to the server), so it is refused instead.
+            if !matches!(
+                proxy.protocol(),
+                ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+            ) {
+                return Err(Error::usage(format!(
+                    "proxy '{}': fetch uses http:// proxies only (SOCKS is not supported)",
+                    crate::net::target::redacted(&proxy_text)
+                ))
+                .into());
+            }
             request = self
                 .agent_for(url)?
                 .configure_request(request)
