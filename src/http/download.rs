@@ -421,16 +421,27 @@ impl<'a> Client<'a> {
             let location = response
                 .headers()
                 .get(http::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+                .map(|v| location_text(v.as_bytes()));
             match location {
                 Some(location) if s.follow && matches!(status, 301 | 302 | 303 | 307 | 308) => {
                     let next = current.join(&location).map_err(|e| {
                         Error::new(
                             ErrorKind::Protocol,
-                            format!("{}: bad Location '{location}': {e}", redact(&current)),
+                            format!(
+                                "{}: bad Location '{}': {e}",
+                                redact(&current),
+                                crate::cli::exit::safe_text(&location)
+                            ),
                         )
                     })?;
+                    // What url accepts, http::Uri may not (over 64 KiB): the server's fault.
+                    if let Err(e) = http::Uri::try_from(next.as_str()) {
+                        return Err(Error::new(
+                            ErrorKind::Protocol,
+                            format!("{}: unusable Location: {e}", redact(&current)),
+                        )
+                        .into());
+                    }
                     report.redirects += 1;
                     if report.redirects > s.max_redirs {
                         return Err(Error::new(
@@ -544,7 +555,7 @@ impl<'a> Client<'a> {
         };
         let mut request = builder
             .body(body)
-            .map_err(|e| Error::usage(format!("bad request header: {e} (check -H values)")))?;
+            .map_err(|e| Error::usage(format!("{}: bad request: {e}", redact(url))))?;
         if let Some(left) = s.deadline.instant() {
             let left = left.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -996,6 +1007,21 @@ fn parse_url(text: &str) -> Result<(Url, Option<(String, Secret)>), Error> {
     Ok((url, creds))
 }
 
+/// A `Location` value as text: bytes outside ASCII (raw UTF-8 or Latin-1, which some
+/// servers send) are percent-encoded as they are, so the redirect is followed to the bytes
+/// the server named instead of being ignored (which saved the 3xx body with exit 0).
+fn location_text(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for &b in raw {
+        if b.is_ascii() {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn redact(url: &Url) -> String {
     crate::net::target::redacted(url.as_str())
 }
@@ -1308,6 +1334,13 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::Usage);
         assert!(err.message().contains("ftp command"), "{}", err.message());
         assert!(parse_url("mailto:x@y").is_err());
+    }
+
+    #[test]
+    fn non_ascii_locations_are_percent_encoded_byte_for_byte() {
+        assert_eq!(location_text(b"/caf\xc3\xa9"), "/caf%C3%A9");
+        assert_eq!(location_text(b"/caf\xe9?q=1"), "/caf%E9?q=1");
+        assert_eq!(location_text(b"/plain"), "/plain");
     }
 
     #[test]

@@ -681,3 +681,36 @@ fn an_empty_or_cut_off_reply_is_exit_8_not_a_connect_failure() {
         peer.assert_ok();
     }
 }
+
+#[test]
+fn a_location_with_raw_utf8_is_followed_not_ignored() {
+    let first = b"HTTP/1.1 302 Found\r\nLocation: /caf\xc3\xa9\r\nContent-Length: 4\r\nConnection: close\r\n\r\n302!".to_vec();
+    let second = respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    let peer = ScriptedPeer::start_with(
+        vec![Step::ReadHttpHead, Step::Send(first), Step::Drop],
+        ScriptOptions {
+            later: vec![second],
+            ..Default::default()
+        },
+    );
+    let out = fetch(&[&url(&peer, "/start")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ok");
+    let transcript = peer.assert_ok();
+    assert!(
+        head_of(&transcript, 1).starts_with("get /caf%c3%a9 "),
+        "{}",
+        head_of(&transcript, 1)
+    );
+}
+
+#[test]
+fn a_location_too_long_to_send_is_exit_8_not_a_usage_error() {
+    let mut reply = b"HTTP/1.1 302 Found\r\nLocation: /".to_vec();
+    reply.extend(std::iter::repeat_n(0xe9u8, 22_000));
+    reply.extend_from_slice(b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let peer = ScriptedPeer::start(vec![Step::ReadHttpHead, Step::Send(reply), Step::Drop]);
+    let out = fetch(&[&url(&peer, "/")]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Location"), "{}", stderr(&out));
+}
