@@ -103,8 +103,8 @@ pub struct Args {
     pub allow_downgrade: bool,
 
     /// Retry up to N times on connect errors, timeouts, drops, 408, 429 and (for GET, HEAD,
-    /// PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says; a partial file is
-    /// resumed with Range
+    /// PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says (a Retry-After over
+    /// 2 min fails at once); a partial file is resumed with Range
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retry: u32,
 
