@@ -116,7 +116,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('-T', '-T ', [CompletionResultType]::ParameterName, 'Upload FILE as the request body (PUT unless -X says otherwise)')
             [CompletionResult]::new('--upload-file', '--upload-file', [CompletionResultType]::ParameterName, 'Upload FILE as the request body (PUT unless -X says otherwise)')
             [CompletionResult]::new('--max-redirs', '--max-redirs', [CompletionResultType]::ParameterName, 'Most redirects to follow before giving up (exit 8)')
-            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Retry up to N times on connect errors, timeouts, drops, 408, 429 and (for GET, HEAD, PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says; a partial file is resumed with Range')
+            [CompletionResult]::new('--retry', '--retry', [CompletionResultType]::ParameterName, 'Retry up to N times on connect errors, timeouts, drops, 408, 429 and (for GET, HEAD, PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says (a Retry-After over 2 min fails at once); a partial file is resumed with Range')
             [CompletionResult]::new('--sha256', '--sha256', [CompletionResultType]::ParameterName, 'Fail with exit 10 unless the body''s SHA-256 is HEX; the file is then not kept')
             [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Most bytes per second (suffixes K, M, G: 1024-based)')
             [CompletionResult]::new('--max-filesize', '--max-filesize', [CompletionResultType]::ParameterName, 'Refuse bodies larger than SIZE (exit 1), from Content-Length or as the body passes it')

@@ -110,7 +110,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand -T 'Upload FILE as the request body (PUT unless -X says otherwise)'
             cand --upload-file 'Upload FILE as the request body (PUT unless -X says otherwise)'
             cand --max-redirs 'Most redirects to follow before giving up (exit 8)'
-            cand --retry 'Retry up to N times on connect errors, timeouts, drops, 408, 429 and (for GET, HEAD, PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says; a partial file is resumed with Range'
+            cand --retry 'Retry up to N times on connect errors, timeouts, drops, 408, 429 and (for GET, HEAD, PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says (a Retry-After over 2 min fails at once); a partial file is resumed with Range'
             cand --sha256 'Fail with exit 10 unless the body''s SHA-256 is HEX; the file is then not kept'
             cand --limit-rate 'Most bytes per second (suffixes K, M, G: 1024-based)'
             cand --max-filesize 'Refuse bodies larger than SIZE (exit 1), from Content-Length or as the body passes it'

@@ -2,10 +2,13 @@
 //! `NAME.part` beside it, which is fsynced and renamed (and the directory fsynced) only when
 //! the transfer is complete and checked. A `.part` left by a failed run is what `-C` resumes.
 //! Paths that are not regular files (`/dev/null`, a FIFO, a terminal) are written directly.
+//! A `.part` file is held under an exclusive `flock` while it is written, so two transfers
+//! that land on one name (parallel downloads, two runs) never interleave their bytes.
 //! Shared by fetch and, later, ftp, gopher and the mail store's single-file outputs.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +55,33 @@ fn is_special(path: &Path) -> bool {
     })
 }
 
+/// Takes `flock(LOCK_EX | LOCK_NB)` on `file` (released when it is closed); a `.part` that
+/// another transfer holds is an error at once, not a wait.
+fn lock_exclusive(file: &File, part: &Path) -> Result<(), Error> {
+    loop {
+        // SAFETY: flock on a descriptor this File owns; no memory is involved.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EINTR) => {}
+            Some(libc::EWOULDBLOCK) => {
+                return Err(Error::new(
+                    ErrorKind::LocalIo,
+                    format!(
+                        "another transfer is writing {}; not touched (give each download its own name)",
+                        part.display()
+                    ),
+                ));
+            }
+            // File systems without flock (some network mounts): write unlocked as before.
+            Some(libc::ENOLCK | libc::EOPNOTSUPP) => return Ok(()),
+            _ => return Err(local("locking", part, &e)),
+        }
+    }
+}
+
 impl Output {
     /// Opens the destination: the `.part` file, appended to when `resume` (its length is the
     /// offset), truncated otherwise.
@@ -79,12 +109,17 @@ impl Output {
         options.create(true).write(true);
         if resume {
             options.append(true);
-        } else {
-            options.truncate(true);
         }
+        // Not truncated at open: another transfer may hold the file, and its bytes are only
+        // dropped once the lock says nobody is writing them.
         let file = options
             .open(&part)
             .map_err(|e| local("creating", &part, &e))?;
+        lock_exclusive(&file, &part)?;
+        if !resume {
+            file.set_len(0)
+                .map_err(|e| local("truncating", &part, &e))?;
+        }
         let written = if resume {
             file.metadata()
                 .map_err(|e| local("reading", &part, &e))?
@@ -248,6 +283,29 @@ mod tests {
         out.write_all(b"xy").expect("write");
         out.commit().expect("commit");
         assert_eq!(fs::read(&path).expect("read"), b"xy");
+    }
+
+    #[test]
+    fn a_part_file_being_written_cannot_be_opened_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f");
+        let mut first = Output::open(&path, false).expect("open");
+        first.write_all(b"first").expect("write");
+        for resume in [false, true] {
+            let err = Output::open(&path, resume).expect_err("locked");
+            assert_eq!(err.kind(), ErrorKind::LocalIo);
+            assert!(
+                err.message().contains("another transfer is writing"),
+                "{}",
+                err.message()
+            );
+        }
+        // The refused opener did not truncate what the first one wrote.
+        assert_eq!(fs::read(part_path(&path)).expect("read"), b"first");
+        first.commit().expect("commit");
+        assert_eq!(fs::read(&path).expect("read"), b"first");
+        let again = Output::open(&path, false).expect("free once the first is done");
+        again.discard();
     }
 
     #[test]

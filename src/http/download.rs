@@ -35,7 +35,7 @@ const CHUNK: usize = 256 * 1024;
 /// per invocation.
 const OUTPUT_BUFFER: usize = 32 * 1024;
 
-/// netrc, asked per host: the user and password for a host name.
+/// netrc, asked for a host name: the user and password of its entry.
 pub type NetrcLookup = Box<dyn Fn(&str) -> Option<(String, Secret)> + Send + Sync>;
 
 /// Everything the command's flags decide, shared by every URL of the run.
@@ -68,7 +68,8 @@ pub struct Settings {
     pub noproxy: Option<String>,
     /// `-u`, `--password-file` or the URL's userinfo: sent to the first origin only.
     pub credentials: Option<(String, Secret)>,
-    /// netrc, asked per host (so a redirect to another host may use that host's entry).
+    /// netrc, asked for the first URL's host only and used only on that origin (curl's
+    /// rule: a redirect to another host or port never picks up that host's entry).
     pub netrc: NetrcLookup,
     pub sha256: Option<Vec<u8>>,
 }
@@ -244,7 +245,11 @@ impl<'a> Client<'a> {
             ..Report::default()
         };
         let (first, url_credentials) = parse_url(url)?;
-        let credentials = url_credentials.or_else(|| self.settings.credentials.clone());
+        // Credentials from the URL, -u or netrc belong to the first URL's origin (scheme, host
+        // and port): try_once sends them on hops to that origin only.
+        let credentials = url_credentials
+            .or_else(|| self.settings.credentials.clone())
+            .or_else(|| first.host_str().and_then(|h| (self.settings.netrc)(h)));
         let mut state = Progressing {
             output: None,
             stdout_written: 0,
@@ -303,6 +308,33 @@ impl<'a> Client<'a> {
                     error,
                     retry: Retry::Yes(after),
                 }) if attempt < self.settings.retries => {
+                    // A Retry-After beyond the cap (2 min, or what --max-time leaves) ends the
+                    // run at once with the status's own exit code (11 for 429/503): sleeping a
+                    // day, or until --max-time, would only hide the answer (policy::retry_wait_cap).
+                    if let Some(asked) = after {
+                        let left = self
+                            .settings
+                            .deadline
+                            .instant()
+                            .map(|at| at.saturating_duration_since(Instant::now()));
+                        let cap = policy::retry_wait_cap(left);
+                        if asked > cap {
+                            let why = if cap < policy::MAX_RETRY_WAIT {
+                                "what --max-time leaves"
+                            } else {
+                                "fetch's limit"
+                            };
+                            return Err(Error::new(
+                                error.kind(),
+                                format!(
+                                    "{}; the server asked to wait {} before a retry, over {why} ({}): not retried (try again later)",
+                                    error.message(),
+                                    wait::seconds(asked),
+                                    wait::seconds(cap)
+                                ),
+                            ));
+                        }
+                    }
                     let wait =
                         after.unwrap_or_else(|| policy::backoff(attempt, policy::clock_jitter()));
                     let Some(wait) = self.settings.deadline.cap(wait) else {
@@ -359,13 +391,9 @@ impl<'a> Client<'a> {
         let response = loop {
             let offset = state.offset();
             let range = (offset > 0 && !s.head_only).then_some(offset);
-            let creds = if policy::same_origin(first, &current) {
-                credentials.cloned()
-            } else {
-                None
-            }
-            .or_else(|| current.host_str().and_then(|h| (s.netrc)(h)));
-            let request = self.request(&method, &current, creds, range, state, send_body)?;
+            let home = policy::same_origin(first, &current);
+            let creds = credentials.filter(|_| home).cloned();
+            let request = self.request(&method, &current, home, creds, range, state, send_body)?;
             if s.verbose {
                 print_request(&request, &current);
             }
@@ -393,16 +421,27 @@ impl<'a> Client<'a> {
             let location = response
                 .headers()
                 .get(http::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+                .map(|v| location_text(v.as_bytes()));
             match location {
                 Some(location) if s.follow && matches!(status, 301 | 302 | 303 | 307 | 308) => {
                     let next = current.join(&location).map_err(|e| {
                         Error::new(
                             ErrorKind::Protocol,
-                            format!("{}: bad Location '{location}': {e}", redact(&current)),
+                            format!(
+                                "{}: bad Location '{}': {e}",
+                                redact(&current),
+                                crate::cli::exit::safe_text(&location)
+                            ),
                         )
                     })?;
+                    // What url accepts, http::Uri may not (over 64 KiB): the server's fault.
+                    if let Err(e) = http::Uri::try_from(next.as_str()) {
+                        return Err(Error::new(
+                            ErrorKind::Protocol,
+                            format!("{}: unusable Location: {e}", redact(&current)),
+                        )
+                        .into());
+                    }
                     report.redirects += 1;
                     if report.redirects > s.max_redirs {
                         return Err(Error::new(
@@ -465,10 +504,14 @@ impl<'a> Client<'a> {
         )
     }
 
+    /// One hop's request. `home`: `url` has the first URL's origin; elsewhere the `-H`
+    /// headers that carry credentials are left out (curl's fix for CVE-2018-1000007).
+    #[allow(clippy::too_many_arguments)]
     fn request(
         &self,
         method: &str,
         url: &Url,
+        home: bool,
         creds: Option<(String, Secret)>,
         range: Option<u64>,
         state: &Progressing,
@@ -480,6 +523,9 @@ impl<'a> Client<'a> {
         let mut builder = http::Request::builder().method(method).uri(url.as_str());
         let mut has_type = false;
         for (name, value) in &s.headers {
+            if !home && policy::is_credential_header(name) {
+                continue;
+            }
             has_type |= name.eq_ignore_ascii_case("content-type");
             builder = builder.header(name.as_str(), value.as_str());
         }
@@ -509,7 +555,7 @@ impl<'a> Client<'a> {
         };
         let mut request = builder
             .body(body)
-            .map_err(|e| Error::usage(format!("bad request header: {e} (check -H values)")))?;
+            .map_err(|e| Error::usage(format!("{}: bad request: {e}", redact(url))))?;
         if let Some(left) = s.deadline.instant() {
             let left = left.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -521,17 +567,29 @@ impl<'a> Client<'a> {
                 .timeout_global(Some(left))
                 .build();
         }
-        if let Some(proxy) =
+        if let Some(proxy_text) =
             policy::proxy_for(url, s.proxy.as_deref(), s.noproxy.as_deref(), |name| {
                 std::env::var(name).ok()
             })
         {
-            let proxy = ureq::Proxy::new(&proxy).map_err(|_| {
+            let proxy = ureq::Proxy::new(&proxy_text).map_err(|_| {
                 Error::usage(format!(
                     "proxy '{}' is not a URL like http://HOST:PORT",
-                    crate::net::target::redacted(&proxy)
+                    crate::net::target::redacted(&proxy_text)
                 ))
             })?;
+            // ureq is built without SOCKS support: a socks proxy would be skipped silently
+            // (socks4 connected straight to the server), so it is refused instead.
+            if !matches!(
+                proxy.protocol(),
+                ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+            ) {
+                return Err(Error::usage(format!(
+                    "proxy '{}': fetch uses http:// proxies only (SOCKS is not supported)",
+                    crate::net::target::redacted(&proxy_text)
+                ))
+                .into());
+            }
             request = self
                 .agent_for(url)?
                 .configure_request(request)
@@ -848,7 +906,15 @@ fn agent_with(settings: &Settings, tls: ureq::tls::TlsConfig, clock: &PhaseClock
         // http_proxy itself and would ignore no_proxy, --noproxy and --proxy "".
         .proxy(None)
         .allow_non_standard_methods(true)
-        .user_agent(settings.user_agent.as_str())
+        // ureq unwraps the parsed User-Agent when it builds each request: a value that is
+        // not a header value (the CLI refuses those) must never reach it.
+        .user_agent(
+            if http::HeaderValue::from_str(&settings.user_agent).is_ok() {
+                settings.user_agent.as_str().into()
+            } else {
+                ureq::config::AutoHeaderValue::None
+            },
+        )
         .accept_encoding(if settings.compressed {
             ureq::config::AutoHeaderValue::Default
         } else {
@@ -939,6 +1005,21 @@ fn parse_url(text: &str) -> Result<(Url, Option<(String, Secret)>), Error> {
         Some((user, password))
     };
     Ok((url, creds))
+}
+
+/// A `Location` value as text: bytes outside ASCII (raw UTF-8 or Latin-1, which some
+/// servers send) are percent-encoded as they are, so the redirect is followed to the bytes
+/// the server named instead of being ignored (which saved the 3xx body with exit 0).
+fn location_text(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for &b in raw {
+        if b.is_ascii() {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn redact(url: &Url) -> String {
@@ -1089,6 +1170,18 @@ pub fn from_ureq(err: ureq::Error, url: &Url, s: &Settings) -> Error {
         ureq::Error::HostNotFound => crate::net::connect::does_not_resolve(host, "no address"),
         ureq::Error::ConnectionFailed => {
             Error::new(ErrorKind::Connect, format!("{at}: could not connect"))
+        }
+        // ureq's "Peer disconnected": the request went out and the connection closed before a
+        // whole response head came back (an empty or cut-off reply, curl's exit 52). The
+        // exchange had begun, so it is a protocol failure (exit 8), not a connect one; and it
+        // is retried only for idempotent methods (the server may have acted on a POST).
+        ureq::Error::Io(e)
+            if e.kind() == io::ErrorKind::UnexpectedEof && e.to_string() == "Peer disconnected" =>
+        {
+            Error::new(
+                ErrorKind::Protocol,
+                format!("{at}: the server closed the connection without a complete reply"),
+            )
         }
         // rustls reports a failed handshake (an unknown issuer…) through the stream as an
         // io::Error carrying the rustls::Error: that is exit 6, not a connect failure.
@@ -1246,6 +1339,13 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::Usage);
         assert!(err.message().contains("ftp command"), "{}", err.message());
         assert!(parse_url("mailto:x@y").is_err());
+    }
+
+    #[test]
+    fn non_ascii_locations_are_percent_encoded_byte_for_byte() {
+        assert_eq!(location_text(b"/caf\xc3\xa9"), "/caf%C3%A9");
+        assert_eq!(location_text(b"/caf\xe9?q=1"), "/caf%E9?q=1");
+        assert_eq!(location_text(b"/plain"), "/plain");
     }
 
     #[test]

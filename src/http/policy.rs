@@ -15,6 +15,15 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// Request headers that carry credentials: a `-H` header of these names goes to the first
+/// URL's origin only, as curl does since CVE-2018-1000007 (a redirect elsewhere would
+/// hand the token or session cookie to another server).
+pub fn is_credential_header(name: &str) -> bool {
+    ["authorization", "proxy-authorization", "cookie"]
+        .iter()
+        .any(|h| name.trim().eq_ignore_ascii_case(h))
+}
+
 /// An `https` URL redirecting to a plain one.
 pub fn is_downgrade(from: &Url, to: &Url) -> bool {
     from.scheme() == "https" && to.scheme() == "http"
@@ -62,8 +71,20 @@ pub fn status_kind(status: u16) -> ErrorKind {
 /// to 25 % jitter taken from `jitter` in [0, 1) so that many clients do not retry in step.
 pub fn backoff(attempt: u32, jitter: f64) -> Duration {
     let base = 1u64 << attempt.min(7);
-    let secs = (base as f64).min(120.0);
+    let secs = (base as f64).min(MAX_RETRY_WAIT.as_secs_f64());
     Duration::from_secs_f64(secs * (1.0 - 0.25 * jitter.clamp(0.0, 1.0)))
+}
+
+/// The longest wait between tries: the backoff's ceiling, and the most a server's
+/// `Retry-After` may ask for.
+pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(120);
+
+/// How long a `Retry-After` may make us wait: [`MAX_RETRY_WAIT`], or less when `--max-time`
+/// leaves less (`left`). A server asking for more gets no retry rather than a sleep: a cron
+/// job must not hang for a day because a reply said `Retry-After: 86400` (or named a date in
+/// 2099), and waiting past `--max-time` only to time out says less than the status itself.
+pub fn retry_wait_cap(left: Option<Duration>) -> Duration {
+    left.map_or(MAX_RETRY_WAIT, |l| l.min(MAX_RETRY_WAIT))
 }
 
 /// A jitter value from the clock: enough to spread retries, no randomness crate needed.
@@ -209,6 +230,15 @@ mod tests {
     }
 
     #[test]
+    fn credential_headers_are_named_case_insensitively() {
+        assert!(is_credential_header("Authorization"));
+        assert!(is_credential_header("COOKIE"));
+        assert!(is_credential_header("proxy-authorization"));
+        assert!(!is_credential_header("X-Api-Key"));
+        assert!(!is_credential_header("Set-Cookie"));
+    }
+
+    #[test]
     fn redirects_change_the_method_as_browsers_do() {
         assert_eq!(method_after_redirect(303, "POST"), ("GET".into(), false));
         assert_eq!(method_after_redirect(303, "HEAD"), ("HEAD".into(), true));
@@ -235,6 +265,22 @@ mod tests {
         assert_eq!(backoff(3, 0.0), Duration::from_secs(8));
         assert_eq!(backoff(30, 0.0), Duration::from_secs(120));
         assert!(backoff(2, 0.999) >= Duration::from_secs(3));
+    }
+
+    #[test]
+    fn retry_after_waits_are_capped_by_two_minutes_and_max_time() {
+        assert_eq!(retry_wait_cap(None), Duration::from_secs(120));
+        assert_eq!(
+            retry_wait_cap(Some(Duration::from_secs(30))),
+            Duration::from_secs(30)
+        );
+        assert_eq!(
+            retry_wait_cap(Some(Duration::from_secs(3600))),
+            Duration::from_secs(120)
+        );
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777);
+        let far = retry_after("Thu, 01 Jan 2099 00:00:00 GMT", now).expect("a date");
+        assert!(far > retry_wait_cap(None));
     }
 
     #[test]

@@ -21,6 +21,7 @@ use crate::http::{Client, Destination, Report, Settings};
 use crate::net::{self, TlsSettings};
 use crate::progress::Progress;
 use crate::{Error, ErrorKind};
+use ureq::http::{HeaderName, HeaderValue};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -102,8 +103,8 @@ pub struct Args {
     pub allow_downgrade: bool,
 
     /// Retry up to N times on connect errors, timeouts, drops, 408, 429 and (for GET, HEAD,
-    /// PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says; a partial file is
-    /// resumed with Range
+    /// PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says (a Retry-After over
+    /// 2 min fails at once); a partial file is resumed with Range
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retry: u32,
 
@@ -267,16 +268,44 @@ fn payload(args: &Args) -> Result<Option<Payload>, Error> {
 fn headers(list: &[String]) -> Result<Vec<(String, String)>, Error> {
     list.iter()
         .map(|h| {
+            let shown = exit::safe_text(h);
             let (name, value) = h
                 .split_once(':')
-                .ok_or_else(|| Error::usage(format!("-H '{h}': expected 'Name: value'")))?;
-            let name = name.trim();
-            if name.is_empty() || h.contains(['\r', '\n']) {
-                return Err(Error::usage(format!("-H '{h}': bad header")));
+                .ok_or_else(|| Error::usage(format!("-H '{shown}': expected 'Name: value'")))?;
+            let (name, value) = (name.trim(), value.trim());
+            if HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(Error::usage(format!(
+                    "-H '{shown}': '{}' is not a header name (letters, digits and -)",
+                    exit::safe_text(name)
+                )));
             }
-            Ok((name.to_owned(), value.trim().to_owned()))
+            header_value(&format!("-H '{shown}'"), value)?;
+            Ok((name.to_owned(), value.to_owned()))
         })
         .collect()
+}
+
+/// A value that goes into a request header as given (`-H`, `-A`): no CR, LF or other
+/// control character (tab aside), which would split the request or, for `-A`, make ureq
+/// panic when it builds the header.
+fn header_value(what: &str, value: &str) -> Result<(), Error> {
+    if HeaderValue::from_str(value).is_err() {
+        return Err(Error::usage(format!(
+            "{what}: a header value cannot hold CR, LF or other control characters"
+        )));
+    }
+    Ok(())
+}
+
+/// `-A TEXT`, or netkit's own name.
+fn user_agent(args: &Args) -> Result<String, Error> {
+    match &args.user_agent {
+        Some(ua) => {
+            header_value(&format!("-A '{}'", exit::safe_text(ua)), ua)?;
+            Ok(ua.clone())
+        }
+        None => Ok(format!("netkit/{}", env!("CARGO_PKG_VERSION"))),
+    }
 }
 
 fn destination(args: &Args) -> Result<Destination, Error> {
@@ -318,6 +347,42 @@ fn destination(args: &Args) -> Result<Destination, Error> {
         ));
     }
     Ok(Destination::Stdout)
+}
+
+/// `-O` with several URLs: two URLs whose names are the same file would write one `.part`
+/// (at once under `-P`) and leave one body under the name, maybe not the one asked for
+/// last; refused before anything is fetched. `-J` names are known only from the replies:
+/// the `.part` lock (save::Output) catches those.
+fn check_distinct_names(args: &Args, dest: &Destination) -> Result<(), Error> {
+    let Destination::Remote {
+        dir,
+        from_header: false,
+        ..
+    } = dest
+    else {
+        return Ok(());
+    };
+    let mut seen: std::collections::HashMap<PathBuf, &str> = std::collections::HashMap::new();
+    for url in &args.urls {
+        let Some(name) = url::Url::parse(url)
+            .ok()
+            .and_then(|u| crate::http::names::from_url_path(u.path()))
+        else {
+            continue;
+        };
+        let path = dir
+            .as_deref()
+            .map_or_else(|| PathBuf::from(&name), |d| d.join(&name));
+        if let Some(before) = seen.insert(path.clone(), url) {
+            return Err(Error::usage(format!(
+                "{} and {} would both be saved as {}: fetch them in separate runs or with -o",
+                net::target::redacted(before),
+                net::target::redacted(url),
+                exit::safe_text(&path.display().to_string())
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn netrc_choice(args: &Args) -> Option<Option<PathBuf>> {
@@ -406,6 +471,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     }
     let deadline = args.client.net.deadline();
     let dest = destination(&args)?;
+    check_distinct_names(&args, &dest)?;
     let payload = payload(&args)?;
     let first_host = url::Url::parse(&args.urls[0])
         .ok()
@@ -428,10 +494,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         method: args.method.clone().map(|m| m.to_ascii_uppercase()),
         headers: headers(&args.headers)?,
         payload,
-        user_agent: args
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| format!("netkit/{}", env!("CARGO_PKG_VERSION"))),
+        user_agent: user_agent(&args)?,
         compressed: args.compressed,
         follow: !args.no_location,
         max_redirs: args.max_redirs,

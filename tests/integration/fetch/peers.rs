@@ -406,3 +406,311 @@ fn an_existing_file_is_not_replaced_by_a_server_name_without_clobber() {
         b"new"
     );
 }
+
+/// A peer that answers one request with a 302 to `target`.
+fn redirecting_to(target: &str) -> ScriptedPeer {
+    ScriptedPeer::start(respond(&format!(
+        "HTTP/1.1 302 Found\r\nLocation: {target}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )))
+}
+
+fn ok_peer() -> ScriptedPeer {
+    ScriptedPeer::start(respond(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+    ))
+}
+
+#[test]
+fn a_user_agent_with_cr_lf_or_control_characters_is_a_usage_error_not_a_crash() {
+    let peer = ok_peer();
+    for bad in ["x\r\nX-Injected: 1", "x\ny", "a\u{1}b", "del\u{7f}"] {
+        let out = fetch(&["-A", bad, &url(&peer, "/")]);
+        assert_eq!(code(&out), 2, "-A {bad:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("-A"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    }
+    for bad in ["X: a\u{1}b", "X Y: z", "X: a\x7fb"] {
+        let out = fetch(&["-H", bad, &url(&peer, "/")]);
+        assert_eq!(code(&out), 2, "-H {bad:?}: {}", stderr(&out));
+    }
+    // Nothing was sent for any of them; a good agent still works.
+    let out = fetch(&["-A", "probe/1.0 (tab\tok)", &url(&peer, "/")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let sent = head_of(&peer.assert_ok(), 0);
+    assert!(sent.contains("user-agent: probe/1.0 (tab\tok)"), "{sent}");
+}
+
+#[test]
+fn credential_headers_from_h_are_not_sent_to_another_origin_after_a_redirect() {
+    let other = ok_peer();
+    let first = redirecting_to(&format!("http://{}/x", other.addr()));
+    let out = fetch(&[
+        "-q",
+        "-H",
+        "Authorization: Bearer s3cret",
+        "-H",
+        "cookie: session=abc",
+        "-H",
+        "Proxy-Authorization: Basic cHg6cHc=",
+        "-H",
+        "X-Trace: keep-me",
+        &url(&first, "/start"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ok");
+    let sent_first = head_of(&first.assert_ok(), 0);
+    assert!(
+        sent_first.contains("authorization: bearer s3cret"),
+        "{sent_first}"
+    );
+    assert!(sent_first.contains("cookie: session=abc"), "{sent_first}");
+    let sent_other = head_of(&other.assert_ok(), 0);
+    assert!(!sent_other.contains("s3cret"), "{sent_other}");
+    assert!(!sent_other.contains("session=abc"), "{sent_other}");
+    assert!(!sent_other.contains("authorization"), "{sent_other}");
+    assert!(!sent_other.contains("cookie"), "{sent_other}");
+    // Headers that carry no credentials still follow the redirect.
+    assert!(sent_other.contains("x-trace: keep-me"), "{sent_other}");
+}
+
+#[test]
+fn credential_headers_from_h_follow_a_redirect_on_the_same_origin() {
+    let second = respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    let peer = ScriptedPeer::start_with(
+        respond(
+            "HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        ),
+        ScriptOptions {
+            later: vec![second],
+            ..Default::default()
+        },
+    );
+    let out = fetch(&[
+        "-q",
+        "-H",
+        "Authorization: Bearer s3cret",
+        &url(&peer, "/a"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let transcript = peer.assert_ok();
+    assert!(head_of(&transcript, 1).contains("authorization: bearer s3cret"));
+}
+
+#[test]
+fn netrc_credentials_are_not_sent_to_another_port_after_a_redirect() {
+    let other = ok_peer();
+    let first = redirecting_to(&format!("http://{}/x", other.addr()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let netrc = dir.path().join("netrc");
+    // The entry names the host only, so it matches both peers: the port must decide.
+    fs::write(&netrc, "machine 127.0.0.1 login nu password NETRCPW\n").expect("netrc");
+    let out = fetch(&["-q", "--netrc-file", arg(&netrc), &url(&first, "/start")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ok");
+    let sent_first = head_of(&first.assert_ok(), 0);
+    assert!(sent_first.contains("authorization: basic"), "{sent_first}");
+    let sent_other = head_of(&other.assert_ok(), 0);
+    assert!(!sent_other.contains("authorization"), "{sent_other}");
+}
+
+#[test]
+fn a_retry_after_of_a_day_fails_at_once_with_exit_11_instead_of_sleeping() {
+    for asked in ["86400", "Thu, 01 Jan 2099 00:00:00 GMT"] {
+        // One connection only: a second request would fail the script.
+        let peer = ScriptedPeer::start(respond(&format!(
+            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: {asked}\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n"
+        )));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("out");
+        let started = Instant::now();
+        let out = fetch(&["--retry", "3", "-o", arg(&file), &url(&peer, "/")]);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{asked}: it slept"
+        );
+        assert_eq!(code(&out), 11, "{asked}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("asked to wait") && err.contains("not retried"),
+            "{err}"
+        );
+        assert!(!file.exists() && !dir.path().join("out.part").exists());
+        assert_eq!(peer.assert_ok().len(), 1, "{asked}: no second request");
+    }
+}
+
+#[test]
+fn a_retry_after_longer_than_max_time_leaves_fails_at_once() {
+    let peer = ScriptedPeer::start(respond(
+        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 60\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    ));
+    let started = Instant::now();
+    let out = fetch(&[
+        "--retry",
+        "1",
+        "-m",
+        "20",
+        "-o",
+        "/dev/null",
+        &url(&peer, "/"),
+    ]);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(code(&out), 11, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--max-time"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_content_disposition_name_over_255_bytes_is_shortened_not_an_error() {
+    let long = format!("{}.pdf", "n".repeat(400));
+    let peer = ScriptedPeer::start(respond(&format!(
+        "HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"{long}\"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+    )));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = fetch(&[
+        "-O",
+        "-J",
+        "--output-dir",
+        arg(dir.path()),
+        &url(&peer, "/dl"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(
+        names[0].len() <= 250 && names[0].ends_with("nnn.pdf"),
+        "{names:?}"
+    );
+    assert_eq!(fs::read(dir.path().join(&names[0])).expect("file"), b"ok");
+}
+
+#[test]
+fn bidi_controls_in_a_server_name_are_removed() {
+    let peer = ScriptedPeer::start(respond(
+        "HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe%E2%80%8B\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = fetch(&[
+        "-O",
+        "-J",
+        "--output-dir",
+        arg(dir.path()),
+        &url(&peer, "/dl"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        fs::read(dir.path().join("invoicefdp.exe")).expect("sanitised name"),
+        b"ok"
+    );
+}
+
+#[test]
+fn two_urls_with_the_same_o_name_are_a_usage_error_before_any_request() {
+    // Nothing listens on port 9: a request would fail with 4, not 2.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = fetch(&[
+        "-P",
+        "2",
+        "-O",
+        "--output-dir",
+        arg(dir.path()),
+        "http://127.0.0.1:9/a/f",
+        "http://127.0.0.1:9/b/f?v=2",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("would both be saved as"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 0);
+}
+
+#[test]
+fn parallel_j_names_that_collide_never_mix_two_bodies() {
+    // Both replies name the same file and pause mid-body, so both transfers want one .part.
+    let reply = |fill: &str| {
+        vec![
+            Step::ReadHttpHead,
+            send(format!(
+                "HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename=\"same.bin\"\r\nContent-Length: 8\r\nConnection: close\r\n\r\n{}",
+                fill.repeat(4)
+            )),
+            Step::Stall(Duration::from_millis(1500)),
+            send(fill.repeat(4)),
+            Step::Drop,
+        ]
+    };
+    let a = ScriptedPeer::start(reply("A"));
+    let b = ScriptedPeer::start(reply("B"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = fetch(&[
+        "-P",
+        "2",
+        "-O",
+        "-J",
+        "--output-dir",
+        arg(dir.path()),
+        &url(&a, "/x"),
+        &url(&b, "/y"),
+    ]);
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("another transfer is writing"),
+        "{}",
+        stderr(&out)
+    );
+    let body = fs::read(dir.path().join("same.bin")).expect("the winner's file");
+    assert!(body == b"AAAAAAAA" || body == b"BBBBBBBB", "{body:?}");
+    assert!(!dir.path().join("same.bin.part").exists());
+}
+
+#[test]
+fn an_empty_or_cut_off_reply_is_exit_8_not_a_connect_failure() {
+    for reply in ["", "HTTP/1.1 503 Service Unavailable\r\nRetry-After: "] {
+        let peer = ScriptedPeer::start(vec![Step::ReadHttpHead, send(reply), Step::Drop]);
+        let out = fetch(&["-I", &url(&peer, "/")]);
+        assert_eq!(code(&out), 8, "{reply:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("without a complete reply"),
+            "{}",
+            stderr(&out)
+        );
+        peer.assert_ok();
+    }
+}
+
+#[test]
+fn a_location_with_raw_utf8_is_followed_not_ignored() {
+    let first = b"HTTP/1.1 302 Found\r\nLocation: /caf\xc3\xa9\r\nContent-Length: 4\r\nConnection: close\r\n\r\n302!".to_vec();
+    let second = respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+    let peer = ScriptedPeer::start_with(
+        vec![Step::ReadHttpHead, Step::Send(first), Step::Drop],
+        ScriptOptions {
+            later: vec![second],
+            ..Default::default()
+        },
+    );
+    let out = fetch(&[&url(&peer, "/start")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ok");
+    let transcript = peer.assert_ok();
+    assert!(
+        head_of(&transcript, 1).starts_with("get /caf%c3%a9 "),
+        "{}",
+        head_of(&transcript, 1)
+    );
+}
+
+#[test]
+fn a_location_too_long_to_send_is_exit_8_not_a_usage_error() {
+    let mut reply = b"HTTP/1.1 302 Found\r\nLocation: /".to_vec();
+    reply.extend(std::iter::repeat_n(0xe9u8, 22_000));
+    reply.extend_from_slice(b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let peer = ScriptedPeer::start(vec![Step::ReadHttpHead, Step::Send(reply), Step::Drop]);
+    let out = fetch(&[&url(&peer, "/")]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Location"), "{}", stderr(&out));
+}

@@ -140,3 +140,23 @@ fn a_proxy_asking_for_credentials_is_exit_7() {
     assert_eq!(code(&out), 7, "{}", stderr(&out));
     assert!(stderr(&out).contains("407"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_socks_proxy_is_refused_rather_than_silently_bypassed() {
+    // ureq here has no SOCKS support: socks4 used to connect straight to the server.
+    let origin = ScriptedPeer::start(vec![
+        Step::ReadHttpHead,
+        send("HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\ndirect"),
+        Step::Drop,
+    ]);
+    for proxy in ["socks4://127.0.0.1:1", "socks5h://127.0.0.1:1"] {
+        let out = fetch(&["--proxy", proxy, &format!("http://{}/", origin.addr())]);
+        assert_eq!(code(&out), 2, "{proxy}: {}", stderr(&out));
+        assert!(stderr(&out).contains("SOCKS"), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "");
+    }
+    assert!(
+        origin.transcript().is_empty(),
+        "the server was reached directly"
+    );
+}
