@@ -1337,7 +1337,11 @@ mod tests {
     fn other_schemes_name_the_command_that_will_carry_them() {
         let err = parse_url("ftp://h/x").expect_err("refused");
         assert_eq!(err.kind(), ErrorKind::Usage);
-        assert!(err.message().contains("ftp command"), "{}", err.message());
+        assert!(
+            err.message().contains("netkit ftp get"),
+            "{}",
+            err.message()
+        );
         assert!(parse_url("mailto:x@y").is_err());
     }
 
