@@ -18,6 +18,7 @@ use super::list::{self, Entry};
 use super::pasv;
 use crate::auth::Secret;
 use crate::net::{ConnectOptions, Stream, TlsContext, TlsInfo, TlsPolicy, Watchdog};
+use crate::proto::pingpong::reply::{clean, reply_error};
 use crate::proto::pingpong::{Conn, Continuation, Reply, Transcript, write_error};
 use crate::{Error, ErrorKind};
 
@@ -86,18 +87,6 @@ impl Features {
         }
         f
     }
-}
-
-/// The error a negative reply to `what` is: 4xx temporary (11), 5xx refused (1).
-pub fn reply_error(what: &str, reply: &Reply) -> Error {
-    Error::new(
-        reply.error_kind(),
-        format!(
-            "{what}: the server answered {} {}",
-            reply.code,
-            clean(&reply.text())
-        ),
-    )
 }
 
 /// A freshly connected control connection, as the caller made it.
@@ -735,13 +724,6 @@ impl Session {
             drop(stream);
         }
     }
-}
-
-/// Server text made printable (it goes into our messages and the terminal).
-fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
 }
 
 fn first_word(command: &str) -> &str {

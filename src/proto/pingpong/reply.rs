@@ -39,6 +39,25 @@ impl Reply {
     }
 }
 
+/// The error a negative reply to `what` is: 4xx temporary (11), 5xx refused (1).
+pub fn reply_error(what: &str, reply: &Reply) -> Error {
+    Error::new(
+        reply.error_kind(),
+        format!(
+            "{what}: the server answered {} {}",
+            reply.code,
+            clean(&reply.text())
+        ),
+    )
+}
+
+/// Server text made printable (it goes into our messages and the terminal).
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 /// `NNN` + `' '` | `'-'` | end of line: the code, whether more lines follow, and the text.
 pub fn parse_numeric_line(line: &[u8]) -> Result<(u16, bool, String), Error> {
     let bad = || {

@@ -14,6 +14,7 @@ use super::message::Outgoing;
 use crate::auth::Secret;
 use crate::auth::sasl::{self, Mechanism, SaslClient};
 use crate::net::{Stream, TlsContext, TlsInfo, TlsPolicy};
+use crate::proto::pingpong::reply::{clean, reply_error};
 use crate::proto::pingpong::{Conn, DotStuffer, Reply, Transcript, check_argument, write_error};
 use crate::{Error, ErrorKind};
 
@@ -97,25 +98,6 @@ impl Report {
             Some(ErrorKind::Refused)
         }
     }
-}
-
-/// The error a negative reply to `what` is: 4xx temporary (11), 5xx refused (1).
-pub fn reply_error(what: &str, reply: &Reply) -> Error {
-    Error::new(
-        reply.error_kind(),
-        format!(
-            "{what}: the server answered {} {}",
-            reply.code,
-            clean(&reply.text())
-        ),
-    )
-}
-
-/// Server text made printable (it goes into our messages and the terminal).
-fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
 }
 
 /// A mailbox for MAIL FROM / RCPT TO: no spaces, brackets or line breaks (RFC 5321 §4.1.2
