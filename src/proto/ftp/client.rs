@@ -189,8 +189,8 @@ impl Session {
         };
         session.login(is_tls)?;
         if is_tls {
-            session.expect("PBSZ 0", |c| c == 200)?;
-            session.expect("PROT P", |c| c == 200).map_err(|e| {
+            session.expect_reply("PBSZ 0", |c| c == 200)?;
+            session.expect_reply("PROT P", |c| c == 200).map_err(|e| {
                 Error::new(
                     ErrorKind::Tls,
                     format!(
@@ -214,7 +214,7 @@ impl Session {
         } else {
             "TYPE I"
         };
-        session.expect(kind, |c| c == 200)?;
+        session.expect_reply(kind, |c| c == 200)?;
         Ok(session)
     }
 
@@ -297,7 +297,7 @@ impl Session {
     }
 
     /// A command whose reply must satisfy `ok`, else its error.
-    fn expect(&mut self, command: &str, ok: fn(u16) -> bool) -> Result<Reply, Error> {
+    fn expect_reply(&mut self, command: &str, ok: fn(u16) -> bool) -> Result<Reply, Error> {
         let reply = self.command(command)?;
         if ok(reply.code) {
             Ok(reply)
@@ -317,7 +317,7 @@ impl Session {
 
     /// SIZE where the caller needs the answer (`netkit ftp size`).
     pub fn size_required(&mut self, path: &str) -> Result<u64, Error> {
-        let reply = self.expect(&format!("SIZE {path}"), |c| c == 213)?;
+        let reply = self.expect_reply(&format!("SIZE {path}"), |c| c == 213)?;
         reply.text().trim().parse().map_err(|_| {
             Error::new(
                 ErrorKind::Protocol,
@@ -337,7 +337,7 @@ impl Session {
 
     /// MDTM where the caller needs the answer (`netkit ftp mtime`).
     pub fn mdtm_required(&mut self, path: &str) -> Result<i64, Error> {
-        let reply = self.expect(&format!("MDTM {path}"), |c| c == 213)?;
+        let reply = self.expect_reply(&format!("MDTM {path}"), |c| c == 213)?;
         list::parse_time_val(&reply.text()).ok_or_else(|| {
             Error::new(
                 ErrorKind::Protocol,
@@ -356,20 +356,22 @@ impl Session {
     }
 
     pub fn delete(&mut self, path: &str) -> Result<(), Error> {
-        self.expect(&format!("DELE {path}"), |c| c == 250).map(drop)
+        self.expect_reply(&format!("DELE {path}"), |c| c == 250)
+            .map(drop)
     }
 
     pub fn mkdir(&mut self, path: &str) -> Result<Reply, Error> {
-        self.expect(&format!("MKD {path}"), |c| c == 257 || c == 250)
+        self.expect_reply(&format!("MKD {path}"), |c| c == 257 || c == 250)
     }
 
     pub fn rmdir(&mut self, path: &str) -> Result<(), Error> {
-        self.expect(&format!("RMD {path}"), |c| c == 250).map(drop)
+        self.expect_reply(&format!("RMD {path}"), |c| c == 250)
+            .map(drop)
     }
 
     /// Whether `path` is a directory the session can enter (CWD there and back).
     pub fn is_dir(&mut self, path: &str) -> Result<bool, Error> {
-        let here = self.expect("PWD", |c| c == 257)?;
+        let here = self.expect_reply("PWD", |c| c == 257)?;
         let Some(home) = quoted_path(&here.text()) else {
             return Ok(false);
         };
@@ -377,13 +379,14 @@ impl Session {
         if reply.code != 250 {
             return Ok(false);
         }
-        self.expect(&format!("CWD {home}"), |c| c == 250)?;
+        self.expect_reply(&format!("CWD {home}"), |c| c == 250)?;
         Ok(true)
     }
 
     pub fn rename(&mut self, from: &str, to: &str) -> Result<(), Error> {
-        self.expect(&format!("RNFR {from}"), |c| c == 350)?;
-        self.expect(&format!("RNTO {to}"), |c| c == 250).map(drop)
+        self.expect_reply(&format!("RNFR {from}"), |c| c == 350)?;
+        self.expect_reply(&format!("RNTO {to}"), |c| c == 250)
+            .map(drop)
     }
 
     /// A raw command (`netkit ftp quote`); the reply is the result, positive or not.
@@ -458,7 +461,7 @@ impl Session {
     ) -> Result<u64, Error> {
         let pending = self.prepare_data()?;
         if offset > 0 {
-            self.expect(&format!("REST {offset}"), |c| c == 350)?;
+            self.expect_reply(&format!("REST {offset}"), |c| c == 350)?;
         }
         let verb = if append { "APPE" } else { "STOR" };
         let go = self.command(&format!("{verb} {path}"))?;
@@ -628,7 +631,7 @@ impl Session {
                         ),
                     ));
                 }
-                let reply = self.expect("PASV", |c| c == 227)?;
+                let reply = self.expect_reply("PASV", |c| c == 227)?;
                 // The address in the reply is ignored: servers behind NAT send private
                 // ones, and a hostile server could aim the connection anywhere.
                 pasv::parse_pasv(&reply.text())?.port()
@@ -655,7 +658,7 @@ impl Session {
             let Some(arg) = pasv::port_argument(addr) else {
                 return Err(reply_error("EPRT", &reply));
             };
-            self.expect(&format!("PORT {arg}"), |c| c == 200)?;
+            self.expect_reply(&format!("PORT {arg}"), |c| c == 200)?;
         }
         Ok(Pending::Listening(listener))
     }
