@@ -9,6 +9,7 @@ pub mod error;
 pub mod hostinfo;
 pub mod http;
 pub mod local;
+pub mod mail;
 pub mod net;
 pub mod progress;
 pub mod proto;

@@ -40,7 +40,7 @@ pub fn resumable_bytes(path: &Path) -> u64 {
         .map_or(0, |m| m.len())
 }
 
-fn local(what: &str, path: &Path, e: &io::Error) -> Error {
+pub fn local(what: &str, path: &Path, e: &io::Error) -> Error {
     Error::new(
         ErrorKind::LocalIo,
         format!("{what} {}: {}", path.display(), io_words(e)),
@@ -55,31 +55,54 @@ fn is_special(path: &Path) -> bool {
     })
 }
 
-/// Takes `flock(LOCK_EX | LOCK_NB)` on `file` (released when it is closed); a `.part` that
-/// another transfer holds is an error at once, not a wait.
-fn lock_exclusive(file: &File, part: &Path) -> Result<(), Error> {
+/// `flock(LOCK_EX | LOCK_NB)` on `file` (released when it is closed): `Ok(false)` when
+/// another process holds it. File systems without flock (some network mounts) count as
+/// locked: the caller writes unlocked, as it would without locks at all.
+pub fn try_lock_exclusive(file: &File) -> io::Result<bool> {
     loop {
         // SAFETY: flock on a descriptor this File owns; no memory is involved.
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-            return Ok(());
+            return Ok(true);
         }
         let e = io::Error::last_os_error();
         match e.raw_os_error() {
             Some(libc::EINTR) => {}
-            Some(libc::EWOULDBLOCK) => {
-                return Err(Error::new(
-                    ErrorKind::LocalIo,
-                    format!(
-                        "another transfer is writing {}; not touched (give each download its own name)",
-                        part.display()
-                    ),
-                ));
-            }
-            // File systems without flock (some network mounts): write unlocked as before.
-            Some(libc::ENOLCK | libc::EOPNOTSUPP) => return Ok(()),
-            _ => return Err(local("locking", part, &e)),
+            Some(libc::EWOULDBLOCK) => return Ok(false),
+            Some(libc::ENOLCK | libc::EOPNOTSUPP) => return Ok(true),
+            _ => return Err(e),
         }
     }
+}
+
+/// A `.part` that another transfer holds is an error at once, not a wait.
+fn lock_exclusive(file: &File, part: &Path) -> Result<(), Error> {
+    match try_lock_exclusive(file) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Error::new(
+            ErrorKind::LocalIo,
+            format!(
+                "another transfer is writing {}; not touched (give each download its own name)",
+                part.display()
+            ),
+        )),
+        Err(e) => Err(local("locking", part, &e)),
+    }
+}
+
+/// fsyncs the directory holding `path` (after a rename or create in it).
+pub fn sync_parent(path: &Path) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    sync_dir(&dir)
+}
+
+/// fsyncs a directory, so the names created or renamed in it survive a crash.
+pub fn sync_dir(dir: &Path) -> Result<(), Error> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| local("syncing directory", dir, &e))
 }
 
 impl Output {
@@ -212,13 +235,7 @@ impl Output {
             .map_err(|e| local("syncing", &self.part, &e))?;
         drop(self.file);
         fs::rename(&self.part, &target).map_err(|e| local("renaming", &self.part, &e))?;
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-            _ => PathBuf::from("."),
-        };
-        File::open(&dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| local("syncing directory", &dir, &e))?;
+        sync_parent(&target)?;
         Ok(Some(target))
     }
 

@@ -1,0 +1,528 @@
+//! mboxrd delivery (RFC 4155 and the mboxrd quoting of qmail's mbox(5)): each message is
+//! appended as a `From MAILER-DAEMON <asctime>` line, its lines with LF ends (the Unix
+//! format every mbox reader expects; CR before LF dropped), every line matching `>*From `
+//! given one more `>`, and a blank line after it. The file is held under `flock` and a
+//! `FILE.lock` dot-lock (for MDAs and readers that use only one of the two) for the whole
+//! run, and fsynced before the state store records what was appended.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::{Body, MailSink, Meta, Recovered};
+use crate::save::{local, sync_parent, try_lock_exclusive};
+use crate::{Error, ErrorKind};
+
+/// A dot-lock older than this whose owner cannot be checked is taken as stale.
+const STALE_LOCK: Duration = Duration::from_secs(300);
+/// How long to wait for another program's lock before giving up (exit 11).
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+pub struct Mbox {
+    path: PathBuf,
+    file: File,
+    dotlock: PathBuf,
+    dirty: bool,
+}
+
+fn busy(path: &Path, by: &str) -> Error {
+    Error::new(
+        ErrorKind::Temporary,
+        format!("{} is locked by {by}; try again later", path.display()),
+    )
+}
+
+/// Takes `FILE.lock` (O_EXCL create holding our pid); a lock whose pid is gone, or that is
+/// older than five minutes, is removed as stale.
+fn take_dotlock(lock: &Path, mbox: &Path) -> Result<(), Error> {
+    let end = Instant::now() + LOCK_WAIT;
+    loop {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(lock)
+        {
+            Ok(mut f) => {
+                let _ = writeln!(f, "{}", std::process::id());
+                return Ok(());
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if dotlock_is_stale(lock) {
+                    let _ = fs::remove_file(lock);
+                    continue;
+                }
+                if Instant::now() >= end {
+                    return Err(busy(mbox, &format!("another program ({})", lock.display())));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => return Err(local("creating", lock, &e)),
+        }
+    }
+}
+
+fn dotlock_is_stale(lock: &Path) -> bool {
+    let pid = fs::read_to_string(lock)
+        .ok()
+        .and_then(|t| t.trim().parse::<i32>().ok());
+    if let Some(pid) = pid.filter(|&p| p > 0) {
+        // SAFETY: kill with signal 0 only checks that the process exists.
+        let alive = unsafe { libc::kill(pid, 0) } == 0
+            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+        return !alive;
+    }
+    fs::metadata(lock)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > STALE_LOCK)
+}
+
+impl Mbox {
+    /// Opens (creating, mode 0600) and locks the mbox for this run.
+    pub fn open(path: &Path) -> Result<Mbox, Error> {
+        if path.is_dir() {
+            return Err(Error::new(
+                ErrorKind::LocalIo,
+                format!(
+                    "{} is a directory (use --maildir for a Maildir)",
+                    path.display()
+                ),
+            ));
+        }
+        let existed = path.exists();
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| local("opening", path, &e))?;
+        if !existed {
+            sync_parent(path)?;
+        }
+        let end = Instant::now() + LOCK_WAIT;
+        loop {
+            match try_lock_exclusive(&file) {
+                Ok(true) => break,
+                Ok(false) if Instant::now() < end => std::thread::sleep(Duration::from_millis(100)),
+                Ok(false) => return Err(busy(path, "another program (flock)")),
+                Err(e) => return Err(local("locking", path, &e)),
+            }
+        }
+        let mut lock = path.as_os_str().to_owned();
+        lock.push(".lock");
+        let dotlock = PathBuf::from(lock);
+        take_dotlock(&dotlock, path)?;
+        Ok(Mbox {
+            path: path.to_owned(),
+            file,
+            dotlock,
+            dirty: false,
+        })
+    }
+
+    fn len(&self) -> Result<u64, Error> {
+        self.file
+            .metadata()
+            .map(|m| m.len())
+            .map_err(|e| local("reading", &self.path, &e))
+    }
+
+    fn truncate(&mut self, to: u64) -> Result<(), Error> {
+        self.file
+            .set_len(to)
+            .and_then(|()| self.file.sync_all())
+            .map_err(|e| local("truncating", &self.path, &e))
+    }
+
+    /// Where the first `\nFrom ` line after `start` begins (the next message), if any.
+    fn next_from_line(&mut self, start: u64) -> Result<Option<u64>, Error> {
+        let io = |e: io::Error| local("reading", &self.path, &e);
+        self.file.seek(SeekFrom::Start(start)).map_err(io)?;
+        let mut reader = io::BufReader::with_capacity(64 * 1024, &self.file);
+        let mut pos = start;
+        let mut line = Vec::new();
+        let mut first = true;
+        loop {
+            line.clear();
+            let n = io::BufRead::read_until(&mut reader, b'\n', &mut line).map_err(io)?;
+            if n == 0 {
+                return Ok(None);
+            }
+            if !first && line.starts_with(b"From ") {
+                return Ok(Some(pos));
+            }
+            first = false;
+            pos += n as u64;
+        }
+    }
+
+    fn read_at(&mut self, at: u64, len: usize) -> Result<Vec<u8>, Error> {
+        let mut buf = vec![0u8; len];
+        self.file
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| self.file.read_exact(&mut buf))
+            .map_err(|e| local("reading", &self.path, &e))?;
+        Ok(buf)
+    }
+}
+
+impl Drop for Mbox {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.dotlock);
+    }
+}
+
+/// The mboxrd transform as a streaming writer: CRLF → LF, `>*From ` quoted, over lines that
+/// may arrive split across writes.
+struct Quoting<W> {
+    inner: W,
+    at_line_start: bool,
+    /// The start of the current line while it may still turn out to be `>*From `.
+    pending: Vec<u8>,
+    /// A CR seen at the end of a write: dropped if LF follows.
+    cr: bool,
+}
+
+impl<W: Write> Quoting<W> {
+    fn new(inner: W) -> Self {
+        Quoting {
+            inner,
+            at_line_start: true,
+            pending: Vec::new(),
+            cr: false,
+        }
+    }
+
+    /// Decides the pending line start once it is long enough (or the line ended).
+    fn settle(&mut self, line_ended: bool) -> io::Result<()> {
+        let gts = self.pending.iter().take_while(|&&b| b == b'>').count();
+        let rest = &self.pending[gts..];
+        let decided = rest.len() >= 5 || line_ended || !b"From ".starts_with(rest);
+        if !decided {
+            return Ok(());
+        }
+        if rest.starts_with(b"From ") {
+            self.inner.write_all(b">")?;
+        }
+        self.inner.write_all(&self.pending)?;
+        self.pending.clear();
+        self.at_line_start = false;
+        Ok(())
+    }
+
+    fn byte_run(&mut self, mut data: &[u8]) -> io::Result<()> {
+        while !data.is_empty() {
+            if self.cr {
+                self.cr = false;
+                if data[0] != b'\n' {
+                    self.text(b"\r")?;
+                }
+            }
+            match memchr::memchr2(b'\r', b'\n', data) {
+                None => {
+                    self.text(data)?;
+                    return Ok(());
+                }
+                Some(i) => {
+                    self.text(&data[..i])?;
+                    if data[i] == b'\n' {
+                        self.end_line()?;
+                    } else if i + 1 == data.len() {
+                        self.cr = true;
+                    } else if data[i + 1] == b'\n' {
+                        // CRLF: the CR goes, the LF is handled next round.
+                    } else {
+                        self.text(b"\r")?;
+                    }
+                    data = &data[i + 1..];
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, data: &[u8]) -> io::Result<()> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        if self.at_line_start {
+            self.pending.extend_from_slice(data);
+            self.settle(false)
+        } else {
+            self.inner.write_all(data)
+        }
+    }
+
+    fn end_line(&mut self) -> io::Result<()> {
+        if self.at_line_start && !self.pending.is_empty() {
+            self.settle(true)?;
+        }
+        self.inner.write_all(b"\n")?;
+        self.at_line_start = true;
+        Ok(())
+    }
+
+    /// Ends the message: a final line end if missing, then the blank separator line.
+    fn finish(mut self) -> io::Result<W> {
+        if self.cr {
+            self.cr = false;
+            self.text(b"\r")?;
+        }
+        if !self.at_line_start || !self.pending.is_empty() {
+            self.end_line()?;
+        }
+        self.inner.write_all(b"\n")?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: Write> Write for Quoting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.byte_run(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn from_line(received: Option<SystemTime>) -> String {
+    let secs = received
+        .unwrap_or_else(SystemTime::now)
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    format!(
+        "From MAILER-DAEMON {}\n",
+        crate::proto::time::daytime::ctime(secs)
+    )
+}
+
+impl MailSink for Mbox {
+    fn deliver(&mut self, meta: &Meta<'_>, body: &mut Body<'_>) -> Result<(), Error> {
+        let start = self.len()?;
+        let path = self.path.clone();
+        let io = |e: io::Error| local("writing", &path, &e);
+        // A file whose last message lacks its blank line (another writer's) gets one first.
+        let mut prefix = Vec::new();
+        if start > 0 {
+            let tail = self.read_at(start.saturating_sub(2), start.min(2) as usize)?;
+            if !tail.ends_with(b"\n") {
+                prefix.extend_from_slice(b"\n\n");
+            } else if start >= 2 && !tail.ends_with(b"\n\n") {
+                prefix.push(b'\n');
+            }
+        }
+        self.file.seek(SeekFrom::Start(start)).map_err(io)?;
+        let written = (|| {
+            let mut out = BufWriter::with_capacity(64 * 1024, &self.file);
+            out.write_all(&prefix).map_err(io)?;
+            out.write_all(from_line(meta.received).as_bytes())
+                .map_err(io)?;
+            let mut quoting = Quoting::new(&mut out);
+            body(&mut quoting)?;
+            quoting.finish().map_err(io)?;
+            out.flush().map_err(io)
+        })();
+        if let Err(e) = written {
+            let _ = self.truncate(start);
+            return Err(e);
+        }
+        // The data is fsynced per message: the state store records it right after.
+        self.file
+            .sync_data()
+            .map_err(|e| local("syncing", &self.path, &e))?;
+        self.dirty = false;
+        Ok(())
+    }
+
+    fn sync(&mut self) -> Result<(), Error> {
+        if self.dirty {
+            self.file
+                .sync_data()
+                .map_err(|e| local("syncing", &self.path, &e))?;
+            self.dirty = false;
+        }
+        Ok(())
+    }
+
+    /// An append announced at `pending` and not confirmed: if only our bytes follow that
+    /// offset, they are cut off (complete or not) and the message is fetched again; if
+    /// another program appended after them, ours stay and count as stored when complete.
+    fn recover(&mut self, _marker: &str, pending: Option<u64>) -> Result<Recovered, Error> {
+        let Some(at) = pending else {
+            return Ok(Recovered::Missing);
+        };
+        let len = self.len()?;
+        if len <= at {
+            return Ok(Recovered::Missing);
+        }
+        match self.next_from_line(at)? {
+            None => {
+                self.truncate(at)?;
+                Ok(Recovered::Missing)
+            }
+            Some(next) => {
+                let tail = self.read_at(next - 2.min(next - at), 2.min(next - at) as usize)?;
+                Ok(if tail == b"\n\n" {
+                    Recovered::Stored
+                } else {
+                    Recovered::Missing
+                })
+            }
+        }
+    }
+
+    fn append_offset(&mut self) -> Result<Option<u64>, Error> {
+        self.len().map(Some)
+    }
+
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn quote(chunks: &[&[u8]]) -> Vec<u8> {
+        let mut q = Quoting::new(Vec::new());
+        for c in chunks {
+            q.write_all(c).expect("write");
+        }
+        q.finish().expect("finish")
+    }
+
+    /// mboxrd un-quoting, as a reader does it.
+    fn unquote(stored: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let body = stored.strip_suffix(b"\n").unwrap_or(stored);
+        for line in body.split_inclusive(|&b| b == b'\n') {
+            let gts = line.iter().take_while(|&&b| b == b'>').count();
+            if gts > 0 && line[gts..].starts_with(b"From ") {
+                out.extend_from_slice(&line[1..]);
+            } else {
+                out.extend_from_slice(line);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn from_lines_are_quoted_and_crlf_becomes_lf() {
+        assert_eq!(
+            quote(&[b"Subject: x\r\n\r\nFrom here\r\n>From there\r\nFromage\r\n"]),
+            b"Subject: x\n\n>From here\n>>From there\nFromage\n\n"
+        );
+        assert_eq!(
+            quote(&[b"Fr", b"om split\r", b"\nend"]),
+            b">From split\nend\n\n"
+        );
+        assert_eq!(quote(&[b"a\rb\r\n"]), b"a\rb\n\n");
+        assert_eq!(quote(&[b"x\r"]), b"x\r\n\n");
+    }
+
+    proptest! {
+        #[test]
+        fn quoting_round_trips_whatever_the_chunking(
+            lines in proptest::collection::vec("(>{0,3}From |From|>|x|\\.| )[a-z ]{0,6}", 0..12),
+            cut in 0usize..64,
+        ) {
+            let text: String = lines.iter().map(|l| format!("{l}\r\n")).collect();
+            let bytes = text.as_bytes();
+            let cut = cut.min(bytes.len());
+            let stored = quote(&[&bytes[..cut], &bytes[cut..]]);
+            prop_assert_eq!(stored.clone(), quote(&[bytes]));
+            let lf = text.replace("\r\n", "\n");
+            prop_assert_eq!(unquote(&stored), lf.as_bytes());
+        }
+    }
+
+    fn deliver(mbox: &mut Mbox, bytes: &[u8]) -> Result<(), Error> {
+        mbox.deliver(&Meta::default(), &mut |w: &mut dyn Write| {
+            w.write_all(bytes)
+                .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))
+        })
+    }
+
+    #[test]
+    fn appends_are_separated_and_a_failed_one_is_cut_off() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mbox");
+        let mut mbox = Mbox::open(&path).expect("open");
+        assert!(dir.path().join("mbox.lock").exists());
+        deliver(&mut mbox, b"A: 1\r\n\r\none\r\n").expect("one");
+        let after_one = fs::read(&path).expect("read");
+        let err = mbox
+            .deliver(&Meta::default(), &mut |w: &mut dyn Write| {
+                let _ = w.write_all(b"B: half");
+                Err(Error::new(ErrorKind::Protocol, "dropped"))
+            })
+            .expect_err("fails");
+        assert_eq!(err.kind(), ErrorKind::Protocol);
+        assert_eq!(fs::read(&path).expect("read"), after_one);
+        deliver(&mut mbox, b"A: 2\r\n\r\ntwo").expect("two");
+        drop(mbox);
+        assert!(!dir.path().join("mbox.lock").exists());
+        let text = String::from_utf8(fs::read(&path).expect("read")).expect("utf8");
+        let parts: Vec<&str> = text.split("From MAILER-DAEMON ").collect();
+        assert_eq!(parts.len(), 3, "{text}");
+        assert!(parts[1].ends_with("\nA: 1\n\none\n\n"), "{text}");
+        assert!(parts[2].ends_with("\nA: 2\n\ntwo\n\n"), "{text}");
+    }
+
+    #[test]
+    fn a_second_writer_waits_for_the_locks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mbox");
+        // A dot-lock held by a live process (this one) is respected…
+        fs::write(
+            dir.path().join("mbox.lock"),
+            format!("{}\n", std::process::id()),
+        )
+        .expect("lock");
+        let t = Instant::now();
+        let err = Mbox::open(&path).err().expect("locked");
+        assert_eq!(err.kind(), ErrorKind::Temporary);
+        assert!(t.elapsed() >= LOCK_WAIT);
+        // …one whose process is gone is stale.
+        fs::write(dir.path().join("mbox.lock"), b"999999999\n").expect("lock");
+        assert!(Mbox::open(&path).is_ok());
+    }
+
+    #[test]
+    fn recovery_cuts_our_unconfirmed_tail_and_keeps_foreign_mail() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mbox");
+        let mut mbox = Mbox::open(&path).expect("open");
+        deliver(&mut mbox, b"A: 1\r\n\r\none\r\n").expect("one");
+        let at = mbox.append_offset().expect("offset").expect("some");
+        // A crash in the middle of our append at `at`.
+        let mut half = fs::read(&path).expect("read");
+        half.extend_from_slice(b"From MAILER-DAEMON Sat Dec  6 00:00:00 2026\nA: 2\n\ntw");
+        fs::write(&path, &half).expect("write");
+        assert_eq!(
+            mbox.recover("", Some(at)).expect("recover"),
+            Recovered::Missing
+        );
+        assert_eq!(fs::metadata(&path).map_or(0, |m| m.len()), at);
+        // A complete append of ours, then another program's message after it.
+        deliver(&mut mbox, b"A: 2\r\n\r\ntwo\r\n").expect("two");
+        let mut more = fs::read(&path).expect("read");
+        more.extend_from_slice(b"From other@x Sat Dec  6 00:00:00 2026\nB: 1\n\n");
+        fs::write(&path, &more).expect("write");
+        assert_eq!(
+            mbox.recover("", Some(at)).expect("recover"),
+            Recovered::Stored
+        );
+        assert_eq!(fs::read(&path).expect("read"), more);
+        assert_eq!(mbox.recover("", None).expect("recover"), Recovered::Missing);
+    }
+}
