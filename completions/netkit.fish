@@ -34,7 +34,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "timeclient" -d 'Ask a
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "fetch" -d 'Download over HTTP and HTTPS (FTP and Gopher with their commands)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "pop" -d 'POP3 client: list, fetch, delete mail (not built yet)'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "pop" -d 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "imap" -d 'IMAP client: list, search, export, flag mail (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "nntp" -d 'NNTP client: groups, overviews, articles, posting (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "telnet" -d 'Telnet client, interactive or scripted (not built yet)'
@@ -207,6 +207,38 @@ complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s q -l quiet -
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l no-progress -d 'Never draw progress bars'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l uid -d 'get, rm: select by unique id (UIDL) instead of number; repeatable for rm' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s o -l output -d 'get: write to FILE (via FILE.part) instead of stdout' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l maildir -d 'fetch: save into the Maildir DIR (created with tmp/ new/ cur/ when missing)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l mbox -d 'fetch: append to the mboxrd FILE (locked with flock and FILE.lock)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l limit -d 'fetch: at most N messages this run' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l max-size -d 'fetch: leave messages larger than BYTES on the server' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l auth -d 'Login: USER, APOP, or a SASL mechanism (PLAIN, LOGIN, CRAM-MD5, XOAUTH2); default: the strongest SASL mechanism offered, else APOP, else USER/PASS' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l oauth2-token-file -d 'OAuth2 bearer token for XOAUTH2, first line of FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l tls -d 'TLS for plain schemes: auto, required or none' -r -f -a "auto\t'Upgrade when the server offers it'
+required\t'Fail (exit 6) when the server does not offer it'
+none\t'Never upgrade'"
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l cacert -d 'Extra trust anchor (PEM), added to the system store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l headers -d 'get: headers only (TOP N 0)'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l check -d 'stat: exit 1 when there is no mail (as fetchmail -c)'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l new -d 'fetch: only messages not saved by an earlier run (state in DIR/.netkit-state or FILE.netkit-state)'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l delete -d 'fetch: delete each message from the server once it is saved and recorded'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s 4 -l ipv4 -d 'IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s 6 -l ipv6 -d 'IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s k -l insecure -d 'Do not verify certificates (warns on stderr)'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l no-netrc -d 'Never read a netrc file'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l json -d 'Machine-readable result on stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s q -l quiet -d 'Nothing on stderr but errors'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l safe -d 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default \'/\', \'\' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them' -r
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l component -d 'Quote with the URL Standard\'s percent-encode set of this component instead' -r -f -a "path\t''
 query\t''
@@ -265,7 +297,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "fetch" -d 'Download over HTTP and HTTPS (FTP and Gopher with their commands)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "pop" -d 'POP3 client: list, fetch, delete mail (not built yet)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "pop" -d 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "imap" -d 'IMAP client: list, search, export, flag mail (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "nntp" -d 'NNTP client: groups, overviews, articles, posting (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "telnet" -d 'Telnet client, interactive or scripted (not built yet)'

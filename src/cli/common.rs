@@ -208,6 +208,41 @@ impl AuthOpts {
     }
 }
 
+/// A login: user, secret, and whether the secret is an OAuth2 bearer token.
+pub type Login = (Option<String>, Option<crate::auth::Secret>, bool);
+
+impl AuthOpts {
+    /// User and secret per SPEC §3; with `token_file` (`--oauth2-token-file`) the secret is
+    /// the token read from it, for XOAUTH2, and a user name is required.
+    pub fn login(
+        &self,
+        target: &crate::net::Target,
+        command: &str,
+        json: bool,
+        quiet: bool,
+        token_file: Option<&std::path::Path>,
+    ) -> Result<Login, crate::Error> {
+        if let Some(path) = token_file {
+            let token = crate::auth::credentials::read_password_file(path)?;
+            let user = target
+                .user
+                .clone()
+                .or_else(|| self.user.clone())
+                .ok_or_else(|| {
+                    crate::Error::new(
+                        crate::ErrorKind::Auth,
+                        "XOAUTH2 needs a user name (-u USER)",
+                    )
+                })?;
+            return Ok((Some(user), Some(token), true));
+        }
+        Ok(match self.credentials(target, command, json, quiet)? {
+            Some(c) => (Some(c.user), Some(c.password), false),
+            None => (None, None, false),
+        })
+    }
+}
+
 /// Seconds as a positive, finite decimal: `10`, `0.5`.
 pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     let secs: f64 = text

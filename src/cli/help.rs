@@ -154,6 +154,33 @@ Examples:
   netkit fetch -F name=me -F file=@photo.jpg https://example.org/upload
   netkit fetch -P 4 -O --output-dir dl $(cat urls.txt)      # exit 12 if some failed";
 
+pub const POP: &str = "\
+ACTION is one of ls, get, rm, stat, fetch; options go before or after it. The user comes from
+the URL (pop3://USER@host), -u or ~/.netrc. pop3:// upgrades with STLS when CAPA offers it
+(--tls required insists, --tls none never asks); pop3s:// is implicit TLS on port 995. Login:
+the strongest SASL mechanism offered, else APOP when the greeting has a timestamp, else
+USER/PASS; --auth picks one. Credentials are not sent in clear text to a non-loopback server
+unless --tls none.
+
+ls prints NUMBER SIZE UID per message (--json: number, uid, size); stat prints COUNT OCTETS
+(--json: count, octets; --check exits 1 when there is none). get N (or --uid UIDL) writes the
+message as RETR gives it to stdout or -o FILE; --headers uses TOP N 0. rm deletes only the
+numbers or --uid ids given.
+
+fetch saves every message (--new: those not saved before) into --maildir DIR (tmp/ new/ cur/,
+made when missing; files byte-identical to RETR) or --mbox FILE (mboxrd, LF line ends, flock
+and FILE.lock). Per message: RETR, write, fsync, rename, directory fsync, record the UIDL in
+the state file (DIR/.netkit-state or FILE.netkit-state, fsynced), and only then DELE with
+--delete. A kill at any point loses nothing and a re-run with --new neither duplicates nor
+skips; a second run on the same destination exits 11 while the first holds the state lock.
+A message the server refuses (-ERR) is skipped and the run exits 12.
+
+Examples:
+  netkit pop stat --check pop3s://me@mail.example.org
+  netkit pop ls --json pop3s://me@mail.example.org | jq -r '.uid'
+  netkit pop fetch pop3s://me@mail.example.org --maildir ~/Mail/inbox --new --delete
+  netkit pop get pop3s://me@mail.example.org 3 --headers";
+
 pub const FTP: &str = "\
 ACTION is one of ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote; options go before or
 after it. URL paths are percent-decoded and relative to the login directory (%2F at the start

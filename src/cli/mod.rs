@@ -106,7 +106,13 @@ pub static COMMANDS: &[Entry] = &[
         cmd::smtp_send::Args,
         cmd::smtp_send::run
     ),
-    not_built!("pop", "POP3 client: list, fetch, delete mail"),
+    built!(
+        "pop",
+        "POP3 client: list, get, delete, and fetch mail into a Maildir or mbox",
+        help::POP,
+        cmd::pop::Args,
+        cmd::pop::run
+    ),
     not_built!("imap", "IMAP client: list, search, export, flag mail"),
     not_built!("nntp", "NNTP client: groups, overviews, articles, posting"),
     not_built!("telnet", "Telnet client, interactive or scripted"),

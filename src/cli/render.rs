@@ -114,6 +114,20 @@ impl Write for Stdout {
     }
 }
 
+/// A stdout write's error as netkit's: a closed pipe or a full disk is local I/O (9).
+pub fn write_out(r: io::Result<()>) -> Result<(), crate::Error> {
+    r.map_err(|e| {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            crate::Error::new(crate::ErrorKind::LocalIo, "stdout closed")
+        } else {
+            crate::Error::new(
+                crate::ErrorKind::LocalIo,
+                format!("writing stdout: {}", crate::error::io_words(&e)),
+            )
+        }
+    })
+}
+
 /// A per-item problem in a stream (one bad URL among many): `netkit CMD: message` on
 /// stderr, the stream goes on. The caller ends with `Outcome::Exit(Partial)`.
 pub fn warn(command: &str, message: &str) {

@@ -4,5 +4,6 @@
 
 pub mod ftp;
 pub mod pingpong;
+pub mod pop;
 pub mod smtp;
 pub mod time;

@@ -7,6 +7,7 @@ mod ftp;
 mod hardening;
 mod hostinfo;
 mod mailpeers;
+mod pop;
 mod smtp;
 mod time;
 mod tls;

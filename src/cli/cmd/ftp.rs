@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
-use crate::cli::render::{Stdout, warn_as};
+use crate::cli::render::{Stdout, warn_as, write_out};
 use crate::net::{self, Target, TlsContext, TlsInfo, TlsPolicy, TlsSettings};
 use crate::progress::Progress;
 use crate::proto::ftp::mirror::{self, MirrorOptions, Summary};
@@ -1018,19 +1018,6 @@ fn clean(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
-}
-
-fn write_out(r: io::Result<()>) -> Result<(), Error> {
-    r.map_err(|e| {
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            Error::new(ErrorKind::LocalIo, "stdout closed")
-        } else {
-            Error::new(
-                ErrorKind::LocalIo,
-                format!("writing stdout: {}", crate::error::io_words(&e)),
-            )
-        }
-    })
 }
 
 #[cfg(test)]

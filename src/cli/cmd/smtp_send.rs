@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::auth::credentials;
 use crate::auth::sasl::Mechanism;
 use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
@@ -229,7 +228,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let envelope = Envelope { from, recipients };
 
-    let (user, secret, oauth2) = credentials_for(&args, &target, quiet)?;
+    let (user, secret, oauth2) = args.client.auth.login(
+        &target,
+        "smtp-send",
+        args.client.output.json,
+        quiet,
+        args.oauth2_token_file.as_deref(),
+    )?;
     let policy = args.client.tls.tls.policy();
     if args.client.tls.insecure && !quiet {
         warn(
@@ -419,29 +424,6 @@ fn spool_stdin(bounds: crate::local::Bounds) -> anyhow::Result<File> {
     crate::local::copy(&mut std::io::stdin().lock(), &mut file, bounds, "stdin")?;
     file.flush().context("spooling stdin")?;
     Ok(file)
-}
-
-/// User and secret per SPEC §3; with `--oauth2-token-file` the secret is the token.
-fn credentials_for(
-    args: &Args,
-    target: &net::Target,
-    quiet: bool,
-) -> anyhow::Result<(Option<String>, Option<crate::auth::Secret>, bool)> {
-    let auth = &args.client.auth;
-    if let Some(path) = &args.oauth2_token_file {
-        let token = credentials::read_password_file(path)?;
-        let user = target
-            .user
-            .clone()
-            .or_else(|| auth.user.clone())
-            .ok_or_else(|| Error::new(ErrorKind::Auth, "XOAUTH2 needs a user name (-u USER)"))?;
-        return Ok((Some(user), Some(token), true));
-    }
-    let found = auth.credentials(target, "smtp-send", args.client.output.json, quiet)?;
-    Ok(match found {
-        Some(c) => (Some(c.user), Some(c.password), false),
-        None => (None, None, false),
-    })
 }
 
 fn print_human(out: &mut Stdout, report: &Report) -> std::io::Result<()> {

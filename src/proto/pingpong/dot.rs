@@ -138,6 +138,41 @@ impl<'a, R: Read> DotReader<'a, R> {
         }
     }
 
+    /// Copies the whole body to `out` exactly as the server sent it, minus the stuffing
+    /// dots and the terminator (POP3 RETR: the stored message is byte-identical), in
+    /// constant memory whatever the line lengths; returns the bytes written.
+    pub fn copy_raw_to(&mut self, out: &mut dyn Write) -> Result<u64, Error> {
+        if self.done {
+            return Ok(0);
+        }
+        let mut n = 0u64;
+        let mut at_line_start = true;
+        loop {
+            let Some((piece, ends)) = self.lines.read_piece()? else {
+                return Err(Error::new(
+                    crate::ErrorKind::Protocol,
+                    "connection closed before the end of the data (no final '.')",
+                ));
+            };
+            let mut data = piece;
+            if at_line_start && data.first() == Some(&b'.') {
+                if ends && matches!(data, b".\r\n" | b".\n") {
+                    self.done = true;
+                    return Ok(n);
+                }
+                data = &data[1..];
+            }
+            out.write_all(data).map_err(|e| {
+                Error::new(
+                    crate::ErrorKind::LocalIo,
+                    format!("writing: {}", crate::error::io_words(&e)),
+                )
+            })?;
+            n += data.len() as u64;
+            at_line_start = ends;
+        }
+    }
+
     /// Copies the whole body to `out` with CRLF line ends; returns the bytes written.
     pub fn copy_to(&mut self, out: &mut impl Write) -> Result<u64, Error> {
         let mut n = 0u64;
@@ -174,6 +209,39 @@ mod tests {
         let mut out = Vec::new();
         DotReader::new(&mut lines).copy_to(&mut out)?;
         Ok(out)
+    }
+
+    fn unstuff_raw(wire: &[u8]) -> Result<Vec<u8>, Error> {
+        let mut lines = LineReader::new(wire);
+        let mut out = Vec::new();
+        DotReader::new(&mut lines).copy_raw_to(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn raw_copies_keep_bytes_and_stream_lines_longer_than_the_cap() {
+        assert_eq!(
+            unstuff_raw(b"a\r\n..b\r\nbare\nc\r\n.\r\nafter").unwrap(),
+            b"a\r\n.b\r\nbare\nc\r\n"
+        );
+        let long = vec![b'x'; 3 * super::super::line::DEFAULT_MAX_LINE];
+        let mut wire = b".".to_vec();
+        wire.extend_from_slice(&long);
+        wire.extend_from_slice(b"\r\n.\r\n");
+        let out = unstuff_raw(&wire).unwrap();
+        assert_eq!(out.len(), long.len() + 2);
+        assert!(out.starts_with(b"xxx"), "the stuffing dot is removed");
+        assert!(unstuff_raw(b"a\r\nb\r\n").is_err(), "no terminator");
+        assert!(unstuff_raw(b"a\r\n.").is_err(), "cut in the terminator");
+    }
+
+    proptest! {
+        #[test]
+        fn raw_copy_inverts_stuffing(lines in proptest::collection::vec("[.a-z]{0,5}", 0..20)) {
+            let text: String = lines.iter().map(|l| format!("{l}\r\n")).collect();
+            let wire = stuff(&[text.as_bytes()]);
+            prop_assert_eq!(unstuff_raw(&wire).unwrap(), text.as_bytes());
+        }
     }
 
     #[test]

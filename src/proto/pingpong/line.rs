@@ -15,6 +15,10 @@ use crate::{Error, ErrorKind};
 /// Default cap on one line: far above what any real server sends, far below trouble.
 pub const DEFAULT_MAX_LINE: usize = 64 * 1024;
 
+/// The least a partial piece of a long body line holds ([`LineReader::read_piece`]): more
+/// than any terminator line, so the dot rules can always be decided on the piece.
+pub const PIECE: usize = 8 * 1024;
+
 /// Buffered reader that hands out one line at a time, without its line ending.
 pub struct LineReader<R> {
     inner: R,
@@ -155,6 +159,43 @@ impl<R: Read> LineReader<R> {
             self.end_step();
         }
         Ok(found?.map(|(start, end)| &self.buf[start..end]))
+    }
+
+    /// The next piece of data in a line-structured body: through its LF when the line is
+    /// buffered whole, else at least [`PIECE`] bytes of it, so lines longer than any cap
+    /// stream through in constant memory. The flag says whether the piece ends its line.
+    /// EOF before any byte is `Ok(None)`; EOF inside a line is a protocol error.
+    pub fn read_piece(&mut self) -> Result<Option<(&[u8], bool)>, Error> {
+        let began = self.begin_step();
+        let found = self.find_piece();
+        if began {
+            self.end_step();
+        }
+        Ok(found?.map(|(start, end, ends)| (&self.buf[start..end], ends)))
+    }
+
+    fn find_piece(&mut self) -> Result<Option<(usize, usize, bool)>, Error> {
+        loop {
+            let start = self.start;
+            if let Some(pos) = memchr::memchr(b'\n', &self.buf[start..self.end]) {
+                self.start = start + pos + 1;
+                return Ok(Some((start, self.start, true)));
+            }
+            if self.end - start >= PIECE {
+                self.start = self.end;
+                return Ok(Some((start, self.end, false)));
+            }
+            if self.fill()? == 0 {
+                return if self.start == self.end {
+                    Ok(None)
+                } else {
+                    Err(Error::new(
+                        ErrorKind::Protocol,
+                        "connection closed in the middle of a line",
+                    ))
+                };
+            }
+        }
     }
 
     /// The bounds of the next line in `buf`, reading as needed.

@@ -91,6 +91,16 @@ impl<S: Read + Write> Conn<S> {
         result.map_err(write_error)
     }
 
+    /// The stream, for its facts (TLS, the socket).
+    pub fn stream_ref(&self) -> &S {
+        self.reader.get_ref()
+    }
+
+    /// Bytes received so far on this connection.
+    pub fn received(&self) -> u64 {
+        self.reader.received()
+    }
+
     /// Raw bytes (a message body through [`DotStuffer`]): the stream, for writing.
     pub fn writer(&mut self) -> &mut S {
         self.reader.get_mut()

@@ -1,0 +1,502 @@
+//! `netkit pop ACTION URL …` (SPEC §7, issue 14): ls, get, rm, stat and fetch over one
+//! session of `proto::pop`. `fetch` saves into `mail` (Maildir or mbox) with the state
+//! store beside it; the action word is a positional, so options go anywhere after `pop`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::cli::common::ClientOpts;
+use crate::cli::exit::Outcome;
+use crate::cli::render::{Stdout, warn_as, write_out};
+use crate::mail::{MailSink, Maildir, Mbox, StateStore};
+use crate::net::{self, TlsContext, TlsPolicy, TlsSettings};
+use crate::progress::Progress;
+use crate::proto::pingpong::Transcript;
+use crate::proto::pop::client::Login;
+use crate::proto::pop::fetch::{self as pop_fetch, FetchOptions, FetchReport};
+use crate::proto::pop::{self, Session};
+use crate::save::Output;
+use crate::{Error, ErrorKind};
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// List messages: number, size, unique id
+    Ls,
+    /// Print or save one message
+    Get,
+    /// Delete messages by number (or --uid)
+    Rm,
+    /// Count messages and octets
+    Stat,
+    /// Save messages into a Maildir or an mbox
+    Fetch,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// What to do: ls, get, rm, stat, fetch
+    #[arg(value_enum, value_name = "ACTION")]
+    pub action: Action,
+
+    /// pop3:// or pop3s:// URL, then message numbers (get: one; rm: one or more)
+    #[arg(value_name = "ARG", required = true)]
+    pub operands: Vec<String>,
+
+    /// get, rm: select by unique id (UIDL) instead of number; repeatable for rm
+    #[arg(long, value_name = "UIDL")]
+    pub uid: Vec<String>,
+
+    /// get: write to FILE (via FILE.part) instead of stdout
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// get: headers only (TOP N 0)
+    #[arg(long)]
+    pub headers: bool,
+
+    /// stat: exit 1 when there is no mail (as fetchmail -c)
+    #[arg(long)]
+    pub check: bool,
+
+    /// fetch: save into the Maildir DIR (created with tmp/ new/ cur/ when missing)
+    #[arg(long, value_name = "DIR", conflicts_with = "mbox")]
+    pub maildir: Option<PathBuf>,
+
+    /// fetch: append to the mboxrd FILE (locked with flock and FILE.lock)
+    #[arg(long, value_name = "FILE")]
+    pub mbox: Option<PathBuf>,
+
+    /// fetch: only messages not saved by an earlier run (state in DIR/.netkit-state or
+    /// FILE.netkit-state)
+    #[arg(long)]
+    pub new: bool,
+
+    /// fetch: delete each message from the server once it is saved and recorded
+    #[arg(long)]
+    pub delete: bool,
+
+    /// fetch: at most N messages this run
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+
+    /// fetch: leave messages larger than BYTES on the server
+    #[arg(long, value_name = "BYTES")]
+    pub max_size: Option<u64>,
+
+    /// Login: USER, APOP, or a SASL mechanism (PLAIN, LOGIN, CRAM-MD5, XOAUTH2); default:
+    /// the strongest SASL mechanism offered, else APOP, else USER/PASS
+    #[arg(long = "auth", value_name = "MECH", value_parser = parse_login)]
+    pub login: Option<Login>,
+
+    /// OAuth2 bearer token for XOAUTH2, first line of FILE
+    #[arg(long, value_name = "FILE")]
+    pub oauth2_token_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub client: ClientOpts,
+}
+
+fn parse_login(text: &str) -> Result<Login, String> {
+    Login::parse(text)
+        .ok_or_else(|| "expected USER, APOP, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2".to_owned())
+}
+
+#[derive(Serialize)]
+struct MessageJson<'a> {
+    number: u64,
+    uid: Option<&'a str>,
+    size: u64,
+}
+
+#[derive(Serialize)]
+struct FetchJson<'a> {
+    url: &'a str,
+    destination: String,
+    #[serde(flatten)]
+    report: &'a FetchReport,
+    seconds: f64,
+}
+
+fn message_number(text: &str) -> Result<u64, Error> {
+    match text.parse::<u64>() {
+        Ok(n) if n > 0 && text.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+        _ => Err(Error::usage(format!(
+            "'{text}' is not a message number (use --uid for a unique id)"
+        ))),
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let deadline = args.client.net.deadline();
+    let url = args.operands[0].as_str();
+    let rest = &args.operands[1..];
+    let numbers: Vec<u64> = rest
+        .iter()
+        .map(|t| message_number(t))
+        .collect::<Result<_, _>>()?;
+    match args.action {
+        Action::Get if numbers.len() + args.uid.len() != 1 => {
+            return Err(Error::usage("get takes URL N, or URL --uid UIDL").into());
+        }
+        Action::Rm if numbers.is_empty() && args.uid.is_empty() => {
+            return Err(Error::usage(
+                "rm takes URL N… or --uid UIDL…: nothing is deleted without explicit ids",
+            )
+            .into());
+        }
+        Action::Ls | Action::Stat | Action::Fetch if !rest.is_empty() || !args.uid.is_empty() => {
+            return Err(Error::usage(
+                format!("{:?} takes only the URL", args.action).to_lowercase(),
+            )
+            .into());
+        }
+        Action::Fetch if args.maildir.is_none() && args.mbox.is_none() => {
+            return Err(Error::usage("fetch needs --maildir DIR or --mbox FILE").into());
+        }
+        _ => {}
+    }
+    let fetch_only = args.maildir.is_some()
+        || args.mbox.is_some()
+        || args.new
+        || args.delete
+        || args.limit.is_some()
+        || args.max_size.is_some();
+    if fetch_only && args.action != Action::Fetch {
+        return Err(Error::usage(
+            "--maildir, --mbox, --new, --delete, --limit and --max-size go with fetch",
+        )
+        .into());
+    }
+    let target = net::target::parse(url, &["pop3", "pop3s"])?;
+    let quiet = args.client.output.quiet;
+    let json = args.client.output.json;
+    let url_shown = net::target::redacted(url);
+    let (user, secret, oauth2) = args.client.auth.login(
+        &target,
+        "pop",
+        json,
+        quiet,
+        args.oauth2_token_file.as_deref(),
+    )?;
+    if user.is_none() {
+        return Err(Error::new(
+            ErrorKind::Auth,
+            "a POP3 login needs a user name (pop3://USER@host, -u USER or ~/.netrc)",
+        )
+        .into());
+    }
+    // The destination is opened (and locked) before connecting: a second run, or a file in
+    // the way, should not cost a login.
+    let mut store = match args.action {
+        Action::Fetch => Some(open_destination(&args)?),
+        _ => None,
+    };
+    let c = &args.client;
+    let policy = c.tls.tls.policy();
+    if c.tls.insecure && !quiet {
+        warn_as(
+            "pop",
+            json,
+            "warning: --insecure: the server's certificate is not verified",
+        );
+    }
+    let tls = TlsContext::new(
+        TlsSettings {
+            cacert: c.tls.cacert.clone(),
+            insecure: c.tls.insecure,
+        },
+        policy,
+    );
+    let connect = c.net.connect_options(deadline);
+    let (stream, _peer) = net::open(&target, &connect, c.net.timeout, &tls)?;
+    let transcript = if quiet {
+        Transcript::off()
+    } else {
+        Transcript::stderr(c.output.verbose)
+    };
+    let server = target.authority();
+    let key = format!(
+        "pop3://{}@{server}",
+        crate::url::quote::quote(user.as_deref().unwrap_or("").as_bytes(), b"")
+    );
+    let opts = pop::Options {
+        user,
+        secret,
+        oauth2,
+        login: args.login,
+        cleartext_auth_ok: target.is_loopback() || policy == TlsPolicy::Never,
+        handshake_timeout: c.net.connect_timeout,
+        idle_timeout: c.net.timeout,
+    };
+    let with_server = |e: Error| {
+        if e.message().contains(server.as_str()) {
+            e
+        } else {
+            Error::new(e.kind(), format!("{server}: {}", e.message()))
+        }
+    };
+    let mut session = Session::open(
+        pop::Peer {
+            stream,
+            host: &target.host,
+            server: &server,
+            tls: &tls,
+            transcript,
+        },
+        &opts,
+    )
+    .map_err(with_server)?;
+    let watchdog = net::Watchdog::arm(session.socket()?, deadline.instant());
+    let mut out = Stdout::new();
+    let result = match args.action {
+        Action::Ls => ls(&mut session, json, &mut out),
+        Action::Stat => stat(&mut session, &args, &mut out),
+        Action::Get => get(&mut session, &args, numbers.first().copied(), &mut out),
+        Action::Rm => rm(&mut session, &args, &numbers, &mut out),
+        Action::Fetch => {
+            let (sink, state) = store
+                .as_mut()
+                .map(|(s, st)| (s.as_mut(), st))
+                .ok_or_else(|| Error::usage("fetch needs --maildir DIR or --mbox FILE"))?;
+            let fopts = FetchOptions {
+                key,
+                new_only: args.new,
+                delete: args.delete,
+                limit: args.limit,
+                max_size: args.max_size,
+            };
+            let progress = Progress::for_stderr(quiet, c.output.no_progress);
+            let bar = progress.bar("pop fetch", None, 0);
+            let r = pop_fetch::fetch(&mut session, sink, state, &fopts, &bar);
+            bar.finish();
+            r.and_then(|report| {
+                print_fetch(
+                    &mut out,
+                    json,
+                    &url_shown,
+                    sink.describe(),
+                    &report,
+                    started,
+                )?;
+                Ok(fetch_outcome(&report))
+            })
+        }
+    };
+    let fired = watchdog.fired();
+    drop(watchdog);
+    let result = match result {
+        Ok(outcome) => session.quit().map(|()| outcome),
+        Err(e) => {
+            // No QUIT after a failure: the server then applies no DELE of this session.
+            session.abandon();
+            Err(e)
+        }
+    };
+    let outcome = result.map_err(|e| {
+        if fired {
+            Error::new(
+                ErrorKind::Timeout,
+                format!("{server}: --max-time reached (raise --max-time)"),
+            )
+        } else {
+            with_server(e)
+        }
+    })?;
+    write_out(out.finish())?;
+    Ok(outcome)
+}
+
+type Destination = (Box<dyn MailSink>, StateStore);
+
+fn open_destination(args: &Args) -> Result<Destination, Error> {
+    if let Some(dir) = &args.maildir {
+        // The directory must exist before its state file can; the lock comes before the
+        // Maildir's own clean-up of interrupted deliveries.
+        if !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| crate::save::local("creating", dir, &e))?;
+        }
+        let state = StateStore::open(&StateStore::path_for(dir, true))?;
+        Ok((Box::new(Maildir::open(dir)?), state))
+    } else if let Some(file) = &args.mbox {
+        let state = StateStore::open(&StateStore::path_for(file, false))?;
+        Ok((Box::new(Mbox::open(file)?), state))
+    } else {
+        Err(Error::usage("fetch needs --maildir DIR or --mbox FILE"))
+    }
+}
+
+fn ls(session: &mut Session, json: bool, out: &mut Stdout) -> Result<Outcome, Error> {
+    let list = session.list()?;
+    let uids: std::collections::HashMap<u64, String> = match session.uidl() {
+        Ok(u) => u.into_iter().collect(),
+        Err(e) if e.kind() == ErrorKind::Refused => Default::default(),
+        Err(e) => return Err(e),
+    };
+    for (number, size) in list {
+        let uid = uids.get(&number).map(String::as_str);
+        if json {
+            write_out(out.json(&MessageJson { number, uid, size }))?;
+        } else {
+            write_out(out.line(&format!("{number} {size} {}", uid.unwrap_or("-"))))?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn stat(session: &mut Session, args: &Args, out: &mut Stdout) -> Result<Outcome, Error> {
+    let (count, octets) = session.stat()?;
+    if args.client.output.json {
+        write_out(out.json(&serde_json::json!({"count": count, "octets": octets})))?;
+    } else {
+        write_out(out.line(&format!("{count} {octets}")))?;
+    }
+    Ok(if args.check && count == 0 {
+        Outcome::Exit(ErrorKind::Refused)
+    } else {
+        Outcome::Success
+    })
+}
+
+/// The message number of `--uid UIDL`.
+fn number_of(session: &mut Session, uid: &str) -> Result<u64, Error> {
+    session
+        .uidl()?
+        .into_iter()
+        .find(|(_, u)| u == uid)
+        .map(|(n, _)| n)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Refused,
+                format!(
+                    "no message with unique id '{}'",
+                    crate::cli::render::clean_text(uid)
+                ),
+            )
+        })
+}
+
+fn get(
+    session: &mut Session,
+    args: &Args,
+    number: Option<u64>,
+    out: &mut Stdout,
+) -> Result<Outcome, Error> {
+    let n = match (number, args.uid.first()) {
+        (Some(n), _) => n,
+        (None, Some(uid)) => number_of(session, uid)?,
+        (None, None) => return Err(Error::usage("get takes URL N, or URL --uid UIDL")),
+    };
+    let mut read = |w: &mut dyn std::io::Write| {
+        if args.headers {
+            session.top(n, 0, w)
+        } else {
+            session.retr(n, w)
+        }
+    };
+    match &args.output {
+        Some(path) if path.as_os_str() != "-" => {
+            let mut file = Output::open(path, false)?;
+            let mut writer = OutputWriter(&mut file);
+            match read(&mut writer) {
+                Ok(_) => {
+                    file.commit()?;
+                }
+                Err(e) => {
+                    file.discard();
+                    return Err(e);
+                }
+            }
+        }
+        _ => {
+            read(out)?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `save::Output` as an `io::Write`.
+struct OutputWriter<'a>(&'a mut Output);
+
+impl std::io::Write for OutputWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .write_all(buf)
+            .map_err(|e| std::io::Error::other(e.message().to_owned()))?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn rm(
+    session: &mut Session,
+    args: &Args,
+    numbers: &[u64],
+    out: &mut Stdout,
+) -> Result<Outcome, Error> {
+    let mut all = numbers.to_vec();
+    for uid in &args.uid {
+        all.push(number_of(session, uid)?);
+    }
+    for &n in &all {
+        session.dele(n)?;
+        if args.client.output.json {
+            write_out(out.json(&serde_json::json!({"deleted": n})))?;
+        } else if !args.client.output.quiet {
+            write_out(out.line(&format!("deleted {n}")))?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn print_fetch(
+    out: &mut Stdout,
+    json: bool,
+    url: &str,
+    destination: String,
+    report: &FetchReport,
+    started: Instant,
+) -> Result<(), Error> {
+    if json {
+        return write_out(out.json(&FetchJson {
+            url,
+            destination,
+            report,
+            seconds: started.elapsed().as_secs_f64(),
+        }));
+    }
+    for f in &report.failed {
+        crate::cli::render::warn("pop", &format!("message {}: {}", f.number, f.error));
+    }
+    let mut line = format!(
+        "{} of {} messages saved to {destination} ({} bytes)",
+        report.fetched + report.recovered,
+        report.listed,
+        report.bytes
+    );
+    for (n, what) in [
+        (report.known, "already saved"),
+        (report.too_large, "over --max-size"),
+        (report.deleted, "deleted"),
+    ] {
+        if n > 0 {
+            line.push_str(&format!(", {n} {what}"));
+        }
+    }
+    if report.limited {
+        line.push_str(", stopped at --limit");
+    }
+    write_out(out.line(&line))
+}
+
+fn fetch_outcome(report: &FetchReport) -> Outcome {
+    if report.failed.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Exit(ErrorKind::Partial)
+    }
+}

@@ -1,0 +1,3 @@
+//! pop against real dovecot (STLS, pop3s) and scripted misbehaving peers.
+
+mod dovecot;
