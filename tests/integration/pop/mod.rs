@@ -1,3 +1,4 @@
 //! pop against real dovecot (STLS, pop3s) and scripted misbehaving peers.
 
 mod dovecot;
+mod peers;
