@@ -281,3 +281,73 @@ fn fetch_new_into_a_maildir_saves_each_message_once_and_delete_removes_exactly_t
     assert_eq!(&text[body_start..], &expect[..]);
     assert!(!dir.path().join("inbox.mbox.lock").exists());
 }
+
+/// SIGKILL at many points of a 200-message `fetch --new --delete`, then a run to the end:
+/// every message is stored exactly once and the server is empty, in a Maildir and in mbox.
+#[test]
+fn kill_9_at_any_point_loses_and_duplicates_nothing() {
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+    let ca = TestCa::new();
+    let dc = Dovecot::start(&ca);
+    let cacert = ca.ca_pem();
+    let cacert = cacert.to_str().expect("path");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (round, account) in [NKUSER1, NKUSER2].iter().enumerate() {
+        let msgs: Vec<Vec<u8>> = (0..200)
+            .map(|i| message(round * 1000 + i, 20 * 1024))
+            .collect();
+        seed(&dc, account, round * 1000, &msgs);
+        let u = url(&dc, account, false);
+        let dest = dir.path().join(format!("dest{round}"));
+        let dest_s = dest.to_str().expect("path").to_owned();
+        let kind = if round == 0 { "--maildir" } else { "--mbox" };
+        let args = |extra: &[&str]| -> Vec<String> {
+            let mut a: Vec<String> = ["pop", "fetch", &u, kind, &dest_s, "--new", "--delete", "-q"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            a.extend(["--cacert".to_owned(), cacert.to_owned()]);
+            a.extend(extra.iter().map(|s| s.to_string()));
+            a
+        };
+        for ms in [2u64, 10, 25, 35, 45, 55, 65, 80, 100, 130] {
+            let mut child = Command::new(crate::util::netkit_path())
+                .args(args(&[]))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn");
+            std::thread::sleep(Duration::from_millis(ms));
+            let _ = child.kill();
+            let _ = child.wait();
+            if std::env::var_os("NETKIT_TEST_VERBOSE").is_some() {
+                let saved = if round == 0 {
+                    fs::read_dir(dest.join("new")).map_or(0, |d| d.count())
+                } else {
+                    fs::read_to_string(&dest).map_or(0, |t| t.matches("From MAILER-DAEMON").count())
+                };
+                eprintln!("killed after {ms} ms: {saved} saved");
+            }
+        }
+        let out = netkit(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let out = netkit(&["pop", "stat", &u, "-q", "--cacert", cacert]);
+        assert_eq!(stdout(&out).trim(), "0 0", "{}", stderr(&out));
+        if round == 0 {
+            assert_eq!(
+                stored(&dest),
+                sorted_wire(&msgs),
+                "Maildir: each message once"
+            );
+        } else {
+            let text = String::from_utf8(fs::read(&dest).expect("mbox")).expect("utf8");
+            assert_eq!(text.matches("\nFrom MAILER-DAEMON ").count() + 1, 200);
+            for i in 0..200 {
+                let subject = format!("\nSubject: message {}\n", round * 1000 + i);
+                assert_eq!(text.matches(&subject).count(), 1, "mbox: {subject:?} once");
+            }
+            assert!(text.ends_with("\n\n"));
+        }
+    }
+}
