@@ -88,7 +88,12 @@ for sub in ("new", "cur"):
     p = os.path.join(dest, sub)
     for f in os.listdir(p):
         got.append(hashlib.sha256(open(os.path.join(p, f), "rb").read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")).hexdigest())
-print("ok" if sorted(got) == want else "MISMATCH (%d stored, %d on the server)" % (len(got), len(want)))
+if sorted(got) == want:
+    print("ok (byte-identical)")
+elif len(got) == len(want):
+    print("all %d stored, bytes differ (the tool adds headers)" % len(got))
+else:
+    print("MISMATCH (%d stored, %d on the server)" % (len(got), len(want)))
 PY
 }
 
@@ -117,7 +122,7 @@ f="$1/tmp/\$\$.\$(date +%s%N)"
 cat > "\$f" && sync "\$f" && mv "\$f" "$1/new/" && sync "$1/new"
 MDA
   chmod +x "$WORK/mda.sh"
-  printf 'poll 127.0.0.1 service %s protocol pop3 auth password user "nkuser1" password "bench-pass" keep fetchall no rewrite mda "%s"\n' "$PORT" "$WORK/mda.sh" > "$WORK/fetchmailrc"
+  printf 'poll 127.0.0.1 service %s protocol pop3 auth password user "nkuser1" password "bench-pass" keep fetchall no rewrite sslproto "" mda "%s"\n' "$PORT" "$WORK/mda.sh" > "$WORK/fetchmailrc"
   chmod 600 "$WORK/fetchmailrc"
   HOME=$WORK fetchmail -f "$WORK/fetchmailrc" -s > "$WORK/fetchmail.log" 2>&1 || tail -3 "$WORK/fetchmail.log" >&2
 }

@@ -71,7 +71,7 @@ fn sent_lines(peer: ScriptedPeer) -> Vec<String> {
 fn a_refused_retr_skips_that_message_and_only_saved_ones_are_deleted() {
     let peer = ScriptedPeer::start(with(
         with(login(), listing(3)),
-        vec![
+        [
             retr(1),
             vec![expect("RETR 2"), send("-ERR message is corrupt\r\n")],
             retr(3),
@@ -121,7 +121,7 @@ fn a_refused_retr_skips_that_message_and_only_saved_ones_are_deleted() {
 fn a_drop_mid_message_keeps_what_was_saved_sends_no_dele_and_leaves_no_partial_file() {
     let peer = ScriptedPeer::start(with(
         with(login(), listing(3)),
-        vec![
+        [
             retr(1),
             vec![
                 expect("RETR 2"),
