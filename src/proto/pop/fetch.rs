@@ -83,7 +83,18 @@ fn messages(session: &mut Session, need_uids: bool) -> Result<Vec<Message>, Erro
     };
     let mut by_number = std::collections::HashMap::new();
     if let Some(uids) = uids {
+        // Two messages under one uid would make the second look saved when only the first
+        // is (and --delete would then remove it unsaved): refuse the whole listing.
+        let mut seen = HashSet::new();
         for (n, uid) in uids {
+            if !seen.insert(uid.clone()) {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!(
+                        "UIDL gives two messages the unique id '{uid}': nothing fetched or deleted"
+                    ),
+                ));
+            }
             by_number.insert(n, uid);
         }
     }

@@ -203,3 +203,81 @@ fn apop_with_a_timestamp_sends_the_rfc_digest() {
     assert_eq!(stdout(&out).trim(), "0 0");
     peer.assert_ok();
 }
+
+#[test]
+fn a_uid_given_to_two_messages_stops_the_fetch_before_anything_is_deleted() {
+    let peer = ScriptedPeer::start(with(
+        login(),
+        vec![
+            expect("LIST"),
+            send("+OK\r\n1 20\r\n2 20\r\n.\r\n"),
+            expect("UIDL"),
+            send("+OK\r\n1 same\r\n2 same\r\n.\r\n"),
+        ],
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let md = dir.path().join("md");
+    let out = netkit(&[
+        "pop",
+        "fetch",
+        &url(&peer),
+        "--maildir",
+        md.to_str().expect("path"),
+        "--delete",
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("two messages"), "{}", stderr(&out));
+    let sent = sent_lines(peer);
+    assert!(
+        !sent
+            .iter()
+            .any(|l| l.starts_with("RETR") || l.starts_with("DELE")),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn careless_arguments_are_usage_errors_before_connecting() {
+    for args in [
+        &["pop", "get", "pop3://u@127.0.0.1:1", "0"][..],
+        &["pop", "get", "pop3://u@127.0.0.1:1"],
+        &["pop", "rm", "pop3://u@127.0.0.1:1"],
+        &["pop", "fetch", "pop3://u@127.0.0.1:1"],
+        &["pop", "ls", "pop3://u@127.0.0.1:1", "--new"],
+        &["pop", "get", "pop3://u@127.0.0.1:1", "x1"],
+        &["pop", "stat", "imap://u@127.0.0.1:1"],
+    ] {
+        let out = netkit(args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out).lines().count(),
+            1,
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // A destination in the way is local I/O (9), found before any login.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("f");
+    fs::write(&file, b"x").expect("file");
+    let out = netkit(&[
+        "pop",
+        "fetch",
+        "pop3://u:p@127.0.0.1:1",
+        "--maildir",
+        file.to_str().expect("path"),
+        "-q",
+    ]);
+    assert_eq!(code(&out), 9, "{}", stderr(&out));
+    let out = netkit(&[
+        "pop",
+        "fetch",
+        "pop3://u:p@127.0.0.1:1",
+        "--mbox",
+        dir.path().to_str().expect("path"),
+        "-q",
+    ]);
+    assert_eq!(code(&out), 9, "{}", stderr(&out));
+}
