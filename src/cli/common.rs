@@ -208,6 +208,37 @@ impl AuthOpts {
     }
 }
 
+impl TlsOpts {
+    /// The TLS context of these flags; `--insecure` is warned about unless `quiet`.
+    pub fn context(&self, command: &str, json: bool, quiet: bool) -> crate::net::TlsContext {
+        if self.insecure && !quiet {
+            crate::cli::render::warn_as(
+                command,
+                json,
+                "warning: --insecure: the server's certificate is not verified",
+            );
+        }
+        crate::net::TlsContext::new(
+            crate::net::TlsSettings {
+                cacert: self.cacert.clone(),
+                insecure: self.insecure,
+            },
+            self.tls.policy(),
+        )
+    }
+}
+
+impl OutputOpts {
+    /// The `-v` protocol transcript on stderr (off with `-q`).
+    pub fn transcript(&self) -> crate::proto::pingpong::Transcript {
+        if self.quiet {
+            crate::proto::pingpong::Transcript::off()
+        } else {
+            crate::proto::pingpong::Transcript::stderr(self.verbose)
+        }
+    }
+}
+
 /// A login: user, secret, and whether the secret is an OAuth2 bearer token.
 pub type Login = (Option<String>, Option<crate::auth::Secret>, bool);
 

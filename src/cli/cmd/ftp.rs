@@ -14,11 +14,10 @@ use serde::Serialize;
 use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
 use crate::cli::render::{Stdout, warn_as, write_out};
-use crate::net::{self, Target, TlsContext, TlsInfo, TlsPolicy, TlsSettings};
+use crate::net::{self, Target, TlsInfo, TlsPolicy};
 use crate::progress::Progress;
 use crate::proto::ftp::mirror::{self, MirrorOptions, Summary};
 use crate::proto::ftp::{self, Entry, Kind, Session};
-use crate::proto::pingpong::Transcript;
 use crate::proto::time::clock::UnixTime;
 use crate::proto::time::daytime::rfc3339;
 use crate::save::{self, Output};
@@ -316,27 +315,10 @@ impl Run<'_> {
         let c = &self.args.client;
         let creds = self.creds.clone();
         let policy = c.tls.tls.policy();
-        if c.tls.insecure && !self.quiet {
-            warn_as(
-                "ftp",
-                self.json,
-                "warning: --insecure: the server's certificate is not verified",
-            );
-        }
-        let tls = TlsContext::new(
-            TlsSettings {
-                cacert: c.tls.cacert.clone(),
-                insecure: c.tls.insecure,
-            },
-            policy,
-        );
+        let tls = c.tls.context("ftp", self.json, self.quiet);
         let connect = c.net.connect_options(deadline);
         let (stream, _peer) = net::open(&self.target, &connect, c.net.timeout, &tls)?;
-        let transcript = if self.quiet {
-            Transcript::off()
-        } else {
-            Transcript::stderr(c.output.verbose)
-        };
+        let transcript = c.output.transcript();
         let server = self.target.authority();
         let (user, secret) = match creds {
             Some(cr) => (Some(cr.user), Some(cr.password)),

@@ -9,11 +9,10 @@ use serde::Serialize;
 
 use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
-use crate::cli::render::{Stdout, warn_as, write_out};
+use crate::cli::render::{Stdout, write_out};
 use crate::mail::{MailSink, Maildir, Mbox, StateStore};
-use crate::net::{self, TlsContext, TlsPolicy, TlsSettings};
+use crate::net::{self, TlsPolicy};
 use crate::progress::Progress;
-use crate::proto::pingpong::Transcript;
 use crate::proto::pop::client::Login;
 use crate::proto::pop::fetch::{self as pop_fetch, FetchOptions, FetchReport};
 use crate::proto::pop::{self, Session};
@@ -196,27 +195,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let c = &args.client;
     let policy = c.tls.tls.policy();
-    if c.tls.insecure && !quiet {
-        warn_as(
-            "pop",
-            json,
-            "warning: --insecure: the server's certificate is not verified",
-        );
-    }
-    let tls = TlsContext::new(
-        TlsSettings {
-            cacert: c.tls.cacert.clone(),
-            insecure: c.tls.insecure,
-        },
-        policy,
-    );
+    let tls = c.tls.context("pop", json, quiet);
     let connect = c.net.connect_options(deadline);
     let (stream, _peer) = net::open(&target, &connect, c.net.timeout, &tls)?;
-    let transcript = if quiet {
-        Transcript::off()
-    } else {
-        Transcript::stderr(c.output.verbose)
-    };
+    let transcript = c.output.transcript();
     let server = target.authority();
     let key = format!(
         "pop3://{}@{server}",
