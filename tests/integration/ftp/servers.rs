@@ -465,10 +465,22 @@ fn mirror_of_1000_files_with_a_sparse_gib_through_vsftpd_and_pyftpdlib() {
     assert_eq!(want.len(), 1000);
     let dir = tempfile::tempdir().expect("tempdir");
 
-    // vsftpd (LIST, no MLSD) → local, one control connection, plain.
+    // vsftpd (LIST, no MLSD) → local, one control connection, FTPS with session reuse.
     let copy = dir.path().join("from vsftpd");
     let base = format!("ftp://127.0.0.1:{}/", server.port());
-    let out = netkit(&["ftp", "get", "-r", "-q", "--tls", "none", &base, s(&copy)]);
+    let ca = server.ca_pem();
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "-r",
+        "-q",
+        "--tls",
+        "required",
+        "--cacert",
+        s(&ca),
+        &base,
+        s(&copy),
+    ]);
     assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
     assert!(stdout(&out).starts_with("1000 files"), "{}", stdout(&out));
     assert_eq!(hashes(&copy, false), want);
