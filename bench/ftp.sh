@@ -7,6 +7,11 @@
 #   plain and FTPS (the file rows are checked by size; the bytes are all zeros);
 #   a mirror of 2,000 files of 16 KiB (random, in 20 directories) to a fresh directory, one
 #   control connection and four (netkit -P 4 vs lftp mirror -P 4), checked byte for byte.
+# The file and mirror rows are repeated on tmpfs (/dev/shm) for netkit and curl/lftp: netkit
+# fsyncs every file and its directory before the rename (issue 13: never half a file), the
+# others do not, and the difference between the disk and tmpfs rows is that durability.
+# Dirty pages are flushed (sync) before every run so one run's writeback does not land in the
+# next one's time.
 # Reports wall time, throughput, user+sys CPU and peak RSS of the client (vsftpd not
 # counted), each tool's ratio to curl (1 GiB) or to lftp's mirror, then the issue's targets.
 # Exits 1 if any tool failed or wrote wrong bytes.
@@ -27,10 +32,11 @@ for t in /usr/sbin/vsftpd curl lftp wget openssl /usr/bin/time; do
 done
 WORK=$(mktemp -d)
 chmod 755 "$WORK"
+SHM=$(mktemp -d -p /dev/shm)
 FTPD_PID=
 cleanup() {
   if [ -n "$FTPD_PID" ]; then kill "$FTPD_PID" 2>/dev/null || true; wait "$FTPD_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$SHM"
 }
 trap cleanup EXIT INT TERM
 
@@ -118,11 +124,11 @@ done
 # time, and time's %M the tool's own peak RSS (a child spawned by Python would inherit
 # Python's high-water mark across exec; one forked by time only time's, the floor printed).
 set +e
-NK=$NK CA=$CA URL=ftp://127.0.0.1:$P ANON=$WORK/anon OUT=$WORK/out RUNS=$RUNS PY=$PY \
+NK=$NK CA=$CA URL=ftp://127.0.0.1:$P ANON=$WORK/anon OUT=$WORK/out SHM=$SHM RUNS=$RUNS PY=$PY \
   "$PY" - <<'PY'
 import filecmp, os, shutil, signal, statistics, stat, sys, time
 E = os.environ
-NK, CA, URL, ANON, OUT, PY = (E[k] for k in ("NK", "CA", "URL", "ANON", "OUT", "PY"))
+NK, CA, URL, ANON, OUT, SHM, PY = (E[k] for k in ("NK", "CA", "URL", "ANON", "OUT", "SHM", "PY"))
 RUNS = int(E["RUNS"])
 ERR, RSS = OUT + "/stderr", OUT + "/rss"
 HOSTPORT = URL.split("//", 1)[1]
@@ -252,12 +258,13 @@ def record(scen, tool, runs, status):
     data.setdefault(scen, {})[tool] = dict(wall=wall, cpu=cpu, rss=max(r[2] for r in runs) / 1024,
                                            status=status)
 
-def one_big(scen, tool, tls, to_file):
+def one_big(scen, tool, tls, to_file, where=OUT):
     runs, status = [], "ok"
     for _ in range(RUNS):
-        out = f"{OUT}/{tool}.big" if to_file else "/dev/null"
+        out = f"{where}/{tool}.big" if to_file else "/dev/null"
         if to_file and os.path.exists(out):
             os.unlink(out)
+        os.sync()
         open(ERR, "w").close()
         ok, wall, cpu, rss = spawn(big_argv(tool, tls, out))
         if not null_ok():
@@ -272,11 +279,12 @@ def one_big(scen, tool, tls, to_file):
         runs.append((wall, cpu, rss))
     record(scen, tool, runs, status)
 
-def one_mirror(scen, tool):
+def one_mirror(scen, tool, where=OUT):
     runs, status = [], "ok"
-    out = f"{OUT}/{tool}.mirror"
+    out = f"{where}/{tool}.mirror"
     for _ in range(RUNS):
         shutil.rmtree(out, ignore_errors=True)
+        os.sync()
         open(ERR, "w").close()
         ok, wall, cpu, rss = spawn(mirror_argv(tool, out))
         if not ok:
@@ -301,6 +309,12 @@ for tool in ["netkit", "lftp", "wget", "python"]:
     one_mirror("mirror-1", tool)
 for tool in ["netkit-P4", "lftp-P4"]:
     one_mirror("mirror-4", tool)
+for tool in ["netkit", "curl"]:
+    one_big("1g-file-plain-tmpfs", tool, False, True, SHM)
+for tool in ["netkit", "lftp"]:
+    one_mirror("mirror-1-tmpfs", tool, SHM)
+for tool in ["netkit-P4", "lftp-P4"]:
+    one_mirror("mirror-4-tmpfs", tool, SHM)
 spawn(["/bin/true"])
 floor = int(open(RSS).read().split()[-1]) / 1024
 
@@ -309,18 +323,21 @@ print(f"== netkit ftp vs curl, wget, lftp, python3 ftplib; vsftpd 3 on loopback;
 print("   CPU = the client's user+sys (vsftpd not counted); MB/s = 10^6 bytes per wall second;")
 print(f"   RSS = /usr/bin/time %M, the largest of the runs (its floor, /bin/true: {floor:.1f} MiB);")
 print("   FTPS = explicit AUTH TLS, PROT P, data TLS resuming the control session (require_ssl_reuse)")
-for scen in ["1g-null-plain", "1g-file-plain", "1g-null-ftps", "1g-file-ftps"]:
+for scen in ["1g-null-plain", "1g-file-plain", "1g-null-ftps", "1g-file-ftps",
+             "1g-file-plain-tmpfs"]:
     d = data[scen]
     for r in d.values():
         r["mbs"] = BIG / r["wall"] / 1e6
-    where = "/dev/null" if "null" in scen else "a file"
+    where = "/dev/null" if "null" in scen else "a file on tmpfs" if "tmpfs" in scen else "a file (ext4)"
     print(f"\n-- {scen}: 1 GiB to {where}")
     print(f"  {'tool':9} {'wall s':>7} {'MB/s':>7} {'cpu s':>6} {'RSS MiB':>7} {'×curl':>6} {'cpu×curl':>8}  status")
     for t, r in d.items():
         print(f"  {t:9} {r['wall']:7.3f} {r['mbs']:7.0f} {r['cpu']:6.3f} {r['rss']:7.1f} "
               f"{r['mbs'] / d['curl']['mbs']:6.2f} {r['cpu'] / d['curl']['cpu']:8.2f}  {r['status']}")
 for scen, label, base in [("mirror-1", "one control connection", "lftp"),
-                          ("mirror-4", "four control connections", "lftp-P4")]:
+                          ("mirror-4", "four control connections", "lftp-P4"),
+                          ("mirror-1-tmpfs", "one connection, to tmpfs", "lftp"),
+                          ("mirror-4-tmpfs", "four connections, to tmpfs", "lftp-P4")]:
     d = data[scen]
     print(f"\n-- {scen}: 2,000 files of 16 KiB (31 MiB) in 20 directories, {label}")
     print(f"  {'tool':9} {'wall s':>7} {'files/s':>7} {'cpu s':>6} {'RSS MiB':>7} {'×' + base:>9}  status")
@@ -350,6 +367,13 @@ check("mirror faster than lftp mirror",
       f"{m1['netkit']['wall']:.2f} vs {m1['lftp']['wall']:.2f} s")
 check("mirror -P 4 faster than lftp mirror -P 4",
       good("mirror-4", "netkit-P4", "lftp-P4") and m4["netkit-P4"]["wall"] < m4["lftp-P4"]["wall"],
+      f"{m4['netkit-P4']['wall']:.2f} vs {m4['lftp-P4']['wall']:.2f} s")
+m1, m4 = data["mirror-1-tmpfs"], data["mirror-4-tmpfs"]
+check("(tmpfs) mirror faster than lftp mirror",
+      good("mirror-1-tmpfs", "netkit", "lftp") and m1["netkit"]["wall"] < m1["lftp"]["wall"],
+      f"{m1['netkit']['wall']:.2f} vs {m1['lftp']['wall']:.2f} s")
+check("(tmpfs) mirror -P 4 faster than lftp -P 4",
+      good("mirror-4-tmpfs", "netkit-P4", "lftp-P4") and m4["netkit-P4"]["wall"] < m4["lftp-P4"]["wall"],
       f"{m4['netkit-P4']['wall']:.2f} vs {m4['lftp-P4']['wall']:.2f} s")
 rss = max(r["rss"] for d in data.values() for t, r in d.items() if t.startswith("netkit"))
 check("peak RSS ≤ 8 MiB (all netkit rows)", rss <= 8, f"{rss:.1f} MiB")
