@@ -362,3 +362,146 @@ fn fetch_downloads_ftp_urls_through_the_ftp_module() {
     let out = netkit(&["fetch", &server.user_url("a.txt"), "http://127.0.0.1:9/"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
 }
+
+/// The sparse file's size: 1 GiB of zeros that take no disk on the server side.
+const SPARSE: u64 = 1 << 30;
+const SPARSE_NAME: &str = "sparse 1 GiB.bin";
+
+/// 999 small files (every 7th empty) over nested directories three levels deep whose names
+/// hold spaces and UTF-8, and one 1 GiB sparse file: 1,000 files.
+fn fill_big_tree(root: &Path) {
+    let top = ["é ü", "plain", "with space", "数据"];
+    let mid = ["sub 1", "ñandú", "x"];
+    let low = ["deep dir", "ß"];
+    for i in 0..999usize {
+        // Depth 0 to 3 in turn, so every level holds files.
+        let mut dir = root.to_owned();
+        let depth = i % 4;
+        if depth >= 1 {
+            dir.push(top[(i / 4) % top.len()]);
+        }
+        if depth >= 2 {
+            dir.push(mid[(i / 16) % mid.len()]);
+        }
+        if depth >= 3 {
+            dir.push(low[(i / 48) % low.len()]);
+        }
+        fs::create_dir_all(&dir).expect("dirs");
+        let name = match i % 3 {
+            0 => format!("数据 {i}.txt"),
+            1 => format!("file {i} é.bin"),
+            _ => format!("f{i}"),
+        };
+        let len = if i % 7 == 0 { 0 } else { (i * 37) % 5000 + 1 };
+        fs::write(dir.join(name), bytes(len, i as u8)).expect("small");
+    }
+    let f = fs::File::create(root.join("é ü").join(SPARSE_NAME)).expect("sparse");
+    f.set_len(SPARSE).expect("set_len");
+}
+
+/// SHA-256 of a file, streamed.
+fn sha256_file(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut f = fs::File::open(path).expect("open");
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).expect("read");
+        if n == 0 {
+            break;
+        }
+        ctx.update(&buf[..n]);
+    }
+    ctx.finish().as_ref().to_vec()
+}
+
+/// SHA-256 of `len` zero bytes, streamed.
+fn sha256_zeros(len: u64) -> Vec<u8> {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    let buf = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(buf.len() as u64) as usize;
+        ctx.update(&buf[..n]);
+        left -= n as u64;
+    }
+    ctx.finish().as_ref().to_vec()
+}
+
+/// Relative path → SHA-256 of every file under `root` (`.part` files included, so a stray
+/// one shows). The sparse file, when `skip_sparse`, is left out (it is compared with zeros).
+fn hashes(root: &Path, skip_sparse: bool) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).expect("read_dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(root).expect("prefix").display().to_string();
+                if skip_sparse && rel.ends_with(SPARSE_NAME) {
+                    continue;
+                }
+                out.insert(rel, sha256_file(&p));
+            }
+        }
+    }
+    out
+}
+
+/// The expected hashes: the source tree's small files read, the sparse one as zeros.
+fn expected_hashes(source: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut want = hashes(source, true);
+    let rel = Path::new("é ü").join(SPARSE_NAME).display().to_string();
+    want.insert(rel, sha256_zeros(SPARSE));
+    want
+}
+
+#[test]
+fn mirror_of_1000_files_with_a_sparse_gib_through_vsftpd_and_pyftpdlib() {
+    let server = Vsftpd::start(VsftpdMode::Explicit, fill_big_tree);
+    let want = expected_hashes(server.anon_root());
+    assert_eq!(want.len(), 1000);
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    // vsftpd (LIST, no MLSD) → local, one control connection, FTPS with session reuse.
+    let copy = dir.path().join("from vsftpd");
+    let base = format!("ftp://127.0.0.1:{}/", server.port());
+    let ca = server.ca_pem();
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "-r",
+        "-q",
+        "--tls",
+        "required",
+        "--cacert",
+        s(&ca),
+        &base,
+        s(&copy),
+    ]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert!(stdout(&out).starts_with("1000 files"), "{}", stdout(&out));
+    assert_eq!(hashes(&copy, false), want);
+    drop(server);
+
+    // local → pyftpdlib (MLSD, STOR) with four connections → local again.
+    let py = Pyftpd::start(|_| {});
+    let out = netkit(&[
+        "ftp",
+        "put",
+        "-r",
+        "-q",
+        "-P",
+        "4",
+        s(&copy),
+        &py.user_url("up"),
+    ]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), py.logs());
+    assert_eq!(hashes(&py.home().join("up"), false), want);
+    let back = dir.path().join("back");
+    let out = netkit(&["ftp", "get", "-r", "-q", &py.user_url("up"), s(&back)]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), py.logs());
+    assert_eq!(hashes(&back, false), want);
+}
