@@ -35,7 +35,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "fetch" -d 'Download o
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "pop" -d 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "imap" -d 'IMAP client: list, search, export, flag mail (not built yet)'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "imap" -d 'IMAP client: list, search, get, export, append, flag, move and idle'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "nntp" -d 'NNTP client: groups, overviews, articles, posting (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "telnet" -d 'Telnet client, interactive or scripted (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "gopher" -d 'Gopher client (not built yet)'
@@ -239,6 +239,40 @@ complete -c netkit -n "__fish_netkit_using_subcommand pop" -s q -l quiet -d 'Not
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -l no-progress -d 'Never draw progress bars'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l section -d 'get: the section to fetch (HEADER, TEXT, 1, 1.2, 1.2.MIME…); default the whole message' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s o -l output -d 'get: write to FILE (via FILE.part) instead of stdout' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l maildir -d 'export: into the Maildir DIR (created with tmp/ new/ cur/ when missing)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l mbox -d 'export: append to the mboxrd FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l flags -d 'append: flags for the new messages (`\\Seen`, `\\Flagged`…), repeatable' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l from -d 'search: FROM contains TEXT' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l subject -d 'search: SUBJECT contains TEXT' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l since -d 'search: arrived on or after YYYY-MM-DD (INTERNALDATE)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l before -d 'search: arrived before YYYY-MM-DD' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l wait -d 'idle: exit 1 when SECS pass without new mail (default: wait for ever)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l auth -d 'Login: LOGIN-CMD (the LOGIN command) or a SASL mechanism (PLAIN, LOGIN, CRAM-MD5, XOAUTH2); default: the strongest SASL mechanism offered, else the LOGIN command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l oauth2-token-file -d 'OAuth2 bearer token for XOAUTH2, first line of FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l tls -d 'TLS for plain schemes: auto, required or none' -r -f -a "auto\t'Upgrade when the server offers it'
+required\t'Fail (exit 6) when the server does not offer it'
+none\t'Never upgrade'"
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l cacert -d 'Extra trust anchor (PEM), added to the system store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l new -d 'export: only messages not exported before (state by UIDVALIDITY and UID)'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l unseen -d 'search: not \\Seen'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s 4 -l ipv4 -d 'IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s 6 -l ipv6 -d 'IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s k -l insecure -d 'Do not verify certificates (warns on stderr)'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l no-netrc -d 'Never read a netrc file'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l json -d 'Machine-readable result on stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s q -l quiet -d 'Nothing on stderr but errors'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l safe -d 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default \'/\', \'\' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them' -r
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l component -d 'Quote with the URL Standard\'s percent-encode set of this component instead' -r -f -a "path\t''
 query\t''
@@ -298,7 +332,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "pop" -d 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "imap" -d 'IMAP client: list, search, export, flag mail (not built yet)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "imap" -d 'IMAP client: list, search, get, export, append, flag, move and idle'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "nntp" -d 'NNTP client: groups, overviews, articles, posting (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "telnet" -d 'Telnet client, interactive or scripted (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "gopher" -d 'Gopher client (not built yet)'

@@ -181,6 +181,41 @@ Examples:
   netkit pop fetch pop3s://me@mail.example.org --maildir ~/Mail/inbox --new --delete
   netkit pop get pop3s://me@mail.example.org 3 --headers";
 
+pub const IMAP: &str = "\
+ACTION is one of ls, status, search, get, export, append, flag, mv, cp, rm, idle, quote;
+options go before or after it. BOX is the positional after the URL, or the URL's path
+(imap://host/INBOX). Names are given and shown as UTF-8 (modified UTF-7 on the wire, or
+UTF-8 when the server accepts it). imap:// upgrades with STARTTLS when offered (--tls
+required insists, --tls none never asks); imaps:// is implicit TLS on port 993. Login: the
+strongest SASL mechanism offered, else the LOGIN command; --auth picks one. Credentials are
+not sent in clear text to a non-loopback server unless --tls none.
+
+Reads never set \\Seen: ls, status, search, get and export use EXAMINE and BODY.PEEK.
+ls [PATTERN] and status print MAILBOX, MESSAGES, UNSEEN, UIDNEXT, UIDVALIDITY tab-separated
+(--json: mailbox, messages, unseen, uidnext, uidvalidity; one object a line). search BOX
+[KEY…] prints matching UIDs one a line; keys pass as IMAP SEARCH words, anything else as a
+string; --from, --subject, --since/--before YYYY-MM-DD and --unseen add criteria. get BOX UID
+[--section HEADER|TEXT|1.2] writes the message or section as on the wire to stdout or -o FILE.
+
+export BOX --maildir DIR | --mbox FILE [--new] saves messages in UID ranges, each fsynced and
+recorded in the state file (DIR/.netkit-state or FILE.netkit-state) by UIDVALIDITY and UID: a
+kill loses nothing and a re-run with --new neither duplicates nor skips. A changed
+UIDVALIDITY exports everything again under the new numbering, with a warning.
+
+append BOX FILE… [--flags FLAG] uploads (line ends made CRLF). flag BOX UID… +FLAG|-FLAG…
+(-- before a -FLAG is accepted). cp|mv SRC UID… DEST: MOVE when offered, else COPY, then
+\\Deleted and UID EXPUNGE of exactly those UIDs. rm BOX UID… needs UIDPLUS: a plain EXPUNGE
+would remove other clients' \\Deleted messages too. idle BOX [--wait SECS] exits 0 when new
+mail arrives, 1 when SECS pass (IDLE renewed every 29 minutes). quote COMMAND… prints the
+responses as received; NO exits 1, [UNAVAILABLE] 11.
+
+Examples:
+  netkit imap ls --json imaps://me@mail.example.org | jq -r 'select(.unseen > 0) | .mailbox'
+  netkit imap search imaps://me@mail.example.org INBOX --unseen --since 2026-12-01
+  netkit imap export imaps://me@mail.example.org/INBOX --maildir ~/Mail/inbox --new
+  netkit imap idle imaps://me@mail.example.org INBOX --wait 600 && notify-send 'new mail'
+  netkit imap flag imaps://me@mail.example.org INBOX 42 43 +\\Seen -- -\\Flagged";
+
 pub const FTP: &str = "\
 ACTION is one of ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote; options go before or
 after it. URL paths are percent-decoded and relative to the login directory (%2F at the start

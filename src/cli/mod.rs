@@ -113,7 +113,13 @@ pub static COMMANDS: &[Entry] = &[
         cmd::pop::Args,
         cmd::pop::run
     ),
-    not_built!("imap", "IMAP client: list, search, export, flag mail"),
+    built!(
+        "imap",
+        "IMAP client: list, search, get, export, append, flag, move and idle",
+        help::IMAP,
+        cmd::imap::Args,
+        cmd::imap::run
+    ),
     not_built!("nntp", "NNTP client: groups, overviews, articles, posting"),
     not_built!("telnet", "Telnet client, interactive or scripted"),
     not_built!("gopher", "Gopher client"),

@@ -174,6 +174,11 @@ impl StateStore {
             .map(|&(_, at)| at)
     }
 
+    /// Every key with records (IMAP export looks for an older UIDVALIDITY of its mailbox).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.done.keys().map(String::as_str)
+    }
+
     /// How many messages of `key` are recorded.
     pub fn count(&self, key: &str) -> usize {
         self.done.get(key).map_or(0, HashSet::len)

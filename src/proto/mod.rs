@@ -3,6 +3,7 @@
 //! timeclient exchange.
 
 pub mod ftp;
+pub mod imap;
 pub mod pingpong;
 pub mod pop;
 pub mod smtp;

@@ -6,6 +6,7 @@ mod fetch;
 mod ftp;
 mod hardening;
 mod hostinfo;
+mod imap;
 mod mailpeers;
 mod pop;
 mod smtp;

@@ -4,6 +4,7 @@
 pub mod fetch;
 pub mod ftp;
 pub mod hostinfo;
+pub mod imap;
 pub mod pop;
 pub mod smtp_send;
 pub mod timeclient;

@@ -280,6 +280,37 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    /// Copies exactly `n` bytes (an IMAP literal) to `out`, through the buffer, in constant
+    /// memory whatever `n` is; `out` = `None` skips them. The socket's timeout bounds each
+    /// read, not the whole copy (a 100 MiB literal takes what it takes).
+    pub fn copy_exact_to(
+        &mut self,
+        mut out: Option<&mut dyn std::io::Write>,
+        mut n: u64,
+    ) -> Result<(), Error> {
+        while n > 0 {
+            if self.start == self.end && self.fill()? == 0 {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!("connection closed with {n} bytes of a literal missing"),
+                ));
+            }
+            let take = (self.end - self.start).min(usize::try_from(n).unwrap_or(usize::MAX));
+            if let Some(w) = out.as_mut() {
+                w.write_all(&self.buf[self.start..self.start + take])
+                    .map_err(|e| {
+                        Error::new(
+                            ErrorKind::LocalIo,
+                            format!("writing: {}", crate::error::io_words(&e)),
+                        )
+                    })?;
+            }
+            self.start += take;
+            n -= take as u64;
+        }
+        Ok(())
+    }
+
     /// Reads exactly `n` bytes (an IMAP literal), through the buffer.
     pub fn read_exact_into(&mut self, out: &mut Vec<u8>, mut n: usize) -> Result<(), Error> {
         while n > 0 {

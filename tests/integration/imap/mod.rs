@@ -1,0 +1,4 @@
+//! imap against real dovecot (STARTTLS, imaps) and scripted misbehaving peers.
+
+mod dovecot;
+mod peers;

@@ -1,0 +1,1 @@
+//! `netkit imap` against scripted misbehaving servers.
