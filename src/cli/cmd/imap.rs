@@ -230,7 +230,76 @@ fn plan(args: &Args, url_box: Option<String>) -> Result<Plan, Error> {
     if !args.flags.is_empty() && args.action != Action::Append {
         return usage("--flags goes with append (flag takes +FLAG/-FLAG operands)");
     }
+    // Operands are checked before connecting: a typo should not cost a login.
+    match args.action {
+        Action::Get => {
+            uid_of(&rest[0])?;
+            section_of(args)?;
+        }
+        Action::Rm => {
+            uids_then(&rest, &|_| false)?;
+        }
+        Action::Flag => {
+            let (_, ops) = uids_then(&rest, &|w| w.starts_with('+') || w.starts_with('-'))?;
+            flag_changes(&ops)?;
+        }
+        Action::Mv | Action::Cp => {
+            uids_then(&rest[..rest.len() - 1], &|_| false)?;
+        }
+        Action::Search => {
+            search_dates(args)?;
+        }
+        Action::Append => {
+            append_flags(args)?;
+            for f in &rest {
+                let path = std::path::Path::new(f);
+                std::fs::metadata(path).map_err(|e| crate::save::local("reading", path, &e))?;
+            }
+        }
+        _ => {}
+    }
     Ok(Plan { mailbox, rest })
+}
+
+/// `+FLAG`/`-FLAG` operands as (STORE verb, flag).
+fn flag_changes(ops: &[String]) -> Result<Vec<(&'static str, String)>, Error> {
+    if ops.is_empty() {
+        return Err(Error::usage("flag needs +FLAG or -FLAG after the UIDs"));
+    }
+    ops.iter()
+        .map(|op| {
+            let (sign, flag) = op.split_at(1);
+            let verb = if sign == "+" { "+FLAGS" } else { "-FLAGS" };
+            Ok((verb, check_flag(flag)?))
+        })
+        .collect()
+}
+
+fn append_flags(args: &Args) -> Result<Vec<String>, Error> {
+    args.flags
+        .iter()
+        .flat_map(|f| f.split([' ', ',']))
+        .filter(|f| !f.is_empty())
+        .map(check_flag)
+        .collect()
+}
+
+/// `--since`/`--before` as SEARCH criteria.
+fn search_dates(args: &Args) -> Result<Vec<Part>, Error> {
+    let mut out = Vec::new();
+    for (key, value) in [("SINCE", &args.since), ("BEFORE", &args.before)] {
+        if let Some(v) = value {
+            let date = syntax::search_date(v).ok_or_else(|| {
+                Error::usage(format!(
+                    "--{}: '{}' is not a YYYY-MM-DD date",
+                    key.to_lowercase(),
+                    clean_text(v)
+                ))
+            })?;
+            out.push(Part::Text(format!("{key} {date}")));
+        }
+    }
+    Ok(out)
 }
 
 fn check_flag(flag: &str) -> Result<String, Error> {
@@ -517,18 +586,7 @@ fn search(
             utf8 |= !v.is_ascii();
         }
     }
-    for (key, value) in [("SINCE", &args.since), ("BEFORE", &args.before)] {
-        if let Some(v) = value {
-            let date = syntax::search_date(v).ok_or_else(|| {
-                Error::usage(format!(
-                    "--{}: '{}' is not a YYYY-MM-DD date",
-                    key.to_lowercase(),
-                    clean_text(v)
-                ))
-            })?;
-            criteria.push(Part::Text(format!("{key} {date}")));
-        }
-    }
+    criteria.extend(search_dates(args)?);
     if args.unseen {
         criteria.push(Part::Text("UNSEEN".into()));
     }
@@ -702,13 +760,7 @@ fn append(
     files: &[String],
     out: &mut Stdout,
 ) -> Result<Outcome, Error> {
-    let flags: Vec<String> = args
-        .flags
-        .iter()
-        .flat_map(|f| f.split([' ', ',']))
-        .filter(|f| !f.is_empty())
-        .map(check_flag)
-        .collect::<Result<_, _>>()?;
+    let flags = append_flags(args)?;
     for f in files {
         let path = std::path::Path::new(f);
         let mut size = 0u64;
@@ -774,15 +826,7 @@ fn uids_then(
 
 fn flag(session: &mut Session, mailbox: &str, words: &[String]) -> Result<Outcome, Error> {
     let (uids, ops) = uids_then(words, &|w| w.starts_with('+') || w.starts_with('-'))?;
-    if ops.is_empty() {
-        return Err(Error::usage("flag needs +FLAG or -FLAG after the UIDs"));
-    }
-    let mut changes: Vec<(&str, String)> = Vec::new();
-    for op in &ops {
-        let (sign, flag) = op.split_at(1);
-        let verb = if sign == "+" { "+FLAGS" } else { "-FLAGS" };
-        changes.push((verb, check_flag(flag)?));
-    }
+    let changes = flag_changes(&ops)?;
     session.select(mailbox, true)?;
     for set in syntax::uid_sets(&uids, 4000) {
         for (verb, flag) in &changes {

@@ -519,3 +519,214 @@ fn export_new_saves_each_message_once_and_a_new_uidvalidity_starts_over() {
     );
     assert_eq!(stored(&md2).len(), 2);
 }
+
+/// The UIDs `search` prints for `criteria` in `mailbox`.
+fn uids(u: &str, cacert: &str, mailbox: &str, criteria: &[&str]) -> Vec<u32> {
+    let mut a = vec!["imap", "search", u, mailbox, "--cacert", cacert, "-q"];
+    a.extend_from_slice(criteria);
+    let out = netkit(&a);
+    assert_eq!(code(&out), 0, "{criteria:?}: {}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| l.parse().expect("uid"))
+        .collect()
+}
+
+#[test]
+fn append_flag_copy_move_and_rm_touch_exactly_the_uids_named_and_idle_wakes_on_new_mail() {
+    let ca = TestCa::new();
+    let dc = Dovecot::start(&ca);
+    let cacert = ca.ca_pem();
+    let cacert = cacert.to_str().expect("path");
+    let u = url(&dc, &NKUSER2, false);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut files = Vec::new();
+    for i in 0..5 {
+        let p = dir.path().join(format!("m{i}.eml"));
+        // LF line ends and one bare CR: appended as CRLF throughout.
+        let mut m = message(100 + i, 200);
+        m.extend_from_slice(b"bare\rcr\n");
+        fs::write(&p, &m).expect("write");
+        files.push(p.to_str().expect("p").to_owned());
+    }
+    let mut args = vec![
+        "imap", "append", &u, "INBOX", "--json", "--cacert", cacert, "-q",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--flags", "\\Seen"]);
+    let out = netkit(&args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = json_lines(&stdout(&out));
+    let appended: Vec<u64> = rows.iter().filter_map(|r| r["uid"].as_u64()).collect();
+    assert_eq!(appended, [1, 2, 3, 4, 5], "APPENDUID: {rows:?}");
+    let out = netkit(&["imap", "get", &u, "INBOX", "1", "--cacert", cacert, "-q"]);
+    let mut expect = wire(&message(100, 200));
+    expect.extend_from_slice(b"bare\r\ncr\r\n");
+    assert_eq!(out.stdout, expect, "appended with CRLF line ends");
+    assert_eq!(uids(&u, cacert, "INBOX", &["SEEN"]), [1, 2, 3, 4, 5]);
+
+    // flag: + and - in one run; `--` lets a -FLAG through.
+    let out = netkit(&[
+        "imap",
+        "flag",
+        &u,
+        "INBOX",
+        "2",
+        "3",
+        "+\\Flagged",
+        "--cacert",
+        cacert,
+        "-q",
+        "--",
+        "-\\Seen",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(uids(&u, cacert, "INBOX", &["FLAGGED"]), [2, 3]);
+    assert_eq!(uids(&u, cacert, "INBOX", &["UNSEEN"]), [2, 3]);
+
+    // Another client marks 4 \Deleted; rm 1 and mv 2 must leave 4 where it is.
+    let out = netkit(&[
+        "imap", "quote", &u, "CREATE", "Trash", "--cacert", cacert, "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = netkit(&[
+        "imap",
+        "flag",
+        &u,
+        "INBOX",
+        "4",
+        "+\\Deleted",
+        "--cacert",
+        cacert,
+        "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = netkit(&["imap", "rm", &u, "INBOX", "1", "--cacert", cacert]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "expunged 1 messages from INBOX");
+    let out = netkit(&[
+        "imap", "cp", &u, "INBOX", "3", "5", "Trash", "--cacert", cacert, "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = netkit(&[
+        "imap", "mv", &u, "INBOX", "2", "Trash", "--cacert", cacert, "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(uids(&u, cacert, "INBOX", &[]), [3, 4, 5]);
+    assert_eq!(uids(&u, cacert, "INBOX", &["DELETED"]), [4]);
+    assert_eq!(uids(&u, cacert, "Trash", &[]).len(), 3);
+    // Careless: rm without UIDs, a UID that is not a number, flag without an op.
+    for bad in [
+        &["imap", "rm", &u, "INBOX"][..],
+        &["imap", "rm", &u, "INBOX", "x"],
+        &["imap", "flag", &u, "INBOX", "3"],
+        &["imap", "flag", &u, "INBOX", "3", "+bad flag"],
+        &[
+            "imap",
+            "get",
+            &u,
+            "INBOX",
+            "3",
+            "--section",
+            "HEADER.FIELDS (X)",
+        ],
+        &["imap", "search", &u, "INBOX", "--since", "yesterday"],
+        &["imap", "status", &u],
+        &["imap", "export", &u, "INBOX"],
+    ] {
+        let out = netkit(bad);
+        assert_eq!(code(&out), 2, "{bad:?}: {}", stderr(&out));
+    }
+    assert_eq!(uids(&u, cacert, "INBOX", &[]), [3, 4, 5]);
+
+    // idle: --wait passes without mail → 1; an APPEND from another connection wakes it → 0.
+    let out = netkit(&[
+        "imap", "idle", &u, "INBOX", "--wait", "1", "--cacert", cacert, "-q",
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let child = std::process::Command::new(crate::util::netkit_path())
+        .args([
+            "imap", "idle", &u, "INBOX", "--wait", "30", "--json", "--cacert", cacert, "-q",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let out = netkit(&[
+        "imap", "append", &u, "INBOX", &files[0], "--cacert", cacert, "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let idle = child.wait_with_output().expect("wait");
+    assert_eq!(code(&idle), 0, "{}", stderr(&idle));
+    let v: serde_json::Value = serde_json::from_str(stdout(&idle).trim()).expect("json");
+    assert_eq!(
+        (v["mailbox"].as_str(), v["messages"].as_u64()),
+        (Some("INBOX"), Some(4)),
+        "{v}"
+    );
+}
+
+/// SIGKILL at many points of a 500-message `export --new`, then a run to the end: every
+/// message is stored exactly once, in a Maildir and in an mbox.
+#[test]
+fn kill_9_during_export_loses_and_duplicates_nothing() {
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+    let ca = TestCa::new();
+    let dc = Dovecot::start(&ca);
+    let cacert = ca.ca_pem();
+    let cacert = cacert.to_str().expect("path");
+    let msgs: Vec<Vec<u8>> = (0..500).map(|i| message(i, 20 * 1024)).collect();
+    let seeded: Vec<(Vec<u8>, &str)> = msgs.iter().map(|m| (m.clone(), "")).collect();
+    seed(&dc, &NKUSER1, "", 0, &seeded);
+    let u = url(&dc, &NKUSER1, false);
+    let dir = tempfile::tempdir().expect("tempdir");
+    for kind in ["--maildir", "--mbox"] {
+        let dest = dir.path().join(kind.trim_start_matches('-'));
+        let dest_s = dest.to_str().expect("path").to_owned();
+        let args: Vec<String> = [
+            "imap", "export", &u, "INBOX", kind, &dest_s, "--new", "-q", "--cacert", cacert,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for ms in [5u64, 20, 40, 60, 80, 100, 130, 160, 200, 250] {
+            let mut child = Command::new(crate::util::netkit_path())
+                .args(&args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn");
+            std::thread::sleep(Duration::from_millis(ms));
+            let _ = child.kill();
+            let _ = child.wait();
+            if std::env::var_os("NETKIT_TEST_VERBOSE").is_some() {
+                let saved = if kind == "--maildir" {
+                    stored(&dest).len()
+                } else {
+                    fs::read_to_string(&dest).map_or(0, |t| t.matches("From MAILER-DAEMON").count())
+                };
+                eprintln!("killed after {ms} ms: {saved} saved");
+            }
+        }
+        let out = netkit(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        if kind == "--maildir" {
+            assert_eq!(
+                stored(&dest),
+                sorted_wire(&msgs),
+                "Maildir: each message once"
+            );
+        } else {
+            let text = String::from_utf8(fs::read(&dest).expect("mbox")).expect("utf8");
+            assert_eq!(text.matches("\nFrom MAILER-DAEMON ").count() + 1, 500);
+            for i in 0..500 {
+                let subject = format!("\nSubject: message {i}\n");
+                assert_eq!(text.matches(&subject).count(), 1, "mbox: {subject:?} once");
+            }
+        }
+        // And the server still has them all, unseen.
+        assert_eq!(uids(&u, cacert, "INBOX", &["UNSEEN"]).len(), 500);
+    }
+}
