@@ -141,50 +141,56 @@ pub fn export(
         let uids: Vec<u32> = chunk.iter().map(|m| m.uid).collect();
         for set in syntax::uid_sets(&uids, 4000) {
             let command = Part::Text(format!("UID FETCH {set} (UID BODY.PEEK[])"));
-            session.run_streaming(&[command], &mut |_| Ok(()), &mut |start, literal| {
-                if start.item != "BODY[]" {
-                    return Ok(());
-                }
-                let uid = start
-                    .items
-                    .iter()
-                    .find(|(name, _)| name == "UID")
-                    .and_then(|(_, v)| v.as_number())
-                    .and_then(|n| u32::try_from(n).ok())
-                    .or_else(|| by_seq.get(&start.seq).copied());
-                let Some(info) = uid.and_then(|u| by_uid.get(&u)) else {
-                    return Ok(());
-                };
-                if !done.insert(info.uid) {
-                    return Ok(());
-                }
-                let uid_s = info.uid.to_string();
-                if announces {
-                    let offset = sink.append_offset()?.unwrap_or(0);
-                    batch.commit(sink, state, &key)?;
-                    state.record(&key, &[], Some((&uid_s, offset)))?;
-                }
-                let mark = marker(&key, &uid_s);
-                let flags = syntax::maildir_flags(&info.flags);
-                let meta = Meta {
-                    marker: &mark,
-                    flags: &flags,
-                    received: info.internal_date,
-                };
-                let mut bytes = 0;
-                sink.deliver(&meta, &mut |w| {
-                    bytes = literal.copy_to(w)?;
+            let fetched =
+                session.run_streaming(&[command], &mut |_| Ok(()), &mut |start, literal| {
+                    if start.item != "BODY[]" {
+                        return Ok(());
+                    }
+                    let uid = start
+                        .items
+                        .iter()
+                        .find(|(name, _)| name == "UID")
+                        .and_then(|(_, v)| v.as_number())
+                        .and_then(|n| u32::try_from(n).ok())
+                        .or_else(|| by_seq.get(&start.seq).copied());
+                    let Some(info) = uid.and_then(|u| by_uid.get(&u)) else {
+                        return Ok(());
+                    };
+                    if !done.insert(info.uid) {
+                        return Ok(());
+                    }
+                    let uid_s = info.uid.to_string();
+                    if announces {
+                        let offset = sink.append_offset()?.unwrap_or(0);
+                        batch.commit(sink, state, &key)?;
+                        state.record(&key, &[], Some((&uid_s, offset)))?;
+                    }
+                    let mark = marker(&key, &uid_s);
+                    let flags = syntax::maildir_flags(&info.flags);
+                    let meta = Meta {
+                        marker: &mark,
+                        flags: &flags,
+                        received: info.internal_date,
+                    };
+                    let mut bytes = 0;
+                    sink.deliver(&meta, &mut |w| {
+                        bytes = literal.copy_to(w)?;
+                        Ok(())
+                    })?;
+                    report.exported += 1;
+                    report.bytes += bytes;
+                    bar.advance(bytes);
+                    batch.uids.push(uid_s);
+                    if announces || batch.due() {
+                        batch.commit(sink, state, &key)?;
+                    }
                     Ok(())
-                })?;
-                report.exported += 1;
-                report.bytes += bytes;
-                bar.advance(bytes);
-                batch.uids.push(uid_s);
-                if announces || batch.due() {
-                    batch.commit(sink, state, &key)?;
-                }
-                Ok(())
-            })?;
+                });
+            if let Err(e) = fetched {
+                // What was delivered before a failure is still recorded (then the error).
+                batch.commit(sink, state, &key)?;
+                return Err(e);
+            }
         }
         batch.commit(sink, state, &key)?;
     }
