@@ -238,3 +238,75 @@ fn rm_without_uidplus_is_refused_before_anything_is_marked() {
         "{sent:?}"
     );
 }
+
+#[test]
+fn without_literal_plus_append_waits_for_the_go_ahead_and_mv_falls_back_to_copy_and_uid_expunge() {
+    let message = b"Subject: x\r\n\r\nhi\r\n";
+    let steps = vec![
+        send("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR UIDPLUS] ready\r\n"),
+        expect("nk1 AUTHENTICATE PLAIN "),
+        send("nk1 OK [CAPABILITY IMAP4rev1 UIDPLUS] in\r\n"),
+        expect(&format!("nk2 APPEND INBOX {{{}}}", message.len())),
+        send("+ go ahead\r\n"),
+        expect("Subject: x"),
+        expect(""),
+        expect("hi"),
+        expect(""),
+        send("nk2 OK [APPENDUID 7 42] done\r\n"),
+        expect("nk3 LOGOUT"),
+        send("* BYE bye\r\nnk3 OK done\r\n"),
+    ];
+    let peer = ScriptedPeer::start(steps);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("m.eml");
+    fs::write(&file, b"Subject: x\n\nhi\n").expect("write");
+    let out = netkit(&[
+        "imap",
+        "append",
+        &url(&peer),
+        "INBOX",
+        file.to_str().expect("p"),
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("appended {} to INBOX as UID 42", file.display())
+    );
+    peer.assert_ok();
+
+    let steps = vec![
+        send("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR UIDPLUS] ready\r\n"),
+        expect("nk1 AUTHENTICATE PLAIN "),
+        send("nk1 OK [CAPABILITY IMAP4rev1 UIDPLUS] in\r\n"),
+        expect("nk2 SELECT INBOX"),
+        send("* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\nnk2 OK [READ-WRITE] done\r\n"),
+        expect("nk3 UID COPY 2,5 Archive"),
+        send("nk3 OK [COPYUID 9 2,5 11:12] done\r\n"),
+        expect("nk4 UID STORE 2,5 +FLAGS.SILENT (\\Deleted)"),
+        send("nk4 OK done\r\n"),
+        expect("nk5 UID EXPUNGE 2,5"),
+        send("* 2 EXPUNGE\r\n* 1 EXPUNGE\r\nnk5 OK done\r\n"),
+        expect("nk6 LOGOUT"),
+        send("* BYE bye\r\nnk6 OK done\r\n"),
+    ];
+    let peer = ScriptedPeer::start(steps);
+    let out = netkit(&[
+        "imap",
+        "mv",
+        &url(&peer),
+        "INBOX",
+        "2",
+        "5",
+        "Archive",
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).trim(),
+        "moved 2 messages from INBOX to Archive"
+    );
+    peer.assert_ok();
+}
