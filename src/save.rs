@@ -105,6 +105,18 @@ pub fn sync_dir(dir: &Path) -> Result<(), Error> {
         .map_err(|e| local("syncing directory", dir, &e))
 }
 
+/// Lets protocol code stream into an output file; errors keep their words.
+impl io::Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Output::write_all(self, buf).map_err(|e| io::Error::other(e.message().to_owned()))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Output {
     /// Opens the destination: the `.part` file, appended to when `resume` (its length is the
     /// offset), truncated otherwise.

@@ -68,6 +68,28 @@ pub trait MailSink {
     fn describe(&self) -> String;
 }
 
+/// A destination and its state store, for `pop fetch` and `imap export`: a Maildir (made
+/// when missing; the lock comes before the Maildir's clean-up of interrupted deliveries) or
+/// an mbox. Opened and locked before connecting: a second run, or a file in the way, should
+/// not cost a login.
+pub fn open_destination(
+    maildir: Option<&std::path::Path>,
+    mbox: Option<&std::path::Path>,
+) -> Result<(Box<dyn MailSink>, StateStore), Error> {
+    if let Some(dir) = maildir {
+        if !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| crate::save::local("creating", dir, &e))?;
+        }
+        let state = StateStore::open(&StateStore::path_for(dir, true))?;
+        Ok((Box::new(Maildir::open(dir)?), state))
+    } else if let Some(file) = mbox {
+        let state = StateStore::open(&StateStore::path_for(file, false))?;
+        Ok((Box::new(Mbox::open(file)?), state))
+    } else {
+        Err(Error::usage("needs --maildir DIR or --mbox FILE"))
+    }
+}
+
 /// A short, stable, file-name-safe token for one server message: 16 hex digits of
 /// SHA-256(key NUL uid). Kept in Maildir names so that a crash after the rename but before
 /// the state record is recognised on the next run.

@@ -12,7 +12,6 @@ use serde::Serialize;
 use crate::cli::common::{ClientOpts, parse_seconds};
 use crate::cli::exit::Outcome;
 use crate::cli::render::{Stdout, clean_text, write_out};
-use crate::mail::{MailSink, Maildir, Mbox, StateStore};
 use crate::net::{self, TlsPolicy};
 use crate::progress::Progress;
 use crate::proto::imap::client::Login;
@@ -338,7 +337,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .into());
     }
     let mut store = match args.action {
-        Action::Export => Some(open_destination(&args)?),
+        Action::Export => Some(crate::mail::open_destination(
+            args.maildir.as_deref(),
+            args.mbox.as_deref(),
+        )?),
         _ => None,
     };
     let policy = c.tls.tls.policy();
@@ -462,23 +464,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     })?;
     write_out(out.finish())?;
     Ok(outcome)
-}
-
-type Destination = (Box<dyn MailSink>, StateStore);
-
-fn open_destination(args: &Args) -> Result<Destination, Error> {
-    if let Some(dir) = &args.maildir {
-        if !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(|e| crate::save::local("creating", dir, &e))?;
-        }
-        let state = StateStore::open(&StateStore::path_for(dir, true))?;
-        Ok((Box::new(Maildir::open(dir)?), state))
-    } else if let Some(file) = &args.mbox {
-        let state = StateStore::open(&StateStore::path_for(file, false))?;
-        Ok((Box::new(Mbox::open(file)?), state))
-    } else {
-        Err(Error::usage("export needs --maildir DIR or --mbox FILE"))
-    }
 }
 
 fn print_export(
@@ -666,8 +651,7 @@ fn get(
     match &args.output {
         Some(path) if path.as_os_str() != "-" => {
             let mut file = Output::open(path, false)?;
-            let mut writer = OutputWriter(&mut file);
-            let r = fetch(session, &mut writer);
+            let r = fetch(session, &mut file);
             match r {
                 Ok(_) if found => {
                     file.commit()?;
@@ -690,21 +674,6 @@ fn get(
         }
     }
     Ok(Outcome::Success)
-}
-
-/// `save::Output` as an `io::Write`.
-struct OutputWriter<'a>(&'a mut Output);
-
-impl std::io::Write for OutputWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .write_all(buf)
-            .map_err(|e| std::io::Error::other(e.message().to_owned()))?;
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Makes every line end CRLF (IMAP literals are RFC 5322 text): bare LF and bare CR each

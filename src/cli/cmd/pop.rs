@@ -10,7 +10,6 @@ use serde::Serialize;
 use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
 use crate::cli::render::{Stdout, write_out};
-use crate::mail::{MailSink, Maildir, Mbox, StateStore};
 use crate::net::{self, TlsPolicy};
 use crate::progress::Progress;
 use crate::proto::pop::client::Login;
@@ -190,7 +189,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     // The destination is opened (and locked) before connecting: a second run, or a file in
     // the way, should not cost a login.
     let mut store = match args.action {
-        Action::Fetch => Some(open_destination(&args)?),
+        Action::Fetch => Some(crate::mail::open_destination(
+            args.maildir.as_deref(),
+            args.mbox.as_deref(),
+        )?),
         _ => None,
     };
     let c = &args.client;
@@ -291,25 +293,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-type Destination = (Box<dyn MailSink>, StateStore);
-
-fn open_destination(args: &Args) -> Result<Destination, Error> {
-    if let Some(dir) = &args.maildir {
-        // The directory must exist before its state file can; the lock comes before the
-        // Maildir's own clean-up of interrupted deliveries.
-        if !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(|e| crate::save::local("creating", dir, &e))?;
-        }
-        let state = StateStore::open(&StateStore::path_for(dir, true))?;
-        Ok((Box::new(Maildir::open(dir)?), state))
-    } else if let Some(file) = &args.mbox {
-        let state = StateStore::open(&StateStore::path_for(file, false))?;
-        Ok((Box::new(Mbox::open(file)?), state))
-    } else {
-        Err(Error::usage("fetch needs --maildir DIR or --mbox FILE"))
-    }
-}
-
 fn ls(session: &mut Session, json: bool, out: &mut Stdout) -> Result<Outcome, Error> {
     let list = session.list()?;
     let uids: std::collections::HashMap<u64, String> = match session.uidl() {
@@ -381,8 +364,7 @@ fn get(
     match &args.output {
         Some(path) if path.as_os_str() != "-" => {
             let mut file = Output::open(path, false)?;
-            let mut writer = OutputWriter(&mut file);
-            match read(&mut writer) {
+            match read(&mut file) {
                 Ok(_) => {
                     file.commit()?;
                 }
@@ -397,21 +379,6 @@ fn get(
         }
     }
     Ok(Outcome::Success)
-}
-
-/// `save::Output` as an `io::Write`.
-struct OutputWriter<'a>(&'a mut Output);
-
-impl std::io::Write for OutputWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .write_all(buf)
-            .map_err(|e| std::io::Error::other(e.message().to_owned()))?;
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn rm(
