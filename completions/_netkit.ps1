@@ -36,7 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('pop', 'pop', [CompletionResultType]::ParameterValue, 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox')
             [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'IMAP client: list, search, get, export, append, flag, move and idle')
             [CompletionResult]::new('nntp', 'nntp', [CompletionResultType]::ParameterValue, 'NNTP client: groups, overviews, articles, posting (not built yet)')
-            [CompletionResult]::new('telnet', 'telnet', [CompletionResultType]::ParameterValue, 'Telnet client, interactive or scripted (not built yet)')
+            [CompletionResult]::new('telnet', 'telnet', [CompletionResultType]::ParameterValue, 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI')
             [CompletionResult]::new('gopher', 'gopher', [CompletionResultType]::ParameterValue, 'Gopher client (not built yet)')
             [CompletionResult]::new('urlquote', 'urlquote', [CompletionResultType]::ParameterValue, 'Percent-encode and decode text like Python''s urllib.parse')
             [CompletionResult]::new('urlparse', 'urlparse', [CompletionResultType]::ParameterValue, 'Split, join, build and template URLs')
@@ -368,6 +368,29 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;telnet' {
+            [CompletionResult]::new('--send', '--send', [CompletionResultType]::ParameterName, 'Send TEXT and CR LF (a step; steps run in command-line order)')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Wait for REGEX in what arrived since the last match (a step, within -t)')
+            [CompletionResult]::new('--script', '--script', [CompletionResultType]::ParameterName, 'Steps from FILE: `expect REGEX` or `send TEXT` a line; blank and # lines ignored')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds for resolve + connect + TLS handshake')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest silence, in seconds, on an established connection')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
+            [CompletionResult]::new('--max-time', '--max-time', [CompletionResultType]::ParameterName, 'Hard deadline, in seconds, for the whole command')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Only connect: exit 0 when the port answers (4 refused, 5 timed out)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'IPv6 addresses only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'IPv6 addresses only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable result on stdout')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Protocol transcript on stderr (-vv adds timestamps)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Protocol transcript on stderr (-vv adds timestamps)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Nothing on stderr but errors')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'netkit;gopher' {
@@ -435,7 +458,7 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('pop', 'pop', [CompletionResultType]::ParameterValue, 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox')
             [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'IMAP client: list, search, get, export, append, flag, move and idle')
             [CompletionResult]::new('nntp', 'nntp', [CompletionResultType]::ParameterValue, 'NNTP client: groups, overviews, articles, posting (not built yet)')
-            [CompletionResult]::new('telnet', 'telnet', [CompletionResultType]::ParameterValue, 'Telnet client, interactive or scripted (not built yet)')
+            [CompletionResult]::new('telnet', 'telnet', [CompletionResultType]::ParameterValue, 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI')
             [CompletionResult]::new('gopher', 'gopher', [CompletionResultType]::ParameterValue, 'Gopher client (not built yet)')
             [CompletionResult]::new('urlquote', 'urlquote', [CompletionResultType]::ParameterValue, 'Percent-encode and decode text like Python''s urllib.parse')
             [CompletionResult]::new('urlparse', 'urlparse', [CompletionResultType]::ParameterValue, 'Split, join, build and template URLs')

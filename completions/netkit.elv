@@ -33,7 +33,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand pop 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
             cand imap 'IMAP client: list, search, get, export, append, flag, move and idle'
             cand nntp 'NNTP client: groups, overviews, articles, posting (not built yet)'
-            cand telnet 'Telnet client, interactive or scripted (not built yet)'
+            cand telnet 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI'
             cand gopher 'Gopher client (not built yet)'
             cand urlquote 'Percent-encode and decode text like Python''s urllib.parse'
             cand urlparse 'Split, join, build and template URLs'
@@ -356,6 +356,29 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;nntp'= {
         }
         &'netkit;telnet'= {
+            cand --send 'Send TEXT and CR LF (a step; steps run in command-line order)'
+            cand --expect 'Wait for REGEX in what arrived since the last match (a step, within -t)'
+            cand --script 'Steps from FILE: `expect REGEX` or `send TEXT` a line; blank and # lines ignored'
+            cand --connect-timeout 'Seconds for resolve + connect + TLS handshake'
+            cand -t 'Longest silence, in seconds, on an established connection'
+            cand --timeout 'Longest silence, in seconds, on an established connection'
+            cand -m 'Hard deadline, in seconds, for the whole command'
+            cand --max-time 'Hard deadline, in seconds, for the whole command'
+            cand --check 'Only connect: exit 0 when the port answers (4 refused, 5 timed out)'
+            cand -4 'IPv4 addresses only'
+            cand --ipv4 'IPv4 addresses only'
+            cand -6 'IPv6 addresses only'
+            cand --ipv6 'IPv6 addresses only'
+            cand --json 'Machine-readable result on stdout'
+            cand -v 'Protocol transcript on stderr (-vv adds timestamps)'
+            cand --verbose 'Protocol transcript on stderr (-vv adds timestamps)'
+            cand -q 'Nothing on stderr but errors'
+            cand --quiet 'Nothing on stderr but errors'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'netkit;gopher'= {
         }
@@ -418,7 +441,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand pop 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
             cand imap 'IMAP client: list, search, get, export, append, flag, move and idle'
             cand nntp 'NNTP client: groups, overviews, articles, posting (not built yet)'
-            cand telnet 'Telnet client, interactive or scripted (not built yet)'
+            cand telnet 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI'
             cand gopher 'Gopher client (not built yet)'
             cand urlquote 'Percent-encode and decode text like Python''s urllib.parse'
             cand urlparse 'Split, join, build and template URLs'

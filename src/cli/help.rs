@@ -216,6 +216,32 @@ Examples:
   netkit imap idle imaps://me@mail.example.org INBOX --wait 600 && notify-send 'new mail'
   netkit imap flag imaps://me@mail.example.org INBOX 42 43 +\\Seen -- -\\Flagged";
 
+pub const TELNET: &str = "\
+TARGET is telnet://HOST[:PORT] or HOST, with an optional PORT after it (default 23).
+
+Scripted (CI): --send TEXT sends TEXT and CR LF; --expect REGEX waits for REGEX in the text
+received since the previous match, for at most -t seconds. Steps run in command-line order
+(or one a line from --script FILE: `send TEXT` or `expect REGEX`; blank and # lines ignored);
+what arrives goes to stdout. A step not matched in time, or before the server closes, ends
+the run with exit 10 naming the step and its REGEX. --json prints one document at the end:
+steps (step, kind, text, ok, seconds), ok, received. -v shows steps and option negotiation.
+
+Without steps, stdin that is not a terminal goes to the server (LF sent as CR LF) and the
+server's data to stdout; after stdin ends, the server has -t seconds of silence to finish.
+On a terminal: interactive, with the terminal in raw mode (restored on every way out,
+SIGTERM included); ^] opens a prompt (quit, send brk, status; an empty line goes back).
+Negotiation: the server's ECHO, SGA and BINARY are accepted; netkit offers BINARY, SGA, TTYPE
+($TERM) and NAWS (the window size, updated on resize); everything else is refused, and an
+option that keeps changing is answered a bounded number of times. --check only connects
+(exit 0, 4 refused, 5 timed out).
+
+Examples:
+  netkit telnet 127.0.0.1 2323 --expect 'login: ' --send admin --expect '\\$ $' \\
+    --send 'show version' --expect 'Version'
+  netkit telnet router.example.org --script login.steps -t 5    # password kept out of ps
+  netkit telnet --check router.example.org
+  printf 'GET / HTTP/1.0\\n\\n' | netkit telnet example.org 80";
+
 pub const FTP: &str = "\
 ACTION is one of ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote; options go before or
 after it. URL paths are percent-decoded and relative to the login directory (%2F at the start

@@ -8,6 +8,7 @@ pub mod help;
 pub mod input;
 pub mod multicall;
 pub mod render;
+pub mod tty;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -121,7 +122,15 @@ pub static COMMANDS: &[Entry] = &[
         cmd::imap::run
     ),
     not_built!("nntp", "NNTP client: groups, overviews, articles, posting"),
-    not_built!("telnet", "Telnet client, interactive or scripted"),
+    Entry {
+        name: "telnet",
+        about: "Telnet client: interactive, piped, or scripted --send/--expect steps for CI",
+        long_help: Some(help::TELNET),
+        define: <cmd::telnet::Args as clap::Args>::augment_args,
+        // The steps' order interleaves two options, which only the matches know.
+        run: cmd::telnet::run_matches,
+        built: true,
+    },
     not_built!("gopher", "Gopher client"),
     built!(
         "urlquote",

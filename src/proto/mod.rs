@@ -7,4 +7,5 @@ pub mod imap;
 pub mod pingpong;
 pub mod pop;
 pub mod smtp;
+pub mod telnet;
 pub mod time;

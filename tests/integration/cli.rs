@@ -113,9 +113,9 @@ fn install_into_a_missing_directory_is_a_usage_error() {
 #[test]
 fn command_not_built_yet_says_so_whatever_follows() {
     for args in [
-        &["telnet"][..],
-        &["telnet", "--help"],
-        &["telnet", "-x", "telnet://h"],
+        &["nntp"][..],
+        &["nntp", "--help"],
+        &["nntp", "-x", "nntp://h"],
     ] {
         let out = netkit(args);
         assert_eq!(code(&out), 2, "{args:?}");
@@ -124,7 +124,7 @@ fn command_not_built_yet_says_so_whatever_follows() {
         assert!(out.stdout.is_empty());
     }
     // With --json anywhere, the answer is the JSON error line (SPEC §4).
-    let out = netkit(&["telnet", "-x", "telnet://h", "--json"]);
+    let out = netkit(&["nntp", "-x", "nntp://h", "--json"]);
     assert_eq!(code(&out), 2);
     assert_eq!(
         stderr(&out),

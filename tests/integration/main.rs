@@ -10,6 +10,7 @@ mod imap;
 mod mailpeers;
 mod pop;
 mod smtp;
+mod telnet;
 mod time;
 mod tls;
 mod urlparse;

@@ -7,6 +7,7 @@ pub mod hostinfo;
 pub mod imap;
 pub mod pop;
 pub mod smtp_send;
+pub mod telnet;
 pub mod timeclient;
 pub mod timeserver;
 pub mod urlparse;

@@ -17,6 +17,7 @@ pub mod peer;
 pub mod postfix;
 pub mod script;
 pub mod smtpsink;
+pub mod telnetd;
 pub mod xinetd;
 
 use std::path::PathBuf;

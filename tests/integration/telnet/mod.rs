@@ -1,0 +1,6 @@
+//! telnet against busybox and inetutils telnetd, scripted misbehaving peers, and a real
+//! terminal (tmux) for the interactive mode.
+
+mod peers;
+mod servers;
+mod terminal;
