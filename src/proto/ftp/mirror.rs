@@ -226,6 +226,22 @@ pub fn plan_download(
             }
             let path = into.join(&e.name);
             match e.kind {
+                // A local symlink where the server has a directory is not followed: the
+                // files (and `--delete`) would land wherever it points, outside DIR.
+                Kind::Dir if fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) => {
+                    keep.insert(e.name.clone());
+                    items.push(Item {
+                        remote: remote_path,
+                        local: path.display().to_string(),
+                        result: "refused",
+                        bytes: 0,
+                        error: Some(
+                            "a local symlink is in the way of this directory; not followed"
+                                .to_owned(),
+                        ),
+                        kind: Some(ErrorKind::LocalIo),
+                    });
+                }
                 Kind::Dir if depth < MAX_DEPTH => {
                     keep.insert(e.name.clone());
                     stack.push((remote_path, path, depth + 1));
