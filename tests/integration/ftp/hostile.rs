@@ -3,10 +3,11 @@
 //! QUIT, and a transfer answered 2xx without its 1xx.
 
 use std::fs;
+use std::time::{Duration, Instant};
 
 use super::peers::{data_port, login, url, with};
-use crate::util::script::{ScriptedPeer, expect, send};
-use crate::util::{code, netkit, stderr};
+use crate::util::script::{ScriptedPeer, Step, expect, send};
+use crate::util::{code, netkit, stderr, stdout};
 
 #[test]
 fn a_mirror_does_not_follow_a_local_symlink_out_of_the_target() {
@@ -49,6 +50,95 @@ fn a_mirror_does_not_follow_a_local_symlink_out_of_the_target() {
         fs::symlink_metadata(target.join("sub")).is_ok_and(|m| m.is_symlink()),
         "the user's link stays"
     );
+    data.join().expect("data");
+    peer.assert_ok();
+}
+
+/// SIZE 10, no MDTM, EPSV to `port`, RETR f: the steps up to the RETR command.
+fn retr_f(port: u16) -> Vec<Step> {
+    with(
+        login(&["EPSV", "SIZE", "MDTM"]),
+        vec![
+            expect("SIZE f"),
+            send("213 10\r\n"),
+            expect("MDTM f"),
+            send("550 no time\r\n"),
+            expect("EPSV"),
+            send(format!("229 ok (|||{port}|)\r\n")),
+            expect("RETR f"),
+        ],
+    )
+}
+
+#[test]
+fn a_short_transfer_to_stdout_is_exit_8() {
+    let (port, data) = data_port(b"01234".to_vec());
+    let peer = ScriptedPeer::start(with(
+        retr_f(port),
+        vec![send("150 go\r\n226 done (it lies)\r\n")],
+    ));
+    let out = netkit(&["ftp", "get", &url(&peer, "/f"), "-o", "-", "-t", "5"]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("5 of 10 bytes"), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "01234");
+    data.join().expect("data");
+    peer.assert_ok();
+    // fetch ftp:// is the same get.
+    let (port, data) = data_port(b"01234".to_vec());
+    let peer = ScriptedPeer::start(with(
+        retr_f(port),
+        vec![send("150 go\r\n226 done (it lies)\r\n")],
+    ));
+    let out = netkit(&["fetch", &url(&peer, "/f"), "-o", "-", "-t", "5"]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    data.join().expect("data");
+    peer.assert_ok();
+}
+
+#[test]
+fn a_missing_final_reply_costs_one_timeout_not_two() {
+    let (port, data) = data_port(b"0123456789".to_vec());
+    let peer = ScriptedPeer::start(with(
+        retr_f(port),
+        vec![send("150 go\r\n"), Step::Stall(Duration::from_secs(10))],
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let started = Instant::now();
+    let out = netkit(&[
+        "ftp",
+        "get",
+        &url(&peer, "/f"),
+        "-o",
+        dir.path().join("f").to_str().expect("path"),
+        "-t",
+        "2",
+    ]);
+    let took = started.elapsed();
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    // Before: the error after 2 s, then QUIT waited 2 s more for the same silent server.
+    assert!(took < Duration::from_millis(3500), "{took:?}");
+    let sent = peer.transcript();
+    assert!(!sent.iter().any(|l| l.starts_with(b"QUIT")), "{sent:?}");
+    data.join().expect("data");
+}
+
+#[test]
+fn a_transfer_answered_2xx_without_its_1xx_is_a_protocol_error() {
+    let (port, data) = data_port(b"0123456789".to_vec());
+    let peer = ScriptedPeer::start(with(retr_f(port), vec![send("226 done already\r\n")]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("f");
+    let out = netkit(&[
+        "ftp",
+        "get",
+        &url(&peer, "/f"),
+        "-o",
+        file.to_str().expect("path"),
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(!file.exists());
     data.join().expect("data");
     peer.assert_ok();
 }
