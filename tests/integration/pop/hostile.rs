@@ -5,9 +5,9 @@
 
 use std::fs;
 
-use super::peers::{listing, login, retr, url, with};
-use crate::util::script::{ScriptedPeer, expect, send};
-use crate::util::{code, netkit, stderr};
+use super::peers::{listing, login, retr, sent_lines, stored, url, with};
+use crate::util::script::{ScriptedPeer, Step, expect, send};
+use crate::util::{code, netkit, stderr, stdout};
 
 #[test]
 fn mail_another_program_appended_after_a_crash_is_never_cut_from_the_mbox() {
@@ -51,5 +51,48 @@ fn mail_another_program_appended_after_a_crash_is_never_cut_from_the_mbox() {
         "{}",
         String::from_utf8_lossy(&kept)
     );
+    peer.assert_ok();
+}
+
+#[test]
+fn a_refused_dele_in_rm_does_not_hide_that_the_others_were_not_applied() {
+    let peer = ScriptedPeer::start(with(
+        login(),
+        vec![
+            expect("DELE 1"),
+            send("+OK marked\r\n"),
+            expect("DELE 2"),
+            send("-ERR no such message\r\n"),
+            expect("DELE 3"),
+            send("+OK marked\r\n"),
+            expect("QUIT"),
+            send("+OK bye\r\n"),
+        ],
+    ));
+    // 1 twice: one DELE.
+    let out = netkit(&["pop", "rm", &url(&peer), "1", "2", "1", "3", "-t", "5"]);
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "deleted 1\ndeleted 3\n");
+    assert!(stderr(&out).contains("DELE 2"), "{}", stderr(&out));
+    // QUIT went out, so the server applies the two that were marked.
+    let sent = sent_lines(peer);
+    assert_eq!(sent.last().map(String::as_str), Some("QUIT"), "{sent:?}");
+}
+
+#[test]
+fn a_drop_during_rm_claims_nothing_deleted() {
+    let peer = ScriptedPeer::start(with(
+        login(),
+        vec![
+            expect("DELE 1"),
+            send("+OK marked\r\n"),
+            expect("DELE 2"),
+            Step::Drop,
+        ],
+    ));
+    let out = netkit(&["pop", "rm", &url(&peer), "1", "2", "-t", "5"]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    // Without QUIT the server deleted nothing; before, "deleted 1" was printed.
+    assert_eq!(stdout(&out), "");
     peer.assert_ok();
 }
