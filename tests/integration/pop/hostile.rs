@@ -96,3 +96,73 @@ fn a_drop_during_rm_claims_nothing_deleted() {
     assert_eq!(stdout(&out), "");
     peer.assert_ok();
 }
+
+#[test]
+fn one_message_number_with_two_uids_stops_the_fetch() {
+    let peer = ScriptedPeer::start(with(
+        login(),
+        vec![
+            expect("LIST"),
+            send("+OK\r\n1 20\r\n2 20\r\n.\r\n"),
+            expect("UIDL"),
+            send("+OK\r\n1 first\r\n1 second\r\n2 third\r\n.\r\n"),
+        ],
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let md = dir.path().join("md");
+    let out = netkit(&[
+        "pop",
+        "fetch",
+        &url(&peer),
+        "--maildir",
+        md.to_str().expect("path"),
+        "--delete",
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("message 1 twice"), "{}", stderr(&out));
+    let sent = sent_lines(peer);
+    assert!(
+        !sent
+            .iter()
+            .any(|l| l.starts_with("RETR") || l.starts_with("DELE")),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn a_message_larger_than_its_list_size_does_not_get_past_max_size() {
+    let big = "x".repeat(100_000);
+    let peer = ScriptedPeer::start(with(
+        with(login(), listing(2)),
+        [
+            retr(1),
+            vec![
+                expect("RETR 2"),
+                send(format!("+OK\r\nSubject: 2\r\n\r\n{big}\r\n.\r\n")),
+            ],
+        ]
+        .concat(),
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let md = dir.path().join("md");
+    let out = netkit(&[
+        "pop",
+        "fetch",
+        &url(&peer),
+        "--maildir",
+        md.to_str().expect("path"),
+        "--max-size",
+        "1000",
+        "--delete",
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--max-size"), "{}", stderr(&out));
+    assert_eq!(stored(&md), vec![b"Subject: 1\r\n\r\n.dot 1\r\n".to_vec()]);
+    assert!(fs::read_dir(md.join("tmp")).expect("tmp").next().is_none());
+    let sent = sent_lines(peer);
+    assert!(!sent.iter().any(|l| l.starts_with("DELE")), "{sent:?}");
+}
