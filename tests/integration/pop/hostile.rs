@@ -132,6 +132,23 @@ fn one_message_number_with_two_uids_stops_the_fetch() {
 }
 
 #[test]
+fn an_endless_capa_listing_is_cut_short() {
+    let mut capa = String::from("+OK\r\n");
+    for i in 0..5000 {
+        capa.push_str(&format!("X-CAP-{i}\r\n"));
+    }
+    let peer = ScriptedPeer::start(vec![
+        send("+OK ready\r\n"),
+        expect("CAPA"),
+        send(capa),
+        Step::Stall(std::time::Duration::from_secs(10)),
+    ]);
+    let out = netkit(&["pop", "stat", &url(&peer), "-t", "5", "-q"]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("CAPA ran past"), "{}", stderr(&out));
+}
+
+#[test]
 fn a_message_larger_than_its_list_size_does_not_get_past_max_size() {
     let big = "x".repeat(100_000);
     let peer = ScriptedPeer::start(with(
