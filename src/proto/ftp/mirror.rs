@@ -519,7 +519,9 @@ pub fn run_jobs(
                                 local: job.local.display().to_string(),
                                 result: "failed",
                                 bytes: 0,
-                                error: Some(e.message().to_owned()),
+                                error: Some(
+                                    crate::auth::secret::mask_secrets(e.message()).into_owned(),
+                                ),
                                 kind: Some(e.kind()),
                             },
                         };

@@ -260,7 +260,7 @@ pub fn fetch(
                 report.failed.push(Failed {
                     number: m.number,
                     uid: m.uid.clone(),
-                    error: e.message().to_owned(),
+                    error: crate::auth::secret::mask_secrets(e.message()).into_owned(),
                 });
             }
             Err(e) => {
@@ -334,7 +334,7 @@ fn delete(session: &mut Session, numbers: &[u64], failed: &mut Vec<Failed>) -> R
                     .push(Failed {
                         number: n,
                         uid: None,
-                        error: e.message().to_owned(),
+                        error: crate::auth::secret::mask_secrets(e.message()).into_owned(),
                     }),
                 Err(e) => return Err(e),
             }

@@ -142,3 +142,31 @@ fn a_transfer_answered_2xx_without_its_1xx_is_a_protocol_error() {
     data.join().expect("data");
     peer.assert_ok();
 }
+
+#[test]
+fn a_password_the_server_echoes_is_masked_in_the_transcript_and_the_error() {
+    let peer = ScriptedPeer::start(vec![
+        send("220 scripted\r\n"),
+        expect("AUTH TLS"),
+        send("500 no TLS here\r\n"),
+        expect("USER u"),
+        send("331 password please\r\n"),
+        expect("PASS Top/Se@cret"),
+        send("530 bad password Top/Se@cret\r\n"),
+    ]);
+    let u = format!("ftp://u:Top%2FSe%40cret@{}/", peer.addr());
+    let out = netkit(&["ftp", "ls", &u, "-v", "-t", "5"]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("Top/Se@cret"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("< 530 bad password ***"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("refused: 530 bad password ***"),
+        "{}",
+        stderr(&out)
+    );
+    peer.assert_ok();
+}

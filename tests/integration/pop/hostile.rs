@@ -183,3 +183,31 @@ fn a_message_larger_than_its_list_size_does_not_get_past_max_size() {
     let sent = sent_lines(peer);
     assert!(!sent.iter().any(|l| l.starts_with("DELE")), "{sent:?}");
 }
+
+#[test]
+fn a_password_the_server_echoes_is_masked_in_the_transcript_and_the_json_error() {
+    let peer = ScriptedPeer::start(vec![
+        send("+OK ready\r\n"),
+        expect("CAPA"),
+        send("-ERR no CAPA\r\n"),
+        expect("USER u"),
+        send("+OK\r\n"),
+        expect("PASS Top/Se@cret"),
+        send("-ERR [AUTH] bad password Top/Se@cret\r\n"),
+    ]);
+    let u = format!("pop3://u:Top%2FSe%40cret@{}", peer.addr());
+    let out = netkit(&[
+        "pop", "stat", &u, "--auth", "USER", "-v", "--json", "-t", "5",
+    ]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("Top/Se@cret"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("< -ERR [AUTH] bad password ***"),
+        "{}",
+        stderr(&out)
+    );
+    let last = stderr(&out).lines().last().unwrap_or("").to_owned();
+    let json: serde_json::Value = serde_json::from_str(&last).expect("json error line");
+    assert_eq!(json["error"]["exit_code"], 7, "{last}");
+    peer.assert_ok();
+}
