@@ -211,3 +211,35 @@ fn a_password_the_server_echoes_is_masked_in_the_transcript_and_the_json_error()
     assert_eq!(json["error"]["exit_code"], 7, "{last}");
     peer.assert_ok();
 }
+
+#[test]
+fn a_bare_lf_dot_line_inside_a_message_does_not_cut_it_short() {
+    // A server that stuffs only CRLF lines sends a bare-LF "." line of the message as it is.
+    let peer = ScriptedPeer::start(with(
+        with(login(), listing(1)),
+        vec![
+            expect("RETR 1"),
+            send("+OK\r\nSubject: 1\r\n\r\nbare\n.\nrest of it\r\n.\r\n"),
+            expect("QUIT"),
+            send("+OK bye\r\n"),
+        ],
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let md = dir.path().join("md");
+    let out = netkit(&[
+        "pop",
+        "fetch",
+        &url(&peer),
+        "--maildir",
+        md.to_str().expect("path"),
+        "--new",
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stored(&md),
+        vec![b"Subject: 1\r\n\r\nbare\n.\nrest of it\r\n".to_vec()]
+    );
+    peer.assert_ok();
+}
