@@ -344,20 +344,25 @@ fn stat(session: &mut Session, args: &Args, out: &mut Stdout) -> Result<Outcome,
 
 /// The message number of `--uid UIDL`.
 fn number_of(session: &mut Session, uid: &str) -> Result<u64, Error> {
-    session
+    let shown = crate::cli::render::clean_text(uid);
+    let found: Vec<u64> = session
         .uidl()?
         .into_iter()
-        .find(|(_, u)| u == uid)
+        .filter(|(_, u)| u == uid)
         .map(|(n, _)| n)
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::Refused,
-                format!(
-                    "no message with unique id '{}'",
-                    crate::cli::render::clean_text(uid)
-                ),
-            )
-        })
+        .collect();
+    match found.as_slice() {
+        [n] => Ok(*n),
+        [] => Err(Error::new(
+            ErrorKind::Refused,
+            format!("no message with unique id '{shown}'"),
+        )),
+        // Taking the first would read or delete a message nobody chose.
+        _ => Err(Error::new(
+            ErrorKind::Protocol,
+            format!("UIDL gives the unique id '{shown}' to several messages: nothing done"),
+        )),
+    }
 }
 
 fn get(

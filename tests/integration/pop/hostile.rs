@@ -243,3 +243,20 @@ fn a_bare_lf_dot_line_inside_a_message_does_not_cut_it_short() {
     );
     peer.assert_ok();
 }
+
+#[test]
+fn rm_by_a_uid_the_server_gives_to_two_messages_deletes_neither() {
+    let peer = ScriptedPeer::start(with(
+        login(),
+        vec![expect("UIDL"), send("+OK\r\n1 same\r\n2 same\r\n.\r\n")],
+    ));
+    let out = netkit(&["pop", "rm", &url(&peer), "--uid", "same", "-t", "5"]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("several messages"),
+        "{}",
+        stderr(&out)
+    );
+    let sent = sent_lines(peer);
+    assert!(!sent.iter().any(|l| l.starts_with("DELE")), "{sent:?}");
+}
