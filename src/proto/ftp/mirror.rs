@@ -500,11 +500,12 @@ pub fn run_jobs(
                 scope.spawn(move || {
                     while let Some(job) = next() {
                         let result = work(&mut session, &job, advance);
-                        let broken = result.as_ref().is_err_and(|e| {
-                            matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Connect)
-                                || e.message().contains("closed the connection")
-                                || e.message().contains("421")
-                        });
+                        let broken = session.is_out_of_step()
+                            || result.as_ref().is_err_and(|e| {
+                                matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Connect)
+                                    || e.message().contains("closed the connection")
+                                    || e.message().contains("421")
+                            });
                         let item = match result {
                             Ok(bytes) => Item {
                                 remote: job.remote,

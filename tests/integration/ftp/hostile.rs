@@ -170,3 +170,81 @@ fn a_password_the_server_echoes_is_masked_in_the_transcript_and_the_error() {
     );
     peer.assert_ok();
 }
+
+/// A data port that sends `data` a moment after the connection, then resets it (SO_LINGER 0).
+fn resetting_data_port(data: Vec<u8>) -> (u16, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind data port");
+    let port = listener.local_addr().expect("addr").port();
+    let handle = std::thread::spawn(move || {
+        if let Ok((mut s, _)) = listener.accept() {
+            // After the client's RETR and the 150, not during its connect.
+            std::thread::sleep(Duration::from_millis(300));
+            let _ = std::io::Write::write_all(&mut s, &data);
+            let _ = socket2::SockRef::from(&s).set_linger(Some(Duration::ZERO));
+        }
+    });
+    (port, handle)
+}
+
+#[test]
+fn a_transfer_that_fails_midway_does_not_put_the_mirror_out_of_step() {
+    let listing = "-rw-r--r-- 1 ftp ftp 10 Jan 01 2024 f1\r\n\
+                   -rw-r--r-- 1 ftp ftp 3 Jan 01 2024 f2\r\n\
+                   -rw-r--r-- 1 ftp ftp 5 Jan 01 2024 f3\r\n";
+    let (list_port, list_data) = data_port(listing.as_bytes().to_vec());
+    let (p1, d1) = resetting_data_port(b"01234".to_vec());
+    let (p2, d2) = data_port(b"two".to_vec());
+    let (p3, d3) = data_port(b"three".to_vec());
+    let file = |port: u16, name: &str| {
+        vec![
+            expect("EPSV"),
+            send(format!("229 ok (|||{port}|)\r\n")),
+            expect(&format!("RETR {name}")),
+            send("150 go\r\n226 done\r\n"),
+            expect(&format!("MDTM {name}")),
+            send("550 no time\r\n"),
+        ]
+    };
+    let peer = ScriptedPeer::start(
+        [
+            login(&["EPSV", "SIZE", "MDTM"]),
+            vec![
+                expect("EPSV"),
+                send(format!("229 ok (|||{list_port}|)\r\n")),
+                expect("LIST"),
+                send("150 here\r\n226 done\r\n"),
+                expect("EPSV"),
+                send(format!("229 ok (|||{p1}|)\r\n")),
+                expect("RETR f1"),
+                // The server's answer to the lost transfer: the client must read it here,
+                // not take it for the answer to its next command.
+                send("150 go\r\n426 connection lost\r\n"),
+            ],
+            file(p2, "f2"),
+            file(p3, "f3"),
+            vec![expect("QUIT"), send("221 bye\r\n")],
+        ]
+        .concat(),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("m");
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "-r",
+        &url(&peer, "/"),
+        target.to_str().expect("path"),
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    assert!(stderr(&out).contains("f1"), "{}", stderr(&out));
+    assert_eq!(fs::read(target.join("f2")).expect("f2"), b"two");
+    assert_eq!(fs::read(target.join("f3")).expect("f3"), b"three");
+    assert!(!target.join("f1").exists());
+    for d in [list_data, d2, d3] {
+        d.join().expect("data");
+    }
+    d1.join().expect("data");
+    peer.assert_ok();
+}
