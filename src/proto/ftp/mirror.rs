@@ -206,9 +206,33 @@ pub fn plan_download(
     while let Some((dir, into, depth)) = stack.pop() {
         fs::create_dir_all(&into).map_err(|e| local_err("creating", &into, &e))?;
         let entries = session.list(&dir, now())?;
+        let files: HashSet<String> = entries
+            .iter()
+            .filter(|e| e.kind == Kind::File)
+            .map(|e| e.name.clone())
+            .collect();
         let mut keep: HashSet<String> = HashSet::new();
         for e in entries {
             let remote_path = join(&dir, &e.name);
+            // `N.part` beside `N`: its local name is N's working file, and one download
+            // would overwrite (or rename away) the other.
+            if e.kind == Kind::File
+                && let Some(stem) = e.name.strip_suffix(".part")
+                && files.contains(stem)
+            {
+                keep.insert(e.name.clone());
+                items.push(Item {
+                    remote: remote_path,
+                    local: into.join(&e.name).display().to_string(),
+                    result: "refused",
+                    bytes: 0,
+                    error: Some(format!(
+                        "its local name is the working file of '{stem}', downloaded beside it"
+                    )),
+                    kind: Some(ErrorKind::LocalIo),
+                });
+                continue;
+            }
             if !is_safe_component(&e.name) {
                 items.push(Item {
                     remote: remote_path,

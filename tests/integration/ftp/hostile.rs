@@ -248,3 +248,47 @@ fn a_transfer_that_fails_midway_does_not_put_the_mirror_out_of_step() {
     d1.join().expect("data");
     peer.assert_ok();
 }
+
+#[test]
+fn a_remote_name_that_is_another_file_s_working_name_is_refused() {
+    // x.part listed first: fetched first, it was then taken for x's .part, truncated and
+    // renamed to x; the run said both were copied.
+    let listing = "-rw-r--r-- 1 ftp ftp 9 Jan 01 2024 x.part\r\n\
+                   -rw-r--r-- 1 ftp ftp 6 Jan 01 2024 x\r\n";
+    let (list_port, list_data) = data_port(listing.as_bytes().to_vec());
+    let (port, data) = data_port(b"body-x".to_vec());
+    let peer = ScriptedPeer::start(with(
+        login(&["EPSV", "SIZE", "MDTM"]),
+        vec![
+            expect("EPSV"),
+            send(format!("229 ok (|||{list_port}|)\r\n")),
+            expect("LIST"),
+            send("150 here\r\n226 done\r\n"),
+            expect("EPSV"),
+            send(format!("229 ok (|||{port}|)\r\n")),
+            expect("RETR x"),
+            send("150 go\r\n226 done\r\n"),
+            expect("MDTM x"),
+            send("550 no time\r\n"),
+            expect("QUIT"),
+            send("221 bye\r\n"),
+        ],
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("m");
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "-r",
+        &url(&peer, "/"),
+        target.to_str().expect("path"),
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    assert!(stderr(&out).contains("x.part: refused"), "{}", stderr(&out));
+    assert_eq!(fs::read(target.join("x")).expect("x"), b"body-x");
+    list_data.join().expect("data");
+    data.join().expect("data");
+    peer.assert_ok();
+}
