@@ -187,7 +187,8 @@ pub fn prefix(command: &str) -> String {
 
 /// Text a user sees: passwords in URLs masked, control characters shown as `\xNN`.
 pub fn safe_text(text: &str) -> String {
-    escape_controls(&redact_userinfo(text)).into_owned()
+    let masked = crate::auth::secret::mask_secrets(text);
+    escape_controls(&redact_userinfo(&masked)).into_owned()
 }
 
 /// Whether the user asked for JSON anywhere on the line (before a `--`): decides the shape

@@ -131,6 +131,7 @@ pub fn write_out(r: io::Result<()>) -> Result<(), crate::Error> {
 /// A per-item problem in a stream (one bad URL among many): `netkit CMD: message` on
 /// stderr, the stream goes on. The caller ends with `Outcome::Exit(Partial)`.
 pub fn warn(command: &str, message: &str) {
+    let message = crate::auth::secret::mask_secrets(message);
     let _ = writeln!(io::stderr().lock(), "netkit {command}: {message}");
 }
 
@@ -138,6 +139,7 @@ pub fn warn(command: &str, message: &str) {
 /// `{"warning":{"command":…,"message":…}}`, beside the error lines of SPEC §4.
 pub fn warn_as(command: &str, json: bool, message: &str) {
     if json {
+        let message = crate::auth::secret::mask_secrets(message);
         let line = serde_json::json!({"warning": {"command": command, "message": message}});
         let _ = writeln!(io::stderr().lock(), "{line}");
     } else {

@@ -354,7 +354,12 @@ impl MailSink for Mbox {
     /// An append announced at `pending` and not confirmed: if only our bytes follow that
     /// offset, they are cut off (complete or not) and the message is fetched again; if
     /// another program appended after them, ours stay and count as stored when complete.
+    /// Bytes at that offset that do not begin with our `From MAILER-DAEMON ` line (after
+    /// the blank-line prefix [`deliver`](Self::deliver) may write) are not ours — another
+    /// MDA appended there after the crash, or a mail reader rewrote the file — and are
+    /// never cut.
     fn recover(&mut self, _marker: &str, pending: Option<u64>) -> Result<Recovered, Error> {
+        const OURS: &[u8] = b"From MAILER-DAEMON ";
         let Some(at) = pending else {
             return Ok(Recovered::Missing);
         };
@@ -362,13 +367,25 @@ impl MailSink for Mbox {
         if len <= at {
             return Ok(Recovered::Missing);
         }
-        match self.next_from_line(at)? {
+        let head = self.read_at(at, (len - at).min(2 + OURS.len() as u64) as usize)?;
+        let skip = head.iter().take(2).take_while(|&&b| b == b'\n').count();
+        let rest = &head[skip..];
+        let starts_ours = if rest.len() < OURS.len() {
+            OURS.starts_with(rest)
+        } else {
+            rest.starts_with(OURS)
+        };
+        if !starts_ours {
+            return Ok(Recovered::Missing);
+        }
+        let own = at + skip as u64;
+        match self.next_from_line(own)? {
             None => {
                 self.truncate(at)?;
                 Ok(Recovered::Missing)
             }
             Some(next) => {
-                let tail = self.read_at(next - 2.min(next - at), 2.min(next - at) as usize)?;
+                let tail = self.read_at(next - 2.min(next - own), 2.min(next - own) as usize)?;
                 Ok(if tail == b"\n\n" {
                     Recovered::Stored
                 } else {
@@ -495,6 +512,41 @@ mod tests {
         // …one whose process is gone is stale.
         fs::write(dir.path().join("mbox.lock"), b"999999999\n").expect("lock");
         assert!(Mbox::open(&path).is_ok());
+    }
+
+    #[test]
+    fn recovery_never_cuts_mail_another_program_appended_at_the_announced_offset() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mbox");
+        let mut mbox = Mbox::open(&path).expect("open");
+        deliver(&mut mbox, b"A: 1\r\n\r\none\r\n").expect("one");
+        let at = mbox.append_offset().expect("offset").expect("some");
+        // A crash after the announcement, before any byte; then procmail delivers.
+        let mut more = fs::read(&path).expect("read");
+        more.extend_from_slice(b"From alice@x Sat Dec  6 00:00:00 2026\nB: 1\n\nkeep\n\n");
+        fs::write(&path, &more).expect("write");
+        assert_eq!(
+            mbox.recover("", Some(at)).expect("recover"),
+            Recovered::Missing
+        );
+        assert_eq!(fs::read(&path).expect("read"), more);
+        // A mail reader rewrote the file: the offset now falls inside a message.
+        let inside = more.len() as u64 - 6;
+        assert_eq!(
+            mbox.recover("", Some(inside)).expect("recover"),
+            Recovered::Missing
+        );
+        assert_eq!(fs::read(&path).expect("read"), more);
+        // Our own partial From line (after the blank-line prefix) is still cut.
+        let mut half = more.clone();
+        half.extend_from_slice(b"\nFrom MAIL");
+        fs::write(&path, &half).expect("write");
+        let end = more.len() as u64;
+        assert_eq!(
+            mbox.recover("", Some(end)).expect("recover"),
+            Recovered::Missing
+        );
+        assert_eq!(fs::read(&path).expect("read"), more);
     }
 
     #[test]

@@ -304,7 +304,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     });
     drop(watchdog);
-    if let Some(session) = session {
+    // After a timeout QUIT would only wait out --timeout again for a server that is not
+    // answering: the connection is just closed.
+    let timed_out = result
+        .as_ref()
+        .is_err_and(|e| e.kind() == ErrorKind::Timeout);
+    if let Some(session) = session
+        && !timed_out
+    {
         session.quit();
     }
     Ok(result?)
@@ -725,6 +732,16 @@ impl Run<'_> {
                     format!("writing stdout: {}", crate::error::io_words(&e)),
                 )
             })?;
+            // A short transfer is as wrong on a pipe as in a file: nothing can be kept
+            // for -C, but the exit must not say the output is complete.
+            if let Some(size) = remote_size
+                && bytes != size
+            {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!("the transfer ended at {bytes} of {size} bytes (written to stdout)"),
+                ));
+            }
             (bytes, 0, None)
         } else {
             let mut output = Output::open(&local, self.args.resume)?;

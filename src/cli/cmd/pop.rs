@@ -327,20 +327,25 @@ fn stat(session: &mut Session, args: &Args, out: &mut Stdout) -> Result<Outcome,
 
 /// The message number of `--uid UIDL`.
 fn number_of(session: &mut Session, uid: &str) -> Result<u64, Error> {
-    session
+    let shown = crate::cli::render::clean_text(uid);
+    let found: Vec<u64> = session
         .uidl()?
         .into_iter()
-        .find(|(_, u)| u == uid)
+        .filter(|(_, u)| u == uid)
         .map(|(n, _)| n)
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::Refused,
-                format!(
-                    "no message with unique id '{}'",
-                    crate::cli::render::clean_text(uid)
-                ),
-            )
-        })
+        .collect();
+    match found.as_slice() {
+        [n] => Ok(*n),
+        [] => Err(Error::new(
+            ErrorKind::Refused,
+            format!("no message with unique id '{shown}'"),
+        )),
+        // Taking the first would read or delete a message nobody chose.
+        _ => Err(Error::new(
+            ErrorKind::Protocol,
+            format!("UIDL gives the unique id '{shown}' to several messages: nothing done"),
+        )),
+    }
 }
 
 fn get(
@@ -391,15 +396,47 @@ fn rm(
     for uid in &args.uid {
         all.push(number_of(session, uid)?);
     }
+    // `rm 1 1`: one DELE (a second would be refused as already deleted).
+    let mut seen = std::collections::HashSet::new();
+    all.retain(|n| seen.insert(*n));
+    // Every DELE is answered before anything is printed: a session that fails later ends
+    // without QUIT, where the server deletes nothing, and "deleted N" would be untrue.
+    // A refused DELE does not stop the others; QUIT then applies those that were taken.
+    let mut deleted = Vec::new();
+    let mut refused = Vec::new();
     for &n in &all {
-        session.dele(n)?;
+        match session.dele(n) {
+            Ok(()) => deleted.push(n),
+            Err(e) if matches!(e.kind(), ErrorKind::Refused | ErrorKind::Temporary) => {
+                refused.push(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let last_refused = refused.pop();
+    for e in &refused {
+        crate::cli::render::warn("pop", e.message());
+    }
+    let partial = match last_refused {
+        Some(e) if deleted.is_empty() => return Err(e),
+        Some(e) => {
+            crate::cli::render::warn("pop", e.message());
+            true
+        }
+        None => false,
+    };
+    for &n in &deleted {
         if args.client.output.json {
             write_out(out.json(&serde_json::json!({"deleted": n})))?;
         } else if !args.client.output.quiet {
             write_out(out.line(&format!("deleted {n}")))?;
         }
     }
-    Ok(Outcome::Success)
+    Ok(if partial {
+        Outcome::Exit(ErrorKind::Partial)
+    } else {
+        Outcome::Success
+    })
 }
 
 fn print_fetch(

@@ -119,6 +119,9 @@ pub struct Session {
     features: Features,
     /// Cleared once the server refuses EPSV, so later transfers go straight to PASV.
     try_epsv: bool,
+    /// A transfer failed and its final reply was not read: the next reply would be taken
+    /// for the next command's. The session takes no more work.
+    out_of_step: bool,
     opts: Options,
 }
 
@@ -185,6 +188,7 @@ impl Session {
             tls_info,
             features: Features::default(),
             try_epsv: true,
+            out_of_step: false,
             opts,
         };
         session.login(is_tls)?;
@@ -275,6 +279,22 @@ impl Session {
 
     pub fn server(&self) -> &str {
         &self.server
+    }
+
+    /// Whether a failed transfer left the control connection out of step (see
+    /// [`Session::settle`]): a mirror stops giving this session files.
+    pub fn is_out_of_step(&self) -> bool {
+        self.out_of_step
+    }
+
+    /// After a transfer failed past its 1xx reply, the server still owes the final one
+    /// (426, or 226 when it had sent everything): it is read here, so the next command gets
+    /// its own reply instead of this one. After a timeout it may never come.
+    fn settle(&mut self, e: Error) -> Error {
+        if e.kind() == ErrorKind::Timeout || self.conn.read_reply().is_err() {
+            self.out_of_step = true;
+        }
+        e
     }
 
     /// A second handle on the control socket, for the `--max-time` watchdog.
@@ -468,7 +488,9 @@ impl Session {
         if go.class() != 1 {
             return Err(reply_error(verb, &go));
         }
-        let mut data = self.finish_data(pending)?;
+        let mut data = self
+            .finish_data(pending)
+            .inspect_err(|_| self.out_of_step = true)?;
         let watchdog = self.data_watchdog(&data);
         let mut buf = vec![0u8; DATA_CHUNK];
         let mut sent = 0u64;
@@ -494,8 +516,9 @@ impl Session {
         // close_notify and FIN: the server's end of the upload.
         data.close();
         drop(watchdog);
-        copied?;
-        flushed.map_err(write_error)?;
+        if let Err(e) = copied.and_then(|()| flushed.map_err(write_error)) {
+            return Err(self.settle(e));
+        }
         let done = self.conn.read_reply()?;
         if done.class() != 2 {
             return Err(reply_error(verb, &done));
@@ -536,7 +559,9 @@ impl Session {
             }
             return Err(reply_error(&verb, &go));
         }
-        let mut data = self.finish_data(pending)?;
+        let mut data = self
+            .finish_data(pending)
+            .inspect_err(|_| self.out_of_step = true)?;
         let watchdog = self.data_watchdog(&data);
         let mut buf = vec![0u8; DATA_CHUNK];
         let mut received = 0u64;
@@ -555,8 +580,9 @@ impl Session {
         };
         data.close();
         drop(watchdog);
-        // The final reply may never come after a failed transfer: do not wait for it.
-        copied?;
+        if let Err(e) = copied {
+            return Err(self.settle(e));
+        }
         let done = self.conn.read_reply()?;
         if done.class() != 2 {
             return Err(Error::new(

@@ -206,9 +206,33 @@ pub fn plan_download(
     while let Some((dir, into, depth)) = stack.pop() {
         fs::create_dir_all(&into).map_err(|e| local_err("creating", &into, &e))?;
         let entries = session.list(&dir, now())?;
+        let files: HashSet<String> = entries
+            .iter()
+            .filter(|e| e.kind == Kind::File)
+            .map(|e| e.name.clone())
+            .collect();
         let mut keep: HashSet<String> = HashSet::new();
         for e in entries {
             let remote_path = join(&dir, &e.name);
+            // `N.part` beside `N`: its local name is N's working file, and one download
+            // would overwrite (or rename away) the other.
+            if e.kind == Kind::File
+                && let Some(stem) = e.name.strip_suffix(".part")
+                && files.contains(stem)
+            {
+                keep.insert(e.name.clone());
+                items.push(Item {
+                    remote: remote_path,
+                    local: into.join(&e.name).display().to_string(),
+                    result: "refused",
+                    bytes: 0,
+                    error: Some(format!(
+                        "its local name is the working file of '{stem}', downloaded beside it"
+                    )),
+                    kind: Some(ErrorKind::LocalIo),
+                });
+                continue;
+            }
             if !is_safe_component(&e.name) {
                 items.push(Item {
                     remote: remote_path,
@@ -226,6 +250,22 @@ pub fn plan_download(
             }
             let path = into.join(&e.name);
             match e.kind {
+                // A local symlink where the server has a directory is not followed: the
+                // files (and `--delete`) would land wherever it points, outside DIR.
+                Kind::Dir if fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) => {
+                    keep.insert(e.name.clone());
+                    items.push(Item {
+                        remote: remote_path,
+                        local: path.display().to_string(),
+                        result: "refused",
+                        bytes: 0,
+                        error: Some(
+                            "a local symlink is in the way of this directory; not followed"
+                                .to_owned(),
+                        ),
+                        kind: Some(ErrorKind::LocalIo),
+                    });
+                }
                 Kind::Dir if depth < MAX_DEPTH => {
                     keep.insert(e.name.clone());
                     stack.push((remote_path, path, depth + 1));
@@ -484,11 +524,12 @@ pub fn run_jobs(
                 scope.spawn(move || {
                     while let Some(job) = next() {
                         let result = work(&mut session, &job, advance);
-                        let broken = result.as_ref().is_err_and(|e| {
-                            matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Connect)
-                                || e.message().contains("closed the connection")
-                                || e.message().contains("421")
-                        });
+                        let broken = session.is_out_of_step()
+                            || result.as_ref().is_err_and(|e| {
+                                matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Connect)
+                                    || e.message().contains("closed the connection")
+                                    || e.message().contains("421")
+                            });
                         let item = match result {
                             Ok(bytes) => Item {
                                 remote: job.remote,
@@ -503,7 +544,9 @@ pub fn run_jobs(
                                 local: job.local.display().to_string(),
                                 result: "failed",
                                 bytes: 0,
-                                error: Some(e.message().to_owned()),
+                                error: Some(
+                                    crate::auth::secret::mask_secrets(e.message()).into_owned(),
+                                ),
                                 kind: Some(e.kind()),
                             },
                         };

@@ -156,11 +156,17 @@ impl<'a, R: Read> DotReader<'a, R> {
             };
             let mut data = piece;
             if at_line_start && data.first() == Some(&b'.') {
-                if ends && matches!(data, b".\r\n" | b".\n") {
+                if ends && data == b".\r\n" {
                     self.done = true;
                     return Ok(n);
                 }
-                data = &data[1..];
+                // `.` LF is not the end (RFC 1939: CRLF . CRLF). A server that stuffs only
+                // CRLF lines passes a bare-LF `.` line of the message as it is; ending there
+                // saved the message cut short, and `pop fetch` recorded it as saved. Such a
+                // line is kept whole: its dot was never stuffing.
+                if !(ends && data == b".\n") {
+                    data = &data[1..];
+                }
             }
             out.write_all(data).map_err(|e| {
                 Error::new(
@@ -233,6 +239,15 @@ mod tests {
         assert!(out.starts_with(b"xxx"), "the stuffing dot is removed");
         assert!(unstuff_raw(b"a\r\nb\r\n").is_err(), "no terminator");
         assert!(unstuff_raw(b"a\r\n.").is_err(), "cut in the terminator");
+    }
+
+    #[test]
+    fn a_bare_lf_dot_line_does_not_end_a_raw_copy() {
+        assert_eq!(
+            unstuff_raw(b"a\n.\nb\r\n..c\n.\r\nafter").unwrap(),
+            b"a\n.\nb\r\n.c\n"
+        );
+        assert!(unstuff_raw(b"a\n.\n").is_err(), "no CRLF terminator");
     }
 
     proptest! {

@@ -29,12 +29,14 @@ impl Reply {
         self.lines.join(" ")
     }
 
-    /// The kind of error this reply is when it is negative: 4xx temporary (11), 5xx refused (1).
+    /// The kind of error this reply is where it was not the one expected: 4xx temporary
+    /// (11), 5xx refused (1), and a positive reply out of sequence (FTP's 226 to RETR
+    /// without its 150, SMTP's 354 to MAIL) a protocol error (8), not a refusal.
     pub fn error_kind(&self) -> ErrorKind {
-        if self.class() == 4 {
-            ErrorKind::Temporary
-        } else {
-            ErrorKind::Refused
+        match self.class() {
+            4 => ErrorKind::Temporary,
+            5 => ErrorKind::Refused,
+            _ => ErrorKind::Protocol,
         }
     }
 }

@@ -55,7 +55,9 @@ impl Transcript {
         }
         text.push(dir);
         text.push(' ');
-        for c in String::from_utf8_lossy(line).chars() {
+        let line = String::from_utf8_lossy(line);
+        // A server that echoes the password (`-ERR bad password …`) must not put it here.
+        for c in crate::auth::secret::mask_secrets(&line).chars() {
             if c.is_control() && c != '\t' {
                 text.push_str(&format!("\\x{:02x}", c as u32));
             } else {

@@ -76,6 +76,9 @@ pub struct Session {
     login: Option<Login>,
 }
 
+/// The most CAPA lines read before the server is taken to be misbehaving.
+const MAX_CAPA_LINES: usize = 1000;
+
 fn err_reply(server: &str, what: &str, text: &str, kind: ErrorKind) -> Error {
     Error::new(
         kind,
@@ -225,7 +228,17 @@ impl Session {
         match self.status()? {
             PopStatus::Ok(_) => {
                 let mut lines = Vec::new();
+                let mut count = 0;
                 self.listing(|l| {
+                    count += 1;
+                    // RFC 2449 defines a dozen capabilities; a listing that does not end
+                    // would otherwise be read for ten million lines whatever --timeout says.
+                    if count > MAX_CAPA_LINES {
+                        return Err(Error::new(
+                            ErrorKind::Protocol,
+                            format!("CAPA ran past {MAX_CAPA_LINES} lines"),
+                        ));
+                    }
                     if lines.len() < 200 {
                         lines.push(String::from_utf8_lossy(l).into_owned());
                     }

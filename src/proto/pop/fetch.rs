@@ -9,6 +9,7 @@
 //! mbox append is announced in the state store before it starts, and recorded after it.
 
 use std::collections::HashSet;
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -95,7 +96,14 @@ fn messages(session: &mut Session, need_uids: bool) -> Result<Vec<Message>, Erro
                     ),
                 ));
             }
-            by_number.insert(n, uid);
+            // One number with two uids: which one is the message's is anyone's guess, and
+            // the wrong one would be recorded as saved.
+            if by_number.insert(n, uid).is_some() {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!("UIDL lists message {n} twice: nothing fetched or deleted"),
+                ));
+            }
         }
     }
     let mut out: Vec<Message> = list
@@ -115,6 +123,29 @@ fn messages(session: &mut Session, need_uids: bool) -> Result<Vec<Message>, Erro
         ));
     }
     Ok(out)
+}
+
+/// A writer that refuses to pass `left` bytes (and says so in `over`).
+struct Capped<'a> {
+    inner: &'a mut dyn Write,
+    left: u64,
+    over: bool,
+}
+
+impl Write for Capped<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() as u64 > self.left {
+            self.over = true;
+            return Err(std::io::Error::other("over --max-size"));
+        }
+        self.inner.write_all(buf)?;
+        self.left -= buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Deliveries not yet in the state store.
@@ -191,7 +222,29 @@ pub fn fetch(
         };
         let mut bytes = 0;
         let delivered = sink.deliver(&meta, &mut |w| {
-            bytes = session.retr(m.number, w)?;
+            let Some(max) = opts.max_size else {
+                bytes = session.retr(m.number, w)?;
+                return Ok(());
+            };
+            // LIST sizes come from the server: one that says 20 and sends gigabytes must
+            // not get past --max-size.
+            let mut capped = Capped {
+                inner: w,
+                left: max,
+                over: false,
+            };
+            let got = session.retr(m.number, &mut capped);
+            if capped.over {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!(
+                        "message {} ran past --max-size ({max} bytes) although LIST gave it \
+                         {} bytes; nothing of it is kept",
+                        m.number, m.size
+                    ),
+                ));
+            }
+            bytes = got?;
             Ok(())
         });
         match delivered {
@@ -207,7 +260,7 @@ pub fn fetch(
                 report.failed.push(Failed {
                     number: m.number,
                     uid: m.uid.clone(),
-                    error: e.message().to_owned(),
+                    error: crate::auth::secret::mask_secrets(e.message()).into_owned(),
                 });
             }
             Err(e) => {
@@ -281,7 +334,7 @@ fn delete(session: &mut Session, numbers: &[u64], failed: &mut Vec<Failed>) -> R
                     .push(Failed {
                         number: n,
                         uid: None,
-                        error: e.message().to_owned(),
+                        error: crate::auth::secret::mask_secrets(e.message()).into_owned(),
                     }),
                 Err(e) => return Err(e),
             }

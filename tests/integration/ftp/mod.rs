@@ -1,4 +1,5 @@
 //! `netkit ftp` against scripted misbehaving FTP peers (`peers`) and real servers.
 
+mod hostile;
 mod peers;
 mod servers;

@@ -13,7 +13,7 @@ use crate::util::script::{ScriptedPeer, Step, expect, send};
 use crate::util::{code, netkit, stderr, stdout};
 
 /// A data port that serves `data` to the first connection and closes it.
-fn data_port(data: Vec<u8>) -> (u16, JoinHandle<Vec<u8>>) {
+pub(super) fn data_port(data: Vec<u8>) -> (u16, JoinHandle<Vec<u8>>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind data port");
     let port = listener.local_addr().expect("addr").port();
     let handle = thread::spawn(move || {
@@ -31,7 +31,7 @@ fn data_port(data: Vec<u8>) -> (u16, JoinHandle<Vec<u8>>) {
 }
 
 /// Greeting, a refused AUTH TLS, anonymous login, FEAT (`features` lines), TYPE I.
-fn login(features: &[&str]) -> Vec<Step> {
+pub(super) fn login(features: &[&str]) -> Vec<Step> {
     let mut feat = String::from("211-Features:\r\n");
     for f in features {
         feat.push_str(&format!(" {f}\r\n"));
@@ -52,12 +52,12 @@ fn login(features: &[&str]) -> Vec<Step> {
     ]
 }
 
-fn with(mut steps: Vec<Step>, more: Vec<Step>) -> Vec<Step> {
+pub(super) fn with(mut steps: Vec<Step>, more: Vec<Step>) -> Vec<Step> {
     steps.extend(more);
     steps
 }
 
-fn url(peer: &ScriptedPeer, path: &str) -> String {
+pub(super) fn url(peer: &ScriptedPeer, path: &str) -> String {
     format!("ftp://{}{path}", peer.addr())
 }
 

@@ -1,4 +1,5 @@
 //! pop against real dovecot (STLS, pop3s) and scripted misbehaving peers.
 
 mod dovecot;
+mod hostile;
 mod peers;

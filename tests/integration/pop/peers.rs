@@ -8,13 +8,13 @@ use std::path::Path;
 use crate::util::script::{ScriptedPeer, Step, expect, send};
 use crate::util::{code, netkit, stderr, stdout};
 
-fn with(mut a: Vec<Step>, b: Vec<Step>) -> Vec<Step> {
+pub(super) fn with(mut a: Vec<Step>, b: Vec<Step>) -> Vec<Step> {
     a.extend(b);
     a
 }
 
 /// Greeting, CAPA (no STLS, no SASL), USER/PASS.
-fn login() -> Vec<Step> {
+pub(super) fn login() -> Vec<Step> {
     vec![
         send("+OK ready\r\n"),
         expect("CAPA"),
@@ -28,7 +28,7 @@ fn login() -> Vec<Step> {
     ]
 }
 
-fn listing(n: usize) -> Vec<Step> {
+pub(super) fn listing(n: usize) -> Vec<Step> {
     let mut list = String::from("+OK\r\n");
     let mut uidl = String::from("+OK\r\n");
     for i in 1..=n {
@@ -40,18 +40,18 @@ fn listing(n: usize) -> Vec<Step> {
     vec![expect("LIST"), send(list), expect("UIDL"), send(uidl)]
 }
 
-fn retr(i: usize) -> Vec<Step> {
+pub(super) fn retr(i: usize) -> Vec<Step> {
     vec![
         expect(&format!("RETR {i}")),
         send(format!("+OK\r\nSubject: {i}\r\n\r\n..dot {i}\r\n.\r\n")),
     ]
 }
 
-fn url(peer: &ScriptedPeer) -> String {
+pub(super) fn url(peer: &ScriptedPeer) -> String {
     format!("pop3://u:pw@{}", peer.addr())
 }
 
-fn stored(dir: &Path) -> Vec<Vec<u8>> {
+pub(super) fn stored(dir: &Path) -> Vec<Vec<u8>> {
     let mut all: Vec<Vec<u8>> = fs::read_dir(dir.join("new"))
         .expect("new")
         .map(|e| fs::read(e.expect("entry").path()).expect("read"))
@@ -60,7 +60,7 @@ fn stored(dir: &Path) -> Vec<Vec<u8>> {
     all
 }
 
-fn sent_lines(peer: ScriptedPeer) -> Vec<String> {
+pub(super) fn sent_lines(peer: ScriptedPeer) -> Vec<String> {
     peer.assert_ok()
         .iter()
         .map(|l| String::from_utf8_lossy(l).trim_end().to_owned())
