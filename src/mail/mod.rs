@@ -12,6 +12,7 @@
 
 pub mod maildir;
 pub mod mbox;
+pub mod newsrc;
 pub mod state;
 
 use std::io::Write;

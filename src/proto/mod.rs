@@ -4,6 +4,7 @@
 
 pub mod ftp;
 pub mod imap;
+pub mod nntp;
 pub mod pingpong;
 pub mod pop;
 pub mod smtp;
