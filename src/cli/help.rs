@@ -181,6 +181,51 @@ Examples:
   netkit pop fetch pop3s://me@mail.example.org --maildir ~/Mail/inbox --new --delete
   netkit pop get pop3s://me@mail.example.org 3 --headers";
 
+pub const NNTP: &str = "\
+ACTION is one of groups, group, over, hdr, article, head, body, stat, post, date, newnews,
+newgroups; options go before or after it. The group is the URL's path (nntp://host/GROUP,
+RFC 5538); nntps:// (snews://) is implicit TLS on port 563, nntp:// (news://) upgrades with
+STARTTLS when CAPABILITIES offers it (--tls required insists, --tls none never asks). With
+NNTPSERVER set (host, host:port or a URL), operands that are not URLs are read against that
+server: `netkit nntp over local.test 100-`. With credentials (URL user, -u, ~/.netrc),
+AUTHINFO USER/PASS is sent right after the greeting (after STARTTLS); --auth plain uses
+AUTHINFO SASL PLAIN. A 480 (login needed) without credentials exits 7; no such group or
+article exits 1. MODE READER is sent where the server asks for it.
+
+groups [WILDMAT] prints NAME FIRST LAST STATUS DESCRIPTION, tab-separated (LIST ACTIVE and
+LIST NEWSGROUPS; --json: group, first, last, status, description). group prints NAME COUNT
+FIRST LAST (--json: group, count, first, last). over [RANGE] prints NUMBER SUBJECT FROM DATE
+MESSAGE-ID REFERENCES, tab-separated, one line an article (--json: one object a line with
+number, subject, from, date, message_id, references, bytes, lines); without RANGE (N, N- or
+N-M) the whole group is listed; OVER falls back to XOVER. A malformed overview line is
+skipped with a warning and the run exits 12. over --new lists only articles after the
+high-water mark of the last --new run, kept in $XDG_STATE_HOME/netkit/newsrc (default
+~/.local/state/netkit/newsrc; --state FILE) as `group: 1-N` lines under [host:port]; the
+first run lists everything; the mark moves only once the listing is written. hdr HEADER
+[RANGE] prints NUMBER VALUE (HDR, else XHDR).
+
+article, head, body and stat take article numbers, ranges (gaps skipped) or <message-id>s
+(also nntp://host/<id>). One article goes to stdout (LF line ends) or -o FILE; several need
+--output-dir DIR (files DIR/NUMBER, each written atomically) or --json (number, message_id,
+article). Commands are pipelined 16 deep. stat prints NUMBER <MESSAGE-ID>.
+
+post sends FILE (or stdin) as it is, adding Newsgroups: (the URL's group), Message-ID: and
+Date: when absent; or composes from --from, --subject, --body/--body-file and --header (MIME,
+as smtp-send). Line ends go out as CRLF, lines starting with '.' are dot-stuffed. It prints
+`posted <id> to GROUPS` (--json: server, message_id, newsgroups, size, reply); 440/441 exit 1.
+date prints the server's clock in RFC 3339 UTC. newnews [WILDMAT] --since TIME prints
+message-ids; newgroups --since TIME prints new groups (TIME: YYYY-MM-DD, RFC 3339, or Unix
+seconds).
+
+Examples:
+  netkit nntp groups nntps://news.example.org 'comp.lang.*'
+  netkit nntp over nntp://news.example.org/comp.lang.rust 1000-
+  NNTPSERVER=news.example.org netkit nntp over --new comp.lang.rust | mail -s digest me
+  netkit nntp article nntp://news.example.org/comp.lang.rust 1234
+  netkit nntp post nntp://me@news.example.org/local.test --from me@example.org \\
+      --subject 'Hello' --body 'First post'
+  netkit nntp date news.example.org";
+
 pub const IMAP: &str = "\
 ACTION is one of ls, status, search, get, export, append, flag, mv, cp, rm, idle, quote;
 options go before or after it. BOX is the positional after the URL, or the URL's path

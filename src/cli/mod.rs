@@ -121,7 +121,13 @@ pub static COMMANDS: &[Entry] = &[
         cmd::imap::Args,
         cmd::imap::run
     ),
-    not_built!("nntp", "NNTP client: groups, overviews, articles, posting"),
+    built!(
+        "nntp",
+        "NNTP client: groups, overviews, headers, articles, posting, new news",
+        help::NNTP,
+        cmd::nntp::Args,
+        cmd::nntp::run
+    ),
     Entry {
         name: "telnet",
         about: "Telnet client: interactive, piped, or scripted --send/--expect steps for CI",

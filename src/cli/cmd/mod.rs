@@ -5,6 +5,7 @@ pub mod fetch;
 pub mod ftp;
 pub mod hostinfo;
 pub mod imap;
+pub mod nntp;
 pub mod pop;
 pub mod smtp_send;
 pub mod telnet;

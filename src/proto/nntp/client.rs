@@ -8,7 +8,6 @@
 //! temporary (11), every other 4xx/5xx a refusal (1) — NNTP's 4xx are mostly permanent
 //! answers (411 no such group, 430 no such article, 441 posting failed), not "try later".
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use super::{
@@ -634,16 +633,4 @@ impl Session {
             let _ = self.conn.read_reply();
         }
     }
-}
-
-/// Writes `line` and `\n` to `out` (stdout or a file), as local I/O.
-pub fn write_line(out: &mut dyn Write, line: &[u8]) -> Result<(), Error> {
-    out.write_all(line)
-        .and_then(|()| out.write_all(b"\n"))
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::LocalIo,
-                format!("writing: {}", crate::error::io_words(&e)),
-            )
-        })
 }

@@ -4,6 +4,7 @@
 //! text) without CRLF and never panics on what a server sends.
 
 pub mod client;
+pub mod post;
 
 pub use client::{Options, Peer, Session};
 
