@@ -810,7 +810,7 @@ fn outgoing(args: &Args, plan: &Plan, deadline: net::Deadline) -> Result<Article
     };
     if composing(args) {
         cx_usage(
-            plan.rest.is_empty(),
+            !plan.rest.is_empty(),
             "post composes from flags or sends FILE, not both",
         )?;
         let from = args

@@ -178,7 +178,7 @@ impl Session {
             let offered = session.capa.as_ref().is_some_and(|c| c.starttls);
             if offered || (session.capa.is_none() && tls.policy == TlsPolicy::Required) {
                 session = session.starttls(host, tls, opts)?;
-                capa_read = false;
+                capa_read = !session.is_tls();
             } else if tls.policy == TlsPolicy::Required {
                 return Err(Error::new(
                     ErrorKind::Tls,
@@ -312,6 +312,12 @@ impl Session {
 
     fn starttls(mut self, host: &str, tls: &TlsContext, opts: &Options) -> Result<Session, Error> {
         let r = self.command("STARTTLS")?;
+        // 580 (RFC 4642 §2.2.1): the server cannot start TLS and the session goes on in
+        // the clear. Under --tls auto that is a server without TLS; credentials then still
+        // meet the clear-text rule in `open`.
+        if r.code == 580 && tls.policy == TlsPolicy::Auto {
+            return Ok(self);
+        }
         if r.code != 382 {
             return Err(Error::new(
                 ErrorKind::Tls,
