@@ -113,9 +113,9 @@ fn install_into_a_missing_directory_is_a_usage_error() {
 #[test]
 fn command_not_built_yet_says_so_whatever_follows() {
     for args in [
-        &["nntp"][..],
-        &["nntp", "--help"],
-        &["nntp", "-x", "nntp://h"],
+        &["gopher"][..],
+        &["gopher", "--help"],
+        &["gopher", "-x", "gopher://h"],
     ] {
         let out = netkit(args);
         assert_eq!(code(&out), 2, "{args:?}");
@@ -124,7 +124,7 @@ fn command_not_built_yet_says_so_whatever_follows() {
         assert!(out.stdout.is_empty());
     }
     // With --json anywhere, the answer is the JSON error line (SPEC §4).
-    let out = netkit(&["nntp", "-x", "nntp://h", "--json"]);
+    let out = netkit(&["gopher", "-x", "gopher://h", "--json"]);
     assert_eq!(code(&out), 2);
     assert_eq!(
         stderr(&out),

@@ -8,6 +8,7 @@ mod hardening;
 mod hostinfo;
 mod imap;
 mod mailpeers;
+mod nntp;
 mod pop;
 mod smtp;
 mod telnet;

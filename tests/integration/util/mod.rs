@@ -12,6 +12,7 @@ pub mod chrony;
 pub mod dnsmasq;
 pub mod dovecot;
 pub mod ftpd;
+pub mod inn;
 pub mod nginx;
 pub mod peer;
 pub mod postfix;
