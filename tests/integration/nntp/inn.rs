@@ -158,7 +158,7 @@ fn posts_composed_and_raw_are_visible_afterwards() {
         "--subject",
         "Grüße from netkit",
         "--body",
-        "first line\n.a dot line\nbare\rcr\n",
+        "first line\n.a dot line\n",
         "--json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&ok(&out)).expect("json");

@@ -4,7 +4,7 @@
 //! from the peer's transcript.
 
 use crate::util::script::{ScriptedPeer, Step, expect, send};
-use crate::util::{code, netkit, stderr, stdout};
+use crate::util::{code, netkit, run_with_stdin, stderr, stdout};
 
 /// Greeting and CAPABILITIES of a reader server without STARTTLS.
 fn hello() -> Vec<Step> {
@@ -111,19 +111,10 @@ fn dot_stuffed_bodies_are_unstuffed_and_posts_are_stuffed() {
             send("205 bye\r\n"),
         ],
     ]));
-    let out = netkit(&[
-        "nntp",
-        "post",
-        &url(&peer),
-        "--from",
-        "a@x.org",
-        "--subject",
-        "s",
-        "--body",
-        ".dot\nbare\rcr\n..two",
-        "-t",
-        "5",
-    ]);
+    let out = run_with_stdin(
+        &["nntp", "post", &url(&peer), "-", "-t", "5"],
+        b"From: a@x.org\nSubject: s\n\n.dot\nbare\rcr\n..two",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let lines = peer.assert_ok();
     let body = String::from_utf8_lossy(&lines[2]).into_owned();
@@ -135,7 +126,7 @@ fn dot_stuffed_bodies_are_unstuffed_and_posts_are_stuffed() {
     assert!(body.contains("\r\n..dot\r\n"), "{body:?}");
     assert!(body.contains("\r\n...two"), "{body:?}");
     assert!(
-        !body.contains("bare\rcr"),
+        body.contains("\r\nbare\r\ncr\r\n"),
         "bare CR goes out as CRLF: {body:?}"
     );
     assert!(body.ends_with("\r\n.\r\n"), "{body:?}");

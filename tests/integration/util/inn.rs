@@ -98,7 +98,7 @@ fn openssl_hash(pass: &str) -> String {
 }
 
 /// Writes the whole INN tree for `port` into `dir`.
-fn write_tree(dir: &Path, port: u16, ca: &TestCa) {
+fn write_tree(dir: &Path, port: u16, ca: &TestCa, tls: bool) {
     let (uid, gid) = news_ids();
     let etc = dir.join("etc");
     let out = Command::new("cp")
@@ -124,7 +124,7 @@ fn write_tree(dir: &Path, port: u16, ca: &TestCa) {
     }
     let d = dir.display();
     let certs = ca.copy_for(&dir.join("tls"), uid, gid);
-    let keys: Vec<(&str, String)> = vec![
+    let mut keys: Vec<(&str, String)> = vec![
         ("domain", "netkit.test".into()),
         ("pathhost", "news.netkit.test".into()),
         ("port", port.to_string()),
@@ -148,11 +148,15 @@ fn write_tree(dir: &Path, port: u16, ca: &TestCa) {
         ("pathtmp", format!("{d}/spool/incoming/tmp")),
         ("pathoutgoing", format!("{d}/spool/outgoing")),
         ("patharchive", format!("{d}/spool/archive")),
-        ("tlscertfile", certs.cert.display().to_string()),
-        ("tlskeyfile", certs.key.display().to_string()),
-        ("tlscafile", ca.ca_pem().display().to_string()),
-        ("tlsprotocols", "[ TLSv1.2 TLSv1.3 ]".into()),
     ];
+    if tls {
+        keys.extend([
+            ("tlscertfile", certs.cert.display().to_string()),
+            ("tlskeyfile", certs.key.display().to_string()),
+            ("tlscafile", ca.ca_pem().display().to_string()),
+            ("tlsprotocols", "[ TLSv1.2 TLSv1.3 ]".into()),
+        ]);
+    }
     let original = fs::read_to_string(etc.join("inn.conf")).expect("inn.conf");
     let mut conf = String::new();
     for line in original.lines() {
@@ -194,8 +198,8 @@ fn write_tree(dir: &Path, port: u16, ca: &TestCa) {
         format!(
             "auth \"anon\" {{\n    hosts: \"127.0.0.1, ::1, localhost\"\n    default: \"<anon>\"\n}}\n\
              auth \"users\" {{\n    hosts: \"127.0.0.1, ::1, localhost\"\n    auth: \"ckpasswd -f {d}/etc/passwd.nntp\"\n}}\n\
-             access \"anon\" {{\n    users: \"<anon>\"\n    newsgroups: \"*,!local.private\"\n    access: RPA\n}}\n\
-             access \"users\" {{\n    users: \"nkuser1, nkuser2\"\n    newsgroups: \"*\"\n    access: RPA\n}}\n"
+             access \"anon\" {{\n    users: \"<anon>\"\n    newsgroups: \"*,!local.private\"\n    access: RPAN\n}}\n\
+             access \"users\" {{\n    users: \"nkuser1, nkuser2\"\n    newsgroups: \"*\"\n    access: RPAN\n}}\n"
         ),
     )
     .expect("readers.conf");
@@ -246,19 +250,19 @@ fn loopback_ready(port: u16) -> Readiness {
 }
 
 impl Inn {
-    /// innd with the seeded articles (no NNTPS listener).
+    /// innd with the seeded articles, without TLS (STARTTLS answers 580).
     pub fn start(ca: &TestCa) -> Inn {
         Inn::start_with(ca, false)
     }
 
-    /// innd, plus `nnrpd -S` for NNTPS when `tls`.
+    /// innd, and with `tls` the test CA's certificate for STARTTLS and `nnrpd -S` for NNTPS.
     pub fn start_with(ca: &TestCa, tls: bool) -> Inn {
         require_binary(&format!("{BIN}/innd"), "inn2");
         let innd = Peer::start(
             "innd",
             StateDir::new("inn"),
             |port, state| {
-                write_tree(state.path(), port, ca);
+                write_tree(state.path(), port, ca, tls);
                 let mut c = as_news(&format!("{BIN}/innd"), &state.join("etc"));
                 c.arg("-f").current_dir(state.path());
                 c
