@@ -36,7 +36,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "ftp" -d 'FTP and FTPS
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "pop" -d 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "imap" -d 'IMAP client: list, search, get, export, append, flag, move and idle'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "nntp" -d 'NNTP client: groups, overviews, articles, posting (not built yet)'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "nntp" -d 'NNTP client: groups, overviews, headers, articles, posting, new news'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "telnet" -d 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "gopher" -d 'Gopher client (not built yet)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlquote" -d 'Percent-encode and decode text like Python\'s urllib.parse'
@@ -273,6 +273,39 @@ complete -c netkit -n "__fish_netkit_using_subcommand imap" -s q -l quiet -d 'No
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -l no-progress -d 'Never draw progress bars'
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l state -d 'over --new: the state file [default: $XDG_STATE_HOME/netkit/newsrc]' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l since -d 'newnews, newgroups: since TIME (YYYY-MM-DD, RFC 3339, or Unix seconds)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s o -l output -d 'article, head, body: write the one article to FILE (via FILE.part)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l output-dir -d 'article, head, body: save each article to DIR/NUMBER' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l from -d 'post: compose with this From: address' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l subject -d 'post: the Subject:' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l body -d 'post: the body text' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l body-file -d 'post: the body from FILE (- for stdin)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l newsgroups -d 'post: the groups to post to (comma-separated), instead of the URL\'s group' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l header -d 'post: an extra header \'Name: value\' (repeatable: References, Followup-To…)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l auth -d 'Login: user (AUTHINFO USER/PASS, the default) or plain (AUTHINFO SASL PLAIN)' -r -f -a "user\t'AUTHINFO USER / AUTHINFO PASS'
+plain\t'AUTHINFO SASL PLAIN'"
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l tls -d 'TLS for plain schemes: auto, required or none' -r -f -a "auto\t'Upgrade when the server offers it'
+required\t'Fail (exit 6) when the server does not offer it'
+none\t'Never upgrade'"
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l cacert -d 'Extra trust anchor (PEM), added to the system store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l new -d 'over: only articles not listed by an earlier --new run (high-water state file)'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s 4 -l ipv4 -d 'IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s 6 -l ipv6 -d 'IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s k -l insecure -d 'Do not verify certificates (warns on stderr)'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l no-netrc -d 'Never read a netrc file'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l json -d 'Machine-readable result on stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s q -l quiet -d 'Nothing on stderr but errors'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l send -d 'Send TEXT and CR LF (a step; steps run in command-line order)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l expect -d 'Wait for REGEX in what arrived since the last match (a step, within -t)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l script -d 'Steps from FILE: `expect REGEX` or `send TEXT` a line; blank and # lines ignored' -r -F
@@ -348,7 +381,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "pop" -d 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "imap" -d 'IMAP client: list, search, get, export, append, flag, move and idle'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "nntp" -d 'NNTP client: groups, overviews, articles, posting (not built yet)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "nntp" -d 'NNTP client: groups, overviews, headers, articles, posting, new news'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "telnet" -d 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "gopher" -d 'Gopher client (not built yet)'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "urlquote" -d 'Percent-encode and decode text like Python\'s urllib.parse'
