@@ -123,7 +123,7 @@ const MAX_CAPA_LINES: usize = 1000;
 /// The error a reply to `what` is, by SPEC §5 (see the module comment).
 pub fn nntp_error(server: &str, what: &str, reply: &Reply) -> Error {
     let kind = match reply.code {
-        480 | 481 | 482 => ErrorKind::Auth,
+        480..=482 => ErrorKind::Auth,
         483 => ErrorKind::Tls,
         400 | 403 | 436 => ErrorKind::Temporary,
         c if c >= 400 => ErrorKind::Refused,
