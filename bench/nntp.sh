@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 COUNT=${1:-10000}
 FETCH=${2:-1000}
 PY=/usr/bin/python3
-"$PY" -c 'import nntplib' 2>/dev/null || { echo "bench/nntp.sh: $PY has no nntplib (needs Python <= 3.12)" >&2; exit 1; }
+export PYTHONWARNINGS=ignore::DeprecationWarning
+"$PY" -W ignore -c "import nntplib" 2>/dev/null || { echo "bench/nntp.sh: $PY has no nntplib (needs Python <= 3.12)" >&2; exit 1; }
 cargo build --release --quiet
 NK=$PWD/target/release/netkit
 WORK=$(mktemp -d /tmp/netkit-nntpbench.XXXXXX)
@@ -80,7 +81,7 @@ body = ("The quick brown fox jumps over the lazy dog, %d times.\r\n" * 24)
 for i in range(1, count + 1):
     refs = "References: <bench%d@netkit.test>\r\n" % (i - 1) if i % 3 == 0 else ""
     art = ("From: Bench %d <bench@netkit.test>\r\nNewsgroups: local.bench\r\nSubject: benchmark article %d\r\n"
-           "Message-ID: <bench%d@netkit.test>\r\n%s\r\n%s" % (i % 50, i, i, refs, body % i))
+           "Message-ID: <bench%d@netkit.test>\r\n%s\r\n%s" % (i % 50, i, i, refs, body.replace("%d", str(i))))
     s.post(io.BytesIO(art.encode()))
 s.quit()
 PY
@@ -112,6 +113,7 @@ s.quit()
 PY
 }
 art_netkit() { rm -rf "$WORK/art-netkit"; "$NK" nntp article "$URL" "1-$FETCH" --output-dir "$WORK/art-netkit"; }
+art_netkit_json() { "$NK" nntp article "$URL" "1-$FETCH" --json > "$WORK/art.jsonl"; }
 art_python() { rm -rf "$WORK/art-python"; "$PY" - "$PORT" "$FETCH" "$WORK/art-python" <<'PY'
 import nntplib, sys, os
 port, fetch, d = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -125,7 +127,7 @@ for i in range(1, fetch + 1):
 s.quit()
 PY
 }
-export -f over_netkit over_netkit_ranges over_python art_netkit art_python
+export -f over_netkit over_netkit_ranges over_python art_netkit art_netkit_json art_python
 export NK URL PORT WORK COUNT FETCH PY
 
 declare -A RATE
@@ -139,7 +141,7 @@ run() {  # name items function
 # Warm INN's overview and the page cache once.
 over_netkit
 echo
-echo "# OVER of $COUNT articles (best of 3 shown per tool would hide noise: each is run once after a warm-up)"
+echo "# OVER of $COUNT articles (each tool run once, after one warm-up OVER)"
 printf '%-22s %8s %10s %8s %8s %8s\n' tool wall_s art_per_s user_s sys_s rss_mib
 run "netkit over" "$COUNT" over_netkit
 run "python nntplib" "$COUNT" over_python
@@ -151,10 +153,11 @@ printf 'netkit / nntplib: %.1fx   netkit / netkit-per-range: %.1fx\n' \
   "$(echo "${RATE[netkit over]} / ${RATE[python nntplib]}" | bc -l)" \
   "$(echo "${RATE[netkit over]} / ${RATE[netkit over per 1000]}" | bc -l)"
 echo
-echo "# ARTICLE 1-$FETCH into a directory, one file each"
+echo "# ARTICLE 1-$FETCH into a directory, one file each (netkit fsyncs each file and the directory; nntplib does not)"
 printf '%-22s %8s %10s %8s %8s %8s\n' tool wall_s art_per_s user_s sys_s rss_mib
 run "netkit article" "$FETCH" art_netkit
 run "python nntplib" "$FETCH" art_python
+run "netkit article --json" "$FETCH" art_netkit_json
 if diff -rq "$WORK/art-netkit" "$WORK/art-python" >/dev/null; then echo "check: $FETCH files, netkit == nntplib"
 else echo "check: files differ: $(diff -rq "$WORK/art-netkit" "$WORK/art-python" | head -1)"; fi
 printf 'netkit / nntplib: %.1fx\n' "$(echo "${RATE[netkit article]} / ${RATE[python nntplib]}" | bc -l)"
