@@ -21,7 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'netkit' {
-            [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'Symlink every command name in DIR to this binary')
+            [CompletionResult]::new('--install', '--install', [CompletionResultType]::ParameterName, 'Symlink every command name in DIR to this binary (DIR is created if missing)')
+            [CompletionResult]::new('--uninstall', '--uninstall', [CompletionResultType]::ParameterName, 'Remove the links in DIR that point at this binary, and nothing else')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print the command names, one a line')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --install: replace files that are not links to netkit')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -41,6 +42,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('urlquote', 'urlquote', [CompletionResultType]::ParameterValue, 'Percent-encode and decode text like Python''s urllib.parse')
             [CompletionResult]::new('urlparse', 'urlparse', [CompletionResultType]::ParameterValue, 'Split, join, build and template URLs')
             [CompletionResult]::new('hostinfo', 'hostinfo', [CompletionResultType]::ParameterValue, 'Look up names, addresses, services and DNS records')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (the linked command names included)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page in roff (netkit man fetch | man -l -)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -490,6 +493,16 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'netkit;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'netkit;man' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'netkit;help' {
             [CompletionResult]::new('timeserver', 'timeserver', [CompletionResultType]::ParameterValue, 'Serve daytime, time and SNTP')
             [CompletionResult]::new('timeclient', 'timeclient', [CompletionResultType]::ParameterValue, 'Ask a daytime, time or NTP server for the time')
@@ -504,6 +517,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('urlquote', 'urlquote', [CompletionResultType]::ParameterValue, 'Percent-encode and decode text like Python''s urllib.parse')
             [CompletionResult]::new('urlparse', 'urlparse', [CompletionResultType]::ParameterValue, 'Split, join, build and template URLs')
             [CompletionResult]::new('hostinfo', 'hostinfo', [CompletionResultType]::ParameterValue, 'Look up names, addresses, services and DNS records')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell (the linked command names included)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page in roff (netkit man fetch | man -l -)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -544,6 +559,12 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             break
         }
         'netkit;help;hostinfo' {
+            break
+        }
+        'netkit;help;completions' {
+            break
+        }
+        'netkit;help;man' {
             break
         }
         'netkit;help;help' {

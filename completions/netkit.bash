@@ -16,6 +16,9 @@ _netkit() {
             ",$1")
                 cmd="netkit"
                 ;;
+            netkit,completions)
+                cmd="netkit__subcmd__completions"
+                ;;
             netkit,fetch)
                 cmd="netkit__subcmd__fetch"
                 ;;
@@ -33,6 +36,9 @@ _netkit() {
                 ;;
             netkit,imap)
                 cmd="netkit__subcmd__imap"
+                ;;
+            netkit,man)
+                cmd="netkit__subcmd__man"
                 ;;
             netkit,nntp)
                 cmd="netkit__subcmd__nntp"
@@ -58,6 +64,9 @@ _netkit() {
             netkit,urlquote)
                 cmd="netkit__subcmd__urlquote"
                 ;;
+            netkit__subcmd__help,completions)
+                cmd="netkit__subcmd__help__subcmd__completions"
+                ;;
             netkit__subcmd__help,fetch)
                 cmd="netkit__subcmd__help__subcmd__fetch"
                 ;;
@@ -75,6 +84,9 @@ _netkit() {
                 ;;
             netkit__subcmd__help,imap)
                 cmd="netkit__subcmd__help__subcmd__imap"
+                ;;
+            netkit__subcmd__help,man)
+                cmd="netkit__subcmd__help__subcmd__man"
                 ;;
             netkit__subcmd__help,nntp)
                 cmd="netkit__subcmd__help__subcmd__nntp"
@@ -107,7 +119,7 @@ _netkit() {
 
     case "${cmd}" in
         netkit)
-            opts="-h -V --list --install --force --help --version timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help"
+            opts="-h -V --list --install --uninstall --force --help --version timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -120,6 +132,27 @@ _netkit() {
                     fi
                     return 0
                     ;;
+                --uninstall)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__completions)
+            opts="-h --help bash zsh fish elvish powershell"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -382,8 +415,22 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__help)
-            opts="timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help"
+            opts="timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -466,6 +513,20 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__help__subcmd__imap)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -744,6 +805,20 @@ _netkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        netkit__subcmd__man)
+            opts="-h --help netkit timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -1290,4 +1365,17 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
     complete -F _netkit -o nosort -o bashdefault -o default netkit
 else
     complete -F _netkit -o bashdefault -o default netkit
+fi
+
+# The command names that `netkit --install DIR` links complete as `netkit NAME` does.
+_netkit_applet() {
+    local applet="${COMP_WORDS[0]##*/}"
+    COMP_WORDS=(netkit "$applet" "${COMP_WORDS[@]:1}")
+    COMP_CWORD=$((COMP_CWORD + 1))
+    _netkit netkit "$2" "$3"
+}
+if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
+    complete -F _netkit_applet -o nosort -o bashdefault -o default timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo
+else
+    complete -F _netkit_applet -o bashdefault -o default timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo
 fi

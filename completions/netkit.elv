@@ -18,7 +18,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
     }
     var completions = [
         &'netkit'= {
-            cand --install 'Symlink every command name in DIR to this binary'
+            cand --install 'Symlink every command name in DIR to this binary (DIR is created if missing)'
+            cand --uninstall 'Remove the links in DIR that point at this binary, and nothing else'
             cand --list 'Print the command names, one a line'
             cand --force 'With --install: replace files that are not links to netkit'
             cand -h 'Print help (see more with ''--help'')'
@@ -38,6 +39,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand urlquote 'Percent-encode and decode text like Python''s urllib.parse'
             cand urlparse 'Split, join, build and template URLs'
             cand hostinfo 'Look up names, addresses, services and DNS records'
+            cand completions 'Print the completion script for a shell (the linked command names included)'
+            cand man 'Print a man page in roff (netkit man fetch | man -l -)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'netkit;timeserver'= {
@@ -473,6 +476,14 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'netkit;completions'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'netkit;man'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'netkit;help'= {
             cand timeserver 'Serve daytime, time and SNTP'
             cand timeclient 'Ask a daytime, time or NTP server for the time'
@@ -487,6 +498,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand urlquote 'Percent-encode and decode text like Python''s urllib.parse'
             cand urlparse 'Split, join, build and template URLs'
             cand hostinfo 'Look up names, addresses, services and DNS records'
+            cand completions 'Print the completion script for a shell (the linked command names included)'
+            cand man 'Print a man page in roff (netkit man fetch | man -l -)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'netkit;help;timeserver'= {
@@ -514,6 +527,10 @@ set edit:completion:arg-completer[netkit] = {|@words|
         &'netkit;help;urlparse'= {
         }
         &'netkit;help;hostinfo'= {
+        }
+        &'netkit;help;completions'= {
+        }
+        &'netkit;help;man'= {
         }
         &'netkit;help;help'= {
         }

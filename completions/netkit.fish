@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_netkit_global_optspecs
-    string join \n list install= force h/help V/version
+    string join \n list install= uninstall= force h/help V/version
 end
 
 function __fish_netkit_needs_command
@@ -24,7 +24,8 @@ function __fish_netkit_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c netkit -n "__fish_netkit_needs_command" -l install -d 'Symlink every command name in DIR to this binary' -r -f -a "(__fish_complete_directories)"
+complete -c netkit -n "__fish_netkit_needs_command" -l install -d 'Symlink every command name in DIR to this binary (DIR is created if missing)' -r -f -a "(__fish_complete_directories)"
+complete -c netkit -n "__fish_netkit_needs_command" -l uninstall -d 'Remove the links in DIR that point at this binary, and nothing else' -r -f -a "(__fish_complete_directories)"
 complete -c netkit -n "__fish_netkit_needs_command" -l list -d 'Print the command names, one a line'
 complete -c netkit -n "__fish_netkit_needs_command" -l force -d 'With --install: replace files that are not links to netkit'
 complete -c netkit -n "__fish_netkit_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -42,6 +43,8 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "gopher" -d 'Gopher cl
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlquote" -d 'Percent-encode and decode text like Python\'s urllib.parse'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlparse" -d 'Split, join, build and template URLs'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "hostinfo" -d 'Look up names, addresses, services and DNS records'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "completions" -d 'Print the completion script for a shell (the linked command names included)'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "man" -d 'Print a man page in roff (netkit man fetch | man -l -)'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s l -l listen -d 'Address to listen on (repeatable); default: every IPv4 and IPv6 address' -r
 complete -c netkit -n "__fish_netkit_using_subcommand timeserver" -s p -l port -d 'Port of every listener; 0 picks a free one and prints it as the first line' -r
@@ -374,17 +377,36 @@ complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s 6 -l ipv6 -d 
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -l json -d 'Machine-readable result on stdout'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand hostinfo" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeserver" -d 'Serve daytime, time and SNTP'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "fetch" -d 'Download over HTTP and HTTPS (FTP and Gopher with their commands)'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "pop" -d 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "imap" -d 'IMAP client: list, search, get, export, append, flag, move and idle'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "nntp" -d 'NNTP client: groups, overviews, headers, articles, posting, new news'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "telnet" -d 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "gopher" -d 'Gopher client (not built yet)'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "urlquote" -d 'Percent-encode and decode text like Python\'s urllib.parse'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "urlparse" -d 'Split, join, build and template URLs'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "hostinfo" -d 'Look up names, addresses, services and DNS records'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c netkit -n "__fish_netkit_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand man" -s h -l help -d 'Print help'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "timeserver" -d 'Serve daytime, time and SNTP'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "timeclient" -d 'Ask a daytime, time or NTP server for the time'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "fetch" -d 'Download over HTTP and HTTPS (FTP and Gopher with their commands)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "ftp" -d 'FTP and FTPS client: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "smtp-send" -d 'Send mail over SMTP: a raw message or one composed from flags'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "pop" -d 'POP3 client: list, get, delete, and fetch mail into a Maildir or mbox'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "imap" -d 'IMAP client: list, search, get, export, append, flag, move and idle'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "nntp" -d 'NNTP client: groups, overviews, headers, articles, posting, new news'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "telnet" -d 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "gopher" -d 'Gopher client (not built yet)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "urlquote" -d 'Percent-encode and decode text like Python\'s urllib.parse'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "urlparse" -d 'Split, join, build and template URLs'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "hostinfo" -d 'Look up names, addresses, services and DNS records'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "completions" -d 'Print the completion script for a shell (the linked command names included)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "man" -d 'Print a man page in roff (netkit man fetch | man -l -)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+
+# The command names that `netkit --install DIR` links complete as `netkit NAME` does.
+complete -c timeserver -w 'netkit timeserver'
+complete -c timeclient -w 'netkit timeclient'
+complete -c fetch -w 'netkit fetch'
+complete -c ftp -w 'netkit ftp'
+complete -c smtp-send -w 'netkit smtp-send'
+complete -c pop -w 'netkit pop'
+complete -c imap -w 'netkit imap'
+complete -c nntp -w 'netkit nntp'
+complete -c telnet -w 'netkit telnet'
+complete -c gopher -w 'netkit gopher'
+complete -c urlquote -w 'netkit urlquote'
+complete -c urlparse -w 'netkit urlparse'
+complete -c hostinfo -w 'netkit hostinfo'

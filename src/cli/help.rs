@@ -7,12 +7,25 @@ Examples:
   netkit urlparse --json 'imaps://alice@mail.example.org/INBOX'
   netkit hostinfo localhost
   netkit --install ~/.local/bin            # then: urlquote 'a b'
+  netkit --uninstall ~/.local/bin          # removes only links to this netkit
   netkit --list
+  netkit completions bash > ~/.local/share/bash-completion/completions/netkit
+  netkit man fetch | man -l -
 
 Each command is also reachable through a link named after it (netkit --install DIR).
 Commands marked (not built yet) answer with exit 2 until their issue lands.
 Exit codes: 0 ok, 1 refused, 2 usage, 3 resolve, 4 connect, 5 timeout, 6 tls, 7 auth,
 8 protocol, 9 local-io, 10 check-failed, 11 temporary, 12 partial, 130 interrupted.";
+
+pub const COMPLETIONS: &str = "\
+bash, zsh and fish scripts also complete the command names that netkit --install links
+(urlquote, fetch, ...) as netkit NAME; elvish and PowerShell complete netkit only.
+
+Examples:
+  netkit completions bash > ~/.local/share/bash-completion/completions/netkit
+  netkit completions zsh > ~/.zfunc/_netkit       # with fpath+=(~/.zfunc) in ~/.zshrc
+  netkit completions fish > ~/.config/fish/completions/netkit.fish
+  source <(netkit completions bash)               # this shell only";
 
 pub const URLQUOTE: &str = "\
 Without TEXT, stdin is read line by line (LF ends a line; a CR before it is data) and each
@@ -76,6 +89,10 @@ Output:
 Exit: 0 ok; 3 name/service not found, NXDOMAIN, or no record of that type (NODATA);
 1 REFUSED; 11 SERVFAIL; 4 DNS server port closed; 5 no reply within --timeout (3 UDP tries)
 or resolver slower than --connect-timeout; 8 malformed DNS reply; 12 some NAMEs failed.
+
+The static build (scripts/package static) carries no glibc NSS modules: its system lookups
+read /etc/hosts and ask the DNS servers of /etc/resolv.conf only (no mDNS, LDAP, or
+systemd-resolved through NSS). --dns and --service work the same in both builds.
 
 Examples:
   netkit hostinfo                          # host name, FQDN, interfaces

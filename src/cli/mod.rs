@@ -3,6 +3,7 @@
 
 pub mod cmd;
 pub mod common;
+pub mod docs;
 pub mod exit;
 pub mod help;
 pub mod input;
@@ -199,10 +200,24 @@ fn root() -> clap::Command {
             Arg::new("install")
                 .long("install")
                 .value_name("DIR")
+                // Optional so that a bare `--install` gets our message naming the usual
+                // directories rather than clap's "a value is required".
+                .num_args(0..=1)
+                .value_parser(clap::value_parser!(PathBuf))
+                .value_hint(clap::ValueHint::DirPath)
+                .conflicts_with_all(["list", "uninstall"])
+                .help(
+                    "Symlink every command name in DIR to this binary (DIR is created if missing)",
+                ),
+        )
+        .arg(
+            Arg::new("uninstall")
+                .long("uninstall")
+                .value_name("DIR")
                 .value_parser(clap::value_parser!(PathBuf))
                 .value_hint(clap::ValueHint::DirPath)
                 .conflicts_with("list")
-                .help("Symlink every command name in DIR to this binary"),
+                .help("Remove the links in DIR that point at this binary, and nothing else"),
         )
         .arg(
             Arg::new("force")
@@ -213,12 +228,34 @@ fn root() -> clap::Command {
         )
 }
 
+/// `netkit completions SHELL` and `netkit man [COMMAND]`: the docs without the source tree.
+fn doc_commands() -> [clap::Command; 2] {
+    let shells: Vec<&str> = docs::SHELLS.iter().map(|(name, _)| *name).collect();
+    [
+        clap::Command::new("completions")
+            .about("Print the completion script for a shell (the linked command names included)")
+            .arg(
+                Arg::new("shell")
+                    .value_name("SHELL")
+                    .required(true)
+                    .value_parser(clap::builder::PossibleValuesParser::new(shells)),
+            )
+            .after_long_help(help::COMPLETIONS),
+        clap::Command::new("man")
+            .about("Print a man page in roff (netkit man fetch | man -l -)")
+            .arg(Arg::new("command").value_name("COMMAND").value_parser(
+                clap::builder::PossibleValuesParser::new(docs::man_page_names()),
+            )),
+    ]
+}
+
 /// The clap definition of the whole binary; xtask generates man pages and completions from
 /// it, and `netkit --help` / `netkit help CMD` use it.
 pub fn command() -> clap::Command {
     COMMANDS
         .iter()
         .fold(root(), |root, e| root.subcommand(e.definition()))
+        .subcommands(doc_commands())
 }
 
 /// The command names, in `--list` order.
@@ -265,10 +302,11 @@ pub fn run(args: Vec<OsString>) -> u8 {
 fn run_root(args: Vec<OsString>, json: bool) -> u8 {
     // --version, --list and --install need netkit's own options only; the 13 command
     // definitions are built for help and for mistakes (whose suggestions name them).
-    let own_options_only = args
-        .get(1)
-        .and_then(|a| a.to_str())
-        .is_some_and(|a| matches!(a, "--version" | "-V" | "--list") || a.starts_with("--install"));
+    let own_options_only = args.get(1).and_then(|a| a.to_str()).is_some_and(|a| {
+        matches!(a, "--version" | "-V" | "--list")
+            || a.starts_with("--install")
+            || a.starts_with("--uninstall")
+    });
     let definition = if own_options_only { root() } else { command() };
     let matches = match definition.try_get_matches_from(args) {
         Ok(m) => m,
@@ -277,15 +315,47 @@ fn run_root(args: Vec<OsString>, json: bool) -> u8 {
     if matches.get_flag("list") {
         return finish("netkit", false, multicall::print_list());
     }
-    if let Some(dir) = matches.get_one::<PathBuf>("install") {
-        return finish(
-            "netkit",
-            false,
-            multicall::install(dir, matches.get_flag("force")),
-        );
+    if matches.contains_id("install") {
+        let result = match matches.get_one::<PathBuf>("install") {
+            Some(dir) => multicall::install(dir, matches.get_flag("force")),
+            None => Err(crate::Error::usage(
+                "--install needs a directory: ~/.local/bin for your account, /usr/local/bin for everyone",
+            )
+            .into()),
+        };
+        return finish("netkit", json, result);
+    }
+    if let Some(dir) = matches.get_one::<PathBuf>("uninstall") {
+        return finish("netkit", json, multicall::uninstall(dir));
+    }
+    match matches.subcommand() {
+        Some(("completions", m)) => {
+            let name = m.get_one::<String>("shell").map(String::as_str);
+            let shell = docs::SHELLS.iter().find(|(n, _)| Some(*n) == name);
+            if let Some((_, shell)) = shell {
+                return finish("netkit", json, print_bytes(&docs::completion(*shell)));
+            }
+        }
+        Some(("man", m)) => {
+            let name = m.get_one::<String>("command").map(String::as_str);
+            let result = docs::man_page(name)
+                .map_err(|e| anyhow::Error::from(crate::Error::usage(e)))
+                .and_then(|page| print_bytes(&page));
+            return finish("netkit", json, result);
+        }
+        _ => {}
     }
     // Subcommands are dispatched before this point; arg_required_else_help covers the rest.
     exit::code(ErrorKind::Usage)
+}
+
+/// Writes generated text to stdout; a full disk or closed pipe is reported, not lost.
+fn print_bytes(bytes: &[u8]) -> anyhow::Result<Outcome> {
+    use std::io::Write;
+    let mut out = render::Stdout::new();
+    render::write_out(out.write_all(bytes))?;
+    render::write_out(out.finish())?;
+    Ok(Outcome::Success)
 }
 
 fn finish(name: &str, json: bool, result: anyhow::Result<Outcome>) -> u8 {

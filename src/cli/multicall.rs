@@ -1,5 +1,5 @@
 //! Multi-call dispatch (SPEC §1), as busybox and uutils do it: when argv[0]'s file name is a
-//! command name, the invocation is that command. Also `--list` and `--install DIR`.
+//! command name, the invocation is that command. Also `--list`, `--install DIR` and `--uninstall DIR`.
 
 use std::ffi::OsString;
 use std::fs;
@@ -43,12 +43,15 @@ pub fn print_list() -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Symlinks every command name in `dir` to this binary. An existing link to netkit is
-/// refreshed; anything else is left alone unless `force` (exit 2 naming the file).
+/// Symlinks every command name in `dir` to this binary, creating `dir` (and its parents)
+/// when missing. An existing link to netkit is refreshed; anything else is left alone
+/// unless `force` (exit 2 naming the file).
 pub fn install(dir: &Path, force: bool) -> anyhow::Result<Outcome> {
-    let exe = std::env::current_exe().context("cannot tell where this binary is")?;
-    let exe = fs::canonicalize(&exe).unwrap_or(exe);
-    if !dir.is_dir() {
+    let exe = this_binary()?;
+    let created = !dir.exists();
+    if created {
+        fs::create_dir_all(dir).map_err(|e| local_io(format!("creating {}", dir.display()), &e))?;
+    } else if !dir.is_dir() {
         return Err(Error::usage(format!("{}: not a directory", dir.display())).into());
     }
     let names = super::command_names();
@@ -71,19 +74,69 @@ pub fn install(dir: &Path, force: bool) -> anyhow::Result<Outcome> {
     }
     for (path, exists) in &plan {
         if *exists {
-            fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+            fs::remove_file(path)
+                .map_err(|e| local_io(format!("removing {}", path.display()), &e))?;
         }
-        symlink(&exe, path).with_context(|| format!("linking {}", path.display()))?;
+        symlink(&exe, path).map_err(|e| local_io(format!("linking {}", path.display()), &e))?;
     }
     let mut err = io::stderr().lock();
     let _ = writeln!(
         err,
-        "netkit: linked {} commands in {} to {}",
+        "netkit: installed {} links in {}{}",
         plan.len(),
         dir.display(),
-        exe.display()
+        if created { " (created it)" } else { "" }
     );
     Ok(Outcome::Success)
+}
+
+/// Removes the command-name links in `dir` that point at this binary; any other file of
+/// the same name (another `ftp`, a link to another netkit) stays.
+pub fn uninstall(dir: &Path) -> anyhow::Result<Outcome> {
+    let exe = this_binary()?;
+    if !dir.is_dir() {
+        return Err(Error::usage(format!("{}: not a directory", dir.display())).into());
+    }
+    let mut removed = 0;
+    let mut kept = 0;
+    for name in super::command_names() {
+        let path = dir.join(&name);
+        if links_to(&path, &exe) {
+            fs::remove_file(&path)
+                .map_err(|e| local_io(format!("removing {}", path.display()), &e))?;
+            removed += 1;
+        } else if fs::symlink_metadata(&path).is_ok() {
+            kept += 1;
+        }
+    }
+    let mut err = io::stderr().lock();
+    let _ = write!(
+        err,
+        "netkit: removed {removed} links from {}",
+        dir.display()
+    );
+    let _ = if kept > 0 {
+        writeln!(
+            err,
+            " (kept {kept} files that are not links to this netkit)"
+        )
+    } else {
+        writeln!(err)
+    };
+    Ok(Outcome::Success)
+}
+
+fn this_binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe().context("cannot tell where this binary is")?;
+    Ok(fs::canonicalize(&exe).unwrap_or(exe))
+}
+
+fn local_io(what: String, e: &io::Error) -> anyhow::Error {
+    Error::new(
+        ErrorKind::LocalIo,
+        format!("{what}: {}", crate::error::io_words(e)),
+    )
+    .into()
 }
 
 fn links_to(path: &Path, exe: &Path) -> bool {

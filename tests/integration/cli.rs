@@ -1,5 +1,6 @@
 //! The multi-call front end as a user meets it: links named after commands, `--list`,
-//! `--install` and its refusal, usage errors, commands not built yet.
+//! `--install`/`--uninstall` and their refusals, `completions`, `man`, usage errors,
+//! commands not built yet.
 
 use std::fs;
 use std::os::unix::fs::symlink;
@@ -104,10 +105,142 @@ fn install_refuses_to_overwrite_a_foreign_file_and_names_it() {
 }
 
 #[test]
-fn install_into_a_missing_directory_is_a_usage_error() {
-    let out = netkit(&["--install", "/nonexistent/netkit-test-dir"]);
+fn install_creates_a_missing_directory_and_says_so() {
+    // A fresh account following the README: ~/.local/bin does not exist yet.
+    let home = tempfile::tempdir().expect("tempdir");
+    let bin = home.path().join(".local/bin");
+    let out = netkit(&["--install", bin.to_str().expect("utf-8 temp path")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "netkit: installed 13 links in {} (created it)\n",
+            bin.display()
+        )
+    );
+    let out = Command::new(bin.join("urlquote"))
+        .arg("a b")
+        .output()
+        .expect("run");
+    assert_eq!(stdout(&out), "a%20b\n");
+}
+
+#[test]
+fn install_onto_a_file_or_without_a_directory_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("plain");
+    fs::write(&file, b"x").expect("write");
+    let out = netkit(&["--install", file.to_str().expect("utf-8 temp path")]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("/nonexistent/netkit-test-dir"));
+    assert!(stderr(&out).contains("not a directory"), "{}", stderr(&out));
+
+    let out = netkit(&["--install"]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "netkit: --install needs a directory: ~/.local/bin for your account, /usr/local/bin for everyone\n"
+    );
+}
+
+#[test]
+fn uninstall_removes_only_links_to_this_binary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().to_str().expect("utf-8 temp path");
+    assert_eq!(code(&netkit(&["--install", target])), 0);
+    // Another program's `ftp` and a link to another binary named `pop` must survive.
+    fs::remove_file(dir.path().join("ftp")).expect("rm");
+    fs::write(dir.path().join("ftp"), b"#!/bin/sh\n").expect("write");
+    fs::remove_file(dir.path().join("pop")).expect("rm");
+    symlink("/bin/true", dir.path().join("pop")).expect("link");
+    fs::write(dir.path().join("unrelated"), b"keep").expect("write");
+
+    let out = netkit(&["--uninstall", target]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "netkit: removed 11 links from {target} (kept 2 files that are not links to this netkit)\n"
+        )
+    );
+    let mut left: Vec<String> = fs::read_dir(dir.path())
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["ftp", "pop", "unrelated"]);
+}
+
+#[test]
+fn completions_are_printed_for_every_shell_and_cover_the_short_names() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = netkit(&["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}: {}", stderr(&out));
+        assert!(stdout(&out).contains("urlquote"), "{shell}");
+    }
+    // bash: what a user gets pressing TAB after `netkit fe` and after the link `urlquote --pl`.
+    let script = format!(
+        "source <('{nk}' completions bash)\n\
+         COMP_WORDS=(netkit fe); COMP_CWORD=1; _netkit netkit fe netkit; echo \"${{COMPREPLY[*]}}\"\n\
+         COMP_WORDS=(/home/u/.local/bin/urlquote --pl); COMP_CWORD=1\n\
+         _netkit_applet urlquote --pl urlquote; echo \"${{COMPREPLY[*]}}\"\n\
+         complete -p ftp\n",
+        nk = netkit_path().display()
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "-c", &script])
+        .output()
+        .expect("bash");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout)
+        .expect("utf-8")
+        .lines()
+        .collect();
+    assert_eq!(lines[0], "fetch");
+    assert_eq!(lines[1], "--plus");
+    assert!(lines[2].contains("-F _netkit_applet") && lines[2].ends_with(" ftp"));
+
+    let fish = stdout(&netkit(&["completions", "fish"]));
+    assert!(fish.contains("complete -c ftp -w 'netkit ftp'"));
+    let zsh = stdout(&netkit(&["completions", "zsh"]));
+    assert!(zsh.contains("compdef _netkit_applet timeserver timeclient fetch"));
+
+    let out = netkit(&["completions", "tcsh"]);
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn man_prints_roff_pages_that_man_can_render() {
+    let out = netkit(&["man", "fetch"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(page.contains(".TH NETKIT-FETCH 1"), "{page}");
+    assert!(page.contains("EXIT STATUS"));
+    let root = stdout(&netkit(&["man"]));
+    assert!(root.contains(".TH NETKIT 1"));
+    // The committed copy is the same page (xtask's test keeps man/ in step with the code).
+    let committed = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/man/netkit-fetch.1"))
+        .expect("man/netkit-fetch.1");
+    assert_eq!(page, committed);
+    // groff renders it without warnings (what `man -l -` runs).
+    let mut groff = Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("groff (groff-base) is installed by scripts/test");
+    use std::io::Write;
+    groff
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(page.as_bytes())
+        .expect("write");
+    let out = groff.wait_with_output().expect("groff");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+
+    let out = netkit(&["man", "nosuch"]);
+    assert_eq!(code(&out), 2);
 }
 
 #[test]
