@@ -24,6 +24,7 @@ if [ "${STATIC:-0}" = 1 ]; then
     cargo build --release --quiet -p netkit --target x86_64-unknown-linux-gnu
   NKS=$PWD/target/static/x86_64-unknown-linux-gnu/release/netkit
   cmds+=("$NKS --version" "$NKS urlquote a")
+  echo "== sizes (stripped release): dynamic $(stat -c %s "$NK") B, static $(stat -c %s "$NKS") B =="
 fi
 [ -x "$PY" ] && cmds+=("$PY -S -c pass")
 echo "== start-up: hyperfine -N, $RUNS runs, $(nproc) cores, binary $(stat -c %s "$NK") bytes =="
