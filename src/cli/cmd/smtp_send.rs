@@ -30,9 +30,10 @@ pub struct Args {
     #[arg(value_name = "MESSAGE")]
     pub message: Option<String>,
 
-    /// Refuse to send more than BYTES (exit 1), checked while reading the message, stdin,
-    /// --body-file and --attach, so an endless input stops as it passes it; the server's SIZE
-    /// limit applies too. A composed message's inputs stop at 256 MiB without it
+    /// Refuse to send more than BYTES (exit 1): a file over it is refused before it is read,
+    /// stdin or a pipe as its spooling passes it; the server's SIZE limit is checked before
+    /// MAIL FROM too. Input that is not a regular file is spooled to a temporary file, at
+    /// most 256 MiB in all without this flag
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<u64>,
 
@@ -153,16 +154,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let bounds = crate::local::Bounds {
         max_bytes: args.max_size,
         deadline: deadline.instant(),
-    };
-    // A composed message is built in memory (streaming it is issue 11's open item): its
-    // inputs stop at 256 MiB unless --max-size says otherwise.
-    let bounds = if composing(&args) {
-        crate::local::Bounds {
-            max_bytes: Some(args.max_size.unwrap_or(COMPOSED_MAX)),
-            ..bounds
-        }
-    } else {
-        bounds
     };
     let quiet = args.client.output.quiet;
     let mut target = net::target::parse(&args.url, &["smtp", "smtps"])?;
@@ -315,11 +306,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The message and the envelope sender: a raw message (file or stdin) or one composed from
-/// the flags.
-/// The most a composed message's inputs may hold without --max-size.
-const COMPOSED_MAX: u64 = 256 << 20;
-
 /// Flags that compose a message (else the message is raw: a file or stdin).
 fn composing(args: &Args) -> bool {
     args.subject.is_some()
@@ -329,6 +315,8 @@ fn composing(args: &Args) -> bool {
         || !args.header.is_empty()
 }
 
+/// The message and the envelope sender: a raw message (file or stdin) or one composed from
+/// the flags.
 fn message_to_send(
     args: &Args,
     to: &[String],
@@ -336,36 +324,11 @@ fn message_to_send(
     domain: &str,
     bounds: crate::local::Bounds,
 ) -> anyhow::Result<(Outgoing, String)> {
-    let source: Box<dyn MessageSource> = if composing(args)
-        || args.message.is_none() && std::io::stdin().is_terminal()
-    {
+    let outgoing = if composing(args) || args.message.is_none() && std::io::stdin().is_terminal() {
         let from = args
             .from
             .clone()
             .ok_or_else(|| Error::usage("--from is needed to compose a message"))?;
-        let body = match &args.body_file {
-            Some(path) => {
-                // `-` is stdin, as everywhere in netkit.
-                let bad = |e: std::io::Error| {
-                    Error::usage(format!(
-                        "--body-file {}: {}",
-                        path.display(),
-                        crate::error::io_words(&e)
-                    ))
-                };
-                let what = format!("--body-file {}", path.display());
-                let bytes = if path.as_os_str() == "-" {
-                    crate::local::read_all(&mut std::io::stdin().lock(), bounds, &what)?
-                } else {
-                    let mut file = File::open(path).map_err(bad)?;
-                    crate::local::read_all(&mut file, bounds, &what)?
-                };
-                Some(String::from_utf8(bytes).map_err(|_| {
-                    Error::usage(format!("{what}: not UTF-8 text (send it with --attach)"))
-                })?)
-            }
-            None => args.body.clone(),
-        };
         let headers = args
             .header
             .iter()
@@ -379,14 +342,15 @@ fn message_to_send(
             to: to.to_vec(),
             cc: cc.to_vec(),
             subject: args.subject.clone(),
-            body,
+            body: args.body.clone(),
+            body_file: args.body_file.clone(),
             attachments: args.attach.clone(),
             bounds,
             headers,
             message_id: message::new_message_id(domain),
             date_unix: i64::try_from(now).unwrap_or(i64::MAX),
         };
-        Box::new(std::io::Cursor::new(compose::compose(&draft)?))
+        Outgoing::composed(compose::compose(&draft)?)
     } else {
         let (file, shown) = match args.message.as_deref() {
             Some("-") | None => (spool_stdin(bounds)?, "stdin"),
@@ -404,9 +368,9 @@ fn message_to_send(
             ))
             .into());
         }
-        Box::new(file)
+        let source: Box<dyn MessageSource> = Box::new(file);
+        Outgoing::prepare(source, domain)?
     };
-    let outgoing = Outgoing::prepare(source, domain)?;
     let from = match (&args.from, &outgoing.from_header) {
         (Some(f), _) => message::address_in(f).unwrap_or_default(),
         (None, Some(f)) => f.clone(),
@@ -421,6 +385,10 @@ fn message_to_send(
 /// scan, then DATA) and may be far larger than memory should hold.
 fn spool_stdin(bounds: crate::local::Bounds) -> anyhow::Result<File> {
     let mut file = tempfile::tempfile().context("creating a temporary file for stdin")?;
+    let bounds = crate::local::Bounds {
+        max_bytes: Some(bounds.max_bytes.unwrap_or(compose::SPOOL_MAX)),
+        ..bounds
+    };
     crate::local::copy(&mut std::io::stdin().lock(), &mut file, bounds, "stdin")?;
     file.flush().context("spooling stdin")?;
     Ok(file)

@@ -3,9 +3,16 @@
 //! text/plain part (quoted-printable or base64 as the text needs), attachments base64 with a
 //! media type guessed from the file name. Bcc recipients are envelope-only: they never
 //! appear in a header. Every value is checked for CR/LF first: no header injection.
+//!
+//! mail-builder writes only the skeleton: each file part's body is a placeholder there, and
+//! [`Composed`] streams the file as base64 in its place while DATA is sent, so a 1 GiB
+//! attachment costs no more memory than a small one.
 
 use std::borrow::Cow;
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address;
@@ -13,6 +20,7 @@ use mail_builder::headers::content_type::ContentType;
 use mail_builder::headers::text::Text;
 use mail_builder::mime::MimePart;
 
+use super::composed::{Composed, Segment};
 use super::message::address_in;
 use crate::{Error, ErrorKind};
 
@@ -24,8 +32,10 @@ pub struct Draft {
     pub cc: Vec<String>,
     pub subject: Option<String>,
     pub body: Option<String>,
+    /// `--body-file` (`-`: stdin), instead of `body`.
+    pub body_file: Option<PathBuf>,
     pub attachments: Vec<PathBuf>,
-    /// `--max-size` and `--max-time` for reading the attachments.
+    /// `--max-size` and `--max-time` for reading the inputs.
     pub bounds: crate::local::Bounds,
     /// `Name: value` pairs from `--header`.
     pub headers: Vec<(String, String)>,
@@ -140,7 +150,7 @@ fn list(items: &[String]) -> Address<'_> {
 }
 
 /// Media type from the file name; unknown: application/octet-stream.
-fn media_type(path: &std::path::Path) -> String {
+fn media_type(path: &Path) -> String {
     mime_guess::from_path(path)
         .first_raw()
         .unwrap_or("application/octet-stream")
@@ -165,8 +175,138 @@ fn base64_lines(data: &[u8]) -> String {
     out
 }
 
-/// The MIME message bytes (CRLF line ends).
-pub fn compose(draft: &Draft) -> Result<Vec<u8>, Error> {
+/// Input that is not a regular file (stdin, a pipe, a device) is spooled to an unnamed
+/// temporary file so that it can be sized before MAIL FROM and read again: at most this
+/// much in all unless `--max-size` says otherwise (`/dev/zero` stops here, not at a full
+/// disk).
+pub const SPOOL_MAX: u64 = 256 << 20;
+
+/// A `--body-file` up to this size is read into memory and encoded as its text needs
+/// (7bit, quoted-printable, or base64 when it holds bare CRs); a larger one is streamed
+/// from the file as base64, after a pass that checks it is UTF-8.
+pub const BODY_IN_MEMORY_MAX: u64 = 1 << 20;
+
+/// A file part's input: an open file and how many of its bytes are the part.
+struct Input {
+    file: File,
+    len: u64,
+}
+
+/// The inputs' shared limits: `--max-size` for any one input, and the spool budget.
+struct Budget {
+    bounds: crate::local::Bounds,
+    spooled: u64,
+}
+
+impl Budget {
+    /// Opens `path` (`-`: stdin) as a sized, rewindable input: a regular file as it is
+    /// (refused at once when over `--max-size`), anything else spooled within the budget
+    /// and `--max-time`.
+    fn open(&mut self, path: &Path, what: &str) -> Result<Input, Error> {
+        let spool_max = self.bounds.max_bytes.unwrap_or(SPOOL_MAX);
+        let bounds = crate::local::Bounds {
+            max_bytes: Some(spool_max.saturating_sub(self.spooled)),
+            ..self.bounds
+        };
+        let local = |e: std::io::Error| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("{what}: {}", crate::error::io_words(&e)),
+            )
+        };
+        let mut spool = tempfile_for(what)?;
+        let len = if path.as_os_str() == "-" {
+            crate::local::copy(&mut std::io::stdin().lock(), &mut spool, bounds, what)?
+        } else {
+            let mut file = File::open(path)
+                .map_err(|e| Error::usage(format!("{what}: {}", crate::error::io_words(&e))))?;
+            let meta = file.metadata().map_err(local)?;
+            if meta.is_file() {
+                if let Some(max) = self.bounds.max_bytes.filter(|&m| meta.len() > m) {
+                    return Err(Error::new(
+                        ErrorKind::Refused,
+                        format!(
+                            "{what} is {} bytes, over --max-size ({max} bytes): not sent",
+                            meta.len()
+                        ),
+                    ));
+                }
+                return Ok(Input {
+                    file,
+                    len: meta.len(),
+                });
+            }
+            crate::local::copy(&mut file, &mut spool, bounds, what)?
+        };
+        self.spooled += len;
+        spool.flush().map_err(local)?;
+        Ok(Input { file: spool, len })
+    }
+}
+
+fn tempfile_for(what: &str) -> Result<File, Error> {
+    tempfile::tempfile().map_err(|e| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!(
+                "creating a temporary file for {what}: {}",
+                crate::error::io_words(&e)
+            ),
+        )
+    })
+}
+
+/// Checks that `input` is UTF-8 in 64 KiB steps (a sequence may straddle two), within
+/// `--max-time`.
+fn check_utf8(input: &mut Input, what: &str, bounds: crate::local::Bounds) -> Result<(), Error> {
+    let local = |e: std::io::Error| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("reading {what}: {}", crate::error::io_words(&e)),
+        )
+    };
+    let not_utf8 = || Error::usage(format!("{what}: not UTF-8 text (send it with --attach)"));
+    input.file.rewind().map_err(local)?;
+    let mut reader = (&mut input.file).take(input.len);
+    let mut buf = vec![0u8; 64 * 1024 + 4];
+    let mut carry = 0;
+    loop {
+        if bounds.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(Error::new(
+                ErrorKind::Timeout,
+                format!("--max-time reached while reading {what}"),
+            ));
+        }
+        let n = match reader.read(&mut buf[carry..]) {
+            Ok(0) if carry == 0 => return Ok(()),
+            Ok(0) => return Err(not_utf8()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(local(e)),
+        };
+        let data = &buf[..carry + n];
+        carry = match std::str::from_utf8(data) {
+            Ok(_) => 0,
+            Err(e) if e.error_len().is_some() => return Err(not_utf8()),
+            Err(e) => {
+                // An incomplete sequence at the end: keep it for the next read.
+                let valid = e.valid_up_to();
+                let left = data.len() - valid;
+                buf.copy_within(valid..valid + left, 0);
+                left
+            }
+        };
+    }
+}
+
+/// Where a streamed part's body goes in the skeleton: NUL never appears in what
+/// mail-builder writes for our values (header values with NUL are refused).
+fn placeholder(i: usize) -> Vec<u8> {
+    format!("\0netkit-part-{i}\0").into_bytes()
+}
+
+/// The MIME message as a reader: the skeleton built in memory, file parts streamed.
+pub fn compose(draft: &Draft) -> Result<Composed, Error> {
     check_header_value("--from", &draft.from)?;
     for v in draft.to.iter().chain(&draft.cc) {
         check_header_value("--to/--cc", v)?;
@@ -190,52 +330,119 @@ pub fn compose(draft: &Draft) -> Result<Vec<u8>, Error> {
     for (name, value) in &draft.headers {
         builder = builder.header(name.as_str(), Text::new(value.as_str()));
     }
-    let body = draft.body.as_deref().unwrap_or("");
-    if has_bare_cr(body) {
-        // mail-builder labels such text 7bit and the CRs would turn into line ends on the
-        // wire (the dot-stuffer normalises them): base64 keeps every byte as the user gave it.
-        builder.text_body = Some(
-            MimePart::new(
-                ContentType::new("text/plain").attribute("charset", "utf-8"),
-                base64_lines(body.as_bytes()),
-            )
-            .transfer_encoding("base64"),
-        );
-    } else {
-        builder = builder.text_body(body);
+    let mut budget = Budget {
+        bounds: draft.bounds,
+        spooled: 0,
+    };
+    // Inputs streamed into the skeleton, in the order their placeholders appear.
+    let mut streamed: Vec<(Input, String)> = Vec::new();
+    let body = match &draft.body_file {
+        Some(path) => {
+            let what = format!("--body-file {}", path.display());
+            let mut input = budget.open(path, &what)?;
+            check_utf8(&mut input, &what, draft.bounds)?;
+            if input.len <= BODY_IN_MEMORY_MAX {
+                let mut text = String::new();
+                input
+                    .file
+                    .rewind()
+                    .and_then(|()| (&mut input.file).take(input.len).read_to_string(&mut text))
+                    .map_err(|e| {
+                        Error::new(
+                            ErrorKind::LocalIo,
+                            format!("reading {what}: {}", crate::error::io_words(&e)),
+                        )
+                    })?;
+                Some(text)
+            } else {
+                builder.text_body = Some(
+                    MimePart::new(
+                        ContentType::new("text/plain").attribute("charset", "utf-8"),
+                        placeholder(streamed.len()),
+                    )
+                    .transfer_encoding("base64"),
+                );
+                streamed.push((input, what));
+                None
+            }
+        }
+        None => Some(draft.body.clone().unwrap_or_default()),
+    };
+    if let Some(body) = body {
+        if has_bare_cr(&body) {
+            // mail-builder labels such text 7bit and the CRs would turn into line ends on
+            // the wire (the dot-stuffer normalises them): base64 keeps every byte.
+            builder.text_body = Some(
+                MimePart::new(
+                    ContentType::new("text/plain").attribute("charset", "utf-8"),
+                    base64_lines(body.as_bytes()),
+                )
+                .transfer_encoding("base64"),
+            );
+        } else {
+            builder = builder.text_body(body);
+        }
     }
     for path in &draft.attachments {
         let what = format!("--attach {}", path.display());
         // `-` is stdin, as everywhere in netkit (the part is named "stdin").
-        let data = if path.as_os_str() == "-" {
-            crate::local::read_all(&mut std::io::stdin().lock(), draft.bounds, &what)?
-        } else {
-            let mut file = std::fs::File::open(path).map_err(|e| {
-                Error::new(
-                    ErrorKind::Usage,
-                    format!("{what}: {}", crate::error::io_words(&e)),
-                )
-            })?;
-            crate::local::read_all(&mut file, draft.bounds, &what)?
-        };
+        let input = budget.open(path, &what)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .filter(|n| n != "-")
             .unwrap_or_else(|| "stdin".to_owned());
-        builder = builder.attachment(media_type(path), name, data);
+        builder.attachments.get_or_insert_with(Vec::new).push(
+            MimePart::new(media_type(path), placeholder(streamed.len()))
+                .attachment(name)
+                .transfer_encoding("base64"),
+        );
+        streamed.push((input, what));
     }
-    builder.write_to_vec().map_err(|e| {
+    let skeleton = builder.write_to_vec().map_err(|e| {
         Error::new(
             ErrorKind::LocalIo,
             format!("composing the message: {}", crate::error::io_words(&e)),
         )
-    })
+    })?;
+    let mut segments = Vec::with_capacity(2 * streamed.len() + 1);
+    let mut rest = &skeleton[..];
+    for (i, (input, what)) in streamed.into_iter().enumerate() {
+        let mark = placeholder(i);
+        let at = memchr::memmem::find(rest, &mark).ok_or_else(|| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("composing the message: part {i} is missing from the skeleton"),
+            )
+        })?;
+        segments.push(Segment::Bytes(rest[..at].to_vec()));
+        segments.push(Segment::Base64 {
+            file: input.file,
+            len: input.len,
+            what,
+        });
+        rest = &rest[at + mark.len()..];
+    }
+    // A message that ends with a streamed part (one big text body) still ends its last line.
+    let tail = if rest.is_empty() && !segments.is_empty() {
+        b"\r\n".to_vec()
+    } else {
+        rest.to_vec()
+    };
+    segments.push(Segment::Bytes(tail));
+    Ok(Composed::new(segments))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole composed message, as DATA would read it.
+    fn composed(d: &Draft) -> Vec<u8> {
+        let mut out = Vec::new();
+        compose(d).unwrap().read_to_end(&mut out).unwrap();
+        out
+    }
 
     fn draft() -> Draft {
         Draft {
@@ -252,7 +459,7 @@ mod tests {
 
     #[test]
     fn utf8_headers_are_encoded_words_and_bcc_is_absent() {
-        let text = String::from_utf8(compose(&draft()).unwrap()).unwrap();
+        let text = String::from_utf8(composed(&draft())).unwrap();
         assert!(text.contains("Subject: =?utf-8?"), "{text}");
         assert!(text.contains("<alice@netkit.test>"));
         assert!(text.contains("Message-ID: <id1@netkit.test>"));
@@ -272,7 +479,7 @@ mod tests {
         std::fs::write(&path, b"%PDF-1.4 binary \x00\xff").unwrap();
         let mut d = draft();
         d.attachments.push(path);
-        let text = String::from_utf8(compose(&d).unwrap()).unwrap();
+        let text = String::from_utf8(composed(&d)).unwrap();
         assert!(text.contains("application/pdf"), "{text}");
         assert!(text.contains("report.pdf"));
         assert!(text.contains("Content-Transfer-Encoding: base64"));
@@ -282,10 +489,10 @@ mod tests {
     fn line_breaks_in_any_value_are_refused() {
         let mut d = draft();
         d.subject = Some("hi\r\nBcc: victim@example.org".into());
-        assert_eq!(compose(&d).unwrap_err().kind(), ErrorKind::Usage);
+        assert_eq!(compose(&d).err().map(|e| e.kind()), Some(ErrorKind::Usage));
         let mut d = draft();
         d.to.push("x@y\nBcc: z@w".into());
-        assert_eq!(compose(&d).unwrap_err().kind(), ErrorKind::Usage);
+        assert_eq!(compose(&d).err().map(|e| e.kind()), Some(ErrorKind::Usage));
         assert!(parse_header("X-Ok: fine").is_ok());
         assert!(parse_header("X-Bad: a\r\nBcc: b").is_err());
         assert!(parse_header("No colon").is_err());
