@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{Read, Seek, Write};
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -214,30 +215,35 @@ impl Budget {
                 format!("{what}: {}", crate::error::io_words(&e)),
             )
         };
-        let mut spool = tempfile_for(what)?;
-        let len = if path.as_os_str() == "-" {
-            crate::local::copy(&mut std::io::stdin().lock(), &mut spool, bounds, what)?
+        let mut file = if path.as_os_str() == "-" {
+            // Stdin redirected from a regular file is used in place; a pipe is spooled.
+            std::io::stdin()
+                .as_fd()
+                .try_clone_to_owned()
+                .map(File::from)
+                .map_err(local)?
         } else {
-            let mut file = File::open(path)
-                .map_err(|e| Error::usage(format!("{what}: {}", crate::error::io_words(&e))))?;
-            let meta = file.metadata().map_err(local)?;
-            if meta.is_file() {
-                if let Some(max) = self.bounds.max_bytes.filter(|&m| meta.len() > m) {
-                    return Err(Error::new(
-                        ErrorKind::Refused,
-                        format!(
-                            "{what} is {} bytes, over --max-size ({max} bytes): not sent",
-                            meta.len()
-                        ),
-                    ));
-                }
-                return Ok(Input {
-                    file,
-                    len: meta.len(),
-                });
-            }
-            crate::local::copy(&mut file, &mut spool, bounds, what)?
+            File::open(path)
+                .map_err(|e| Error::usage(format!("{what}: {}", crate::error::io_words(&e))))?
         };
+        let meta = file.metadata().map_err(local)?;
+        if meta.is_file() && file.stream_position().map_err(local)? == 0 {
+            if let Some(max) = self.bounds.max_bytes.filter(|&m| meta.len() > m) {
+                return Err(Error::new(
+                    ErrorKind::Refused,
+                    format!(
+                        "{what} is {} bytes, over --max-size ({max} bytes): not sent",
+                        meta.len()
+                    ),
+                ));
+            }
+            return Ok(Input {
+                file,
+                len: meta.len(),
+            });
+        }
+        let mut spool = tempfile_for(what)?;
+        let len = crate::local::copy(&mut file, &mut spool, bounds, what)?;
         self.spooled += len;
         spool.flush().map_err(local)?;
         Ok(Input { file: spool, len })
@@ -297,6 +303,22 @@ fn check_utf8(input: &mut Input, what: &str, bounds: crate::local::Bounds) -> Re
             }
         };
     }
+}
+
+/// Skeleton bytes with every bare LF made CRLF (a short text body may hold them; bare CRs
+/// never reach here, such a body is base64): what the dot-stuffer would send anyway, so
+/// the size declared in MAIL FROM is the size sent.
+fn crlf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
+    let mut prev = 0u8;
+    for &b in bytes {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    out
 }
 
 /// Where a streamed part's body goes in the skeleton: NUL never appears in what
@@ -415,7 +437,7 @@ pub fn compose(draft: &Draft) -> Result<Composed, Error> {
                 format!("composing the message: part {i} is missing from the skeleton"),
             )
         })?;
-        segments.push(Segment::Bytes(rest[..at].to_vec()));
+        segments.push(Segment::Bytes(crlf(&rest[..at])));
         segments.push(Segment::Base64 {
             file: input.file,
             len: input.len,
@@ -427,7 +449,7 @@ pub fn compose(draft: &Draft) -> Result<Composed, Error> {
     let tail = if rest.is_empty() && !segments.is_empty() {
         b"\r\n".to_vec()
     } else {
-        rest.to_vec()
+        crlf(rest)
     };
     segments.push(Segment::Bytes(tail));
     Ok(Composed::new(segments))
@@ -483,6 +505,24 @@ mod tests {
         assert!(text.contains("application/pdf"), "{text}");
         assert!(text.contains("report.pdf"));
         assert!(text.contains("Content-Transfer-Encoding: base64"));
+    }
+
+    #[test]
+    fn the_declared_size_is_the_size_sent_and_every_line_ends_crlf() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.bin");
+        std::fs::write(&path, vec![7u8; 1000]).unwrap();
+        let mut d = draft();
+        d.body = Some("one\ntwo\n\nfour".into());
+        d.attachments.push(path);
+        let size = compose(&d).unwrap().size;
+        let bytes = composed(&d);
+        assert_eq!(size, bytes.len() as u64);
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                assert_eq!(bytes[i - 1], b'\r', "bare LF at {i}");
+            }
+        }
     }
 
     #[test]

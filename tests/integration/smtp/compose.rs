@@ -211,6 +211,27 @@ fn a_stdin_attachment_is_spooled_and_decodes_exactly() {
     assert_eq!(sha256(&decode_lines(&parts[1].body)), sha256(&blob));
 }
 
+/// `--attach - < file`: stdin that is a regular file is used in place, sized by its length
+/// (so the 256 MiB spool limit does not apply) and read back exactly.
+#[test]
+fn a_stdin_attachment_redirected_from_a_file_decodes_exactly() {
+    let sink = SmtpSink::start(SinkOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let blob = noise(1_000_003, 5);
+    let path = dir.path().join("in.bin");
+    fs::write(&path, &blob).unwrap();
+    let out = Command::new(netkit_path())
+        .args(["smtp-send", &sink_url(&sink), "--from", "a@netkit.test"])
+        .args(["--to", "b@netkit.test", "--body", "x", "--attach", "-"])
+        .stdin(fs::File::open(&path).unwrap())
+        .output()
+        .expect("run netkit");
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), sink.logs());
+    let (eml, _) = sink.wait_messages(1).remove(0);
+    let parts = parts(&eml);
+    assert_eq!(sha256(&decode_lines(&parts[1].body)), sha256(&blob));
+}
+
 #[test]
 fn a_big_body_file_that_is_not_utf8_is_refused_before_connecting() {
     let dir = tempfile::tempdir().unwrap();
