@@ -31,9 +31,9 @@ pub struct Args {
     pub message: Option<String>,
 
     /// Refuse to send more than BYTES (exit 1): a file over it is refused before it is read,
-    /// stdin or a pipe as its spooling passes it; the server's SIZE limit is checked before
-    /// MAIL FROM too. Input that is not a regular file is spooled to a temporary file, at
-    /// most 256 MiB in all without this flag
+    /// stdin or a pipe as its spooling passes it; the server's SIZE limit bounds a composed
+    /// message's spooling and is checked before MAIL FROM. Input that is not a regular file
+    /// is spooled to a temporary file, at most 256 MiB in all without this flag
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<u64>,
 
@@ -179,16 +179,22 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if let Some(from) = &args.from {
         compose::split_addresses("--from", from)?;
     }
-    let (mut outgoing, from) = message_to_send(&args, &to, &cc, &domain, bounds)?;
-    if let Some(max) = args.max_size.filter(|&m| outgoing.size > m) {
-        return Err(Error::new(
-            ErrorKind::Refused,
-            format!(
-                "the message is {} bytes, over --max-size ({max} bytes): not sent",
-                outgoing.size
-            ),
-        )
-        .into());
+    let (to_send, from) = message_to_send(&args, &to, &cc, &domain, bounds)?;
+    // A draft is composed now, unless an input must be spooled: then after EHLO, so that
+    // the server's SIZE stops the spooling as it passes it.
+    let (draft, mut ready) = match to_send {
+        ToSend::Raw(outgoing) => (None, Some(outgoing)),
+        ToSend::Draft(draft) => (Some(draft), None),
+    };
+    let mut deferred = match &draft {
+        Some(d) => Some(compose::prepare(d)?),
+        None => None,
+    };
+    if let Some(prepared) = deferred.take_if(|p| !p.needs_spooling()) {
+        ready = Some(Outgoing::composed(prepared.compose(None)?));
+    }
+    if let Some(outgoing) = &ready {
+        check_max_size(outgoing, args.max_size)?;
     }
     let mut recipients: Vec<String> = Vec::new();
     for r in to.iter().chain(&cc).chain(&bcc) {
@@ -201,7 +207,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if recipients.is_empty() {
         // No recipient flag: a raw message's To:, Cc: and Bcc: are the recipients, as with
         // `sendmail -t` (Bcc: itself is never sent).
-        for field in outgoing.header_recipients.clone() {
+        let listed = ready.as_ref().map(|o| o.header_recipients.clone());
+        for field in listed.unwrap_or_default() {
             for r in compose::split_addresses("the message's To:/Cc:/Bcc:", &field)? {
                 if let Some(addr) = message::address_in(&r)
                     && !recipients.contains(&addr)
@@ -272,7 +279,20 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         connect_secs,
     };
     let watchdog = net::Watchdog::arm(peer.stream.try_clone_socket()?, deadline.instant());
-    let report = smtp::send(peer, &envelope, &mut outgoing, &opts).map_err(|e| {
+    let max_size = args.max_size;
+    let message = match (&mut ready, deferred) {
+        (Some(outgoing), _) => smtp::Message::Ready(outgoing),
+        (None, Some(prepared)) => {
+            let server = server.as_str();
+            smtp::Message::AfterEhlo(Box::new(move |limit| {
+                let outgoing = Outgoing::composed(prepared.compose(limit.map(|l| (l, server)))?);
+                check_max_size(&outgoing, max_size)?;
+                Ok(outgoing)
+            }))
+        }
+        (None, None) => return Err(Error::usage("nothing to send").into()),
+    };
+    let report = smtp::send(peer, &envelope, message, &opts).map_err(|e| {
         if watchdog.fired() {
             Error::new(
                 ErrorKind::Timeout,
@@ -323,8 +343,8 @@ fn message_to_send(
     cc: &[String],
     domain: &str,
     bounds: crate::local::Bounds,
-) -> anyhow::Result<(Outgoing, String)> {
-    let outgoing = if composing(args) || args.message.is_none() && std::io::stdin().is_terminal() {
+) -> anyhow::Result<(ToSend, String)> {
+    if composing(args) || args.message.is_none() && std::io::stdin().is_terminal() {
         let from = args
             .from
             .clone()
@@ -350,8 +370,10 @@ fn message_to_send(
             message_id: message::new_message_id(domain),
             date_unix: i64::try_from(now).unwrap_or(i64::MAX),
         };
-        Outgoing::composed(compose::compose(&draft)?)
-    } else {
+        let from = message::address_in(&draft.from).unwrap_or_default();
+        return Ok((ToSend::Draft(Box::new(draft)), from));
+    }
+    let outgoing = {
         let (file, shown) = match args.message.as_deref() {
             Some("-") | None => (spool_stdin(bounds)?, "stdin"),
             Some(path) => (
@@ -378,7 +400,27 @@ fn message_to_send(
             return Err(Error::usage("no sender: give --from or a From: header").into());
         }
     };
-    Ok((outgoing, from))
+    Ok((ToSend::Raw(outgoing), from))
+}
+
+/// A raw message, prepared; or a draft still to compose.
+enum ToSend {
+    Raw(Outgoing),
+    Draft(Box<Draft>),
+}
+
+/// `--max-size` against the whole message (its size is known before anything is sent).
+fn check_max_size(outgoing: &Outgoing, max_size: Option<u64>) -> Result<(), Error> {
+    match max_size.filter(|&m| outgoing.size > m) {
+        Some(max) => Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "the message is {} bytes, over --max-size ({max} bytes): not sent",
+                outgoing.size
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Stdin copied to an unnamed temporary file: the message is read twice (size and 8-bit

@@ -193,59 +193,101 @@ struct Input {
     len: u64,
 }
 
-/// The inputs' shared limits: `--max-size` for any one input, and the spool budget.
-struct Budget {
+/// An input as opened before connecting: sized (a regular file), or still to be spooled
+/// (a pipe, stdin from a pipe, a device), which waits for the server's SIZE limit.
+enum Opened {
+    Sized(Input),
+    ToSpool(File),
+}
+
+/// Opens `path` (`-`: stdin): a regular file is used in place, sized by its length and
+/// refused at once when over `--max-size`; anything else is left to spool.
+fn open_input(path: &Path, what: &str, max: Option<u64>) -> Result<Opened, Error> {
+    let local = |e: std::io::Error| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("{what}: {}", crate::error::io_words(&e)),
+        )
+    };
+    let mut file = if path.as_os_str() == "-" {
+        // Stdin redirected from a regular file is used in place; a pipe is spooled.
+        std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(File::from)
+            .map_err(local)?
+    } else {
+        File::open(path)
+            .map_err(|e| Error::usage(format!("{what}: {}", crate::error::io_words(&e))))?
+    };
+    let meta = file.metadata().map_err(local)?;
+    if !meta.is_file() || file.stream_position().map_err(local)? != 0 {
+        return Ok(Opened::ToSpool(file));
+    }
+    if let Some(max) = max.filter(|&m| meta.len() > m) {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "{what} is {} bytes, over --max-size ({max} bytes): not sent",
+                meta.len()
+            ),
+        ));
+    }
+    Ok(Opened::Sized(Input {
+        file,
+        len: meta.len(),
+    }))
+}
+
+/// A server's SIZE limit and its name (`host:port`), for messages.
+pub type ServerLimit<'a> = Option<(u64, &'a str)>;
+
+/// The spool budget: `--max-size` or [`SPOOL_MAX`], and the server's SIZE, for all spooled
+/// inputs together.
+struct Budget<'a> {
     bounds: crate::local::Bounds,
+    server: ServerLimit<'a>,
     spooled: u64,
 }
 
-impl Budget {
-    /// Opens `path` (`-`: stdin) as a sized, rewindable input: a regular file as it is
-    /// (refused at once when over `--max-size`), anything else spooled within the budget
-    /// and `--max-time`.
-    fn open(&mut self, path: &Path, what: &str) -> Result<Input, Error> {
-        let spool_max = self.bounds.max_bytes.unwrap_or(SPOOL_MAX);
+impl Budget<'_> {
+    /// The input ready to read: spooled within the budget and `--max-time` if it must be.
+    fn ready(&mut self, opened: Opened, what: &str) -> Result<Input, Error> {
+        let mut source = match opened {
+            Opened::Sized(input) => return Ok(input),
+            Opened::ToSpool(file) => file,
+        };
+        let own = self.bounds.max_bytes.unwrap_or(SPOOL_MAX);
+        let limit = match self.server {
+            Some((size, _)) => own.min(size),
+            None => own,
+        };
         let bounds = crate::local::Bounds {
-            max_bytes: Some(spool_max.saturating_sub(self.spooled)),
+            max_bytes: Some(limit.saturating_sub(self.spooled)),
             ..self.bounds
         };
-        let local = |e: std::io::Error| {
+        let mut spool = tempfile_for(what)?;
+        let len =
+            crate::local::copy(&mut source, &mut spool, bounds, what).map_err(|e| {
+                match self.server {
+                    Some((size, server)) if e.kind() == ErrorKind::Refused && size < own => {
+                        Error::new(
+                            ErrorKind::Refused,
+                            format!(
+                                "{what} is over {server}'s SIZE limit of {size} bytes: not sent"
+                            ),
+                        )
+                    }
+                    _ => e,
+                }
+            })?;
+        self.spooled += len;
+        spool.flush().map_err(|e| {
             Error::new(
                 ErrorKind::LocalIo,
-                format!("{what}: {}", crate::error::io_words(&e)),
+                format!("spooling {what}: {}", crate::error::io_words(&e)),
             )
-        };
-        let mut file = if path.as_os_str() == "-" {
-            // Stdin redirected from a regular file is used in place; a pipe is spooled.
-            std::io::stdin()
-                .as_fd()
-                .try_clone_to_owned()
-                .map(File::from)
-                .map_err(local)?
-        } else {
-            File::open(path)
-                .map_err(|e| Error::usage(format!("{what}: {}", crate::error::io_words(&e))))?
-        };
-        let meta = file.metadata().map_err(local)?;
-        if meta.is_file() && file.stream_position().map_err(local)? == 0 {
-            if let Some(max) = self.bounds.max_bytes.filter(|&m| meta.len() > m) {
-                return Err(Error::new(
-                    ErrorKind::Refused,
-                    format!(
-                        "{what} is {} bytes, over --max-size ({max} bytes): not sent",
-                        meta.len()
-                    ),
-                ));
-            }
-            return Ok(Input {
-                file,
-                len: meta.len(),
-            });
-        }
-        let mut spool = tempfile_for(what)?;
-        let len = crate::local::copy(&mut file, &mut spool, bounds, what)?;
-        self.spooled += len;
-        spool.flush().map_err(local)?;
+        })?;
         Ok(Input { file: spool, len })
     }
 }
@@ -327,8 +369,16 @@ fn placeholder(i: usize) -> Vec<u8> {
     format!("\0netkit-part-{i}\0").into_bytes()
 }
 
-/// The MIME message as a reader: the skeleton built in memory, file parts streamed.
-pub fn compose(draft: &Draft) -> Result<Composed, Error> {
+/// A draft checked and its inputs opened, before connecting: what is left may need the
+/// server's SIZE limit (inputs to spool).
+pub struct Prepared<'d> {
+    draft: &'d Draft,
+    body_file: Option<(Opened, String)>,
+    attachments: Vec<(Opened, String)>,
+}
+
+/// Checks every value (usage errors come before connecting) and opens the inputs.
+pub fn prepare(draft: &Draft) -> Result<Prepared<'_>, Error> {
     check_header_value("--from", &draft.from)?;
     for v in draft.to.iter().chain(&draft.cc) {
         check_header_value("--to/--cc", v)?;
@@ -336,6 +386,58 @@ pub fn compose(draft: &Draft) -> Result<Composed, Error> {
     if let Some(s) = &draft.subject {
         check_header_value("--subject", s)?;
     }
+    let max = draft.bounds.max_bytes;
+    let body_file = match &draft.body_file {
+        Some(path) => {
+            let what = format!("--body-file {}", path.display());
+            Some((open_input(path, &what, max)?, what))
+        }
+        None => None,
+    };
+    let mut attachments = Vec::new();
+    for path in &draft.attachments {
+        let what = format!("--attach {}", path.display());
+        attachments.push((open_input(path, &what, max)?, what));
+    }
+    Ok(Prepared {
+        draft,
+        body_file,
+        attachments,
+    })
+}
+
+/// The whole message at once (no server limit): [`prepare`] then [`Prepared::compose`].
+pub fn compose(draft: &Draft) -> Result<Composed, Error> {
+    prepare(draft)?.compose(None)
+}
+
+impl Prepared<'_> {
+    /// Some input must be spooled: composing should wait for the server's SIZE.
+    pub fn needs_spooling(&self) -> bool {
+        self.body_file
+            .iter()
+            .chain(&self.attachments)
+            .any(|(o, _)| matches!(o, Opened::ToSpool(_)))
+    }
+
+    /// The MIME message as a reader: inputs spooled within `--max-size` (or [`SPOOL_MAX`])
+    /// and `server`'s SIZE, the skeleton built in memory, file parts streamed.
+    pub fn compose(self, server: ServerLimit<'_>) -> Result<Composed, Error> {
+        let Prepared {
+            draft,
+            body_file,
+            attachments,
+        } = self;
+        compose_from(draft, body_file, attachments, server)
+    }
+}
+
+fn compose_from(
+    draft: &Draft,
+    body_file: Option<(Opened, String)>,
+    attachments: Vec<(Opened, String)>,
+    server: ServerLimit<'_>,
+) -> Result<Composed, Error> {
     let mut builder = MessageBuilder::new()
         .from(address(&draft.from))
         .message_id(draft.message_id.trim_matches(['<', '>']))
@@ -354,14 +456,14 @@ pub fn compose(draft: &Draft) -> Result<Composed, Error> {
     }
     let mut budget = Budget {
         bounds: draft.bounds,
+        server,
         spooled: 0,
     };
     // Inputs streamed into the skeleton, in the order their placeholders appear.
     let mut streamed: Vec<(Input, String)> = Vec::new();
-    let body = match &draft.body_file {
-        Some(path) => {
-            let what = format!("--body-file {}", path.display());
-            let mut input = budget.open(path, &what)?;
+    let body = match body_file {
+        Some((opened, what)) => {
+            let mut input = budget.ready(opened, &what)?;
             check_utf8(&mut input, &what, draft.bounds)?;
             if input.len <= BODY_IN_MEMORY_MAX {
                 let mut text = String::new();
@@ -405,10 +507,9 @@ pub fn compose(draft: &Draft) -> Result<Composed, Error> {
             builder = builder.text_body(body);
         }
     }
-    for path in &draft.attachments {
-        let what = format!("--attach {}", path.display());
+    for (path, (opened, what)) in draft.attachments.iter().zip(attachments) {
         // `-` is stdin, as everywhere in netkit (the part is named "stdin").
-        let input = budget.open(path, &what)?;
+        let input = budget.ready(opened, &what)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -317,13 +317,30 @@ fn a_file_over_max_size_is_refused_before_it_is_read_or_connecting() {
     assert!(stderr(&out).contains("over --max-size"), "{}", stderr(&out));
 }
 
+/// A peer that greets, offers `ehlo` and expects QUIT: the client must stop before MAIL.
+fn peer_until_quit(ehlo: &str) -> ScriptedPeer {
+    ScriptedPeer::start(vec![
+        send("220 hi\r\n"),
+        expect("EHLO"),
+        send(ehlo),
+        expect("QUIT"),
+        send("221 bye\r\n"),
+    ])
+}
+
+fn lines(seen: &[Vec<u8>]) -> Vec<String> {
+    seen.iter().map(|l| escape(l)).collect()
+}
+
 /// `--attach -` from a writer that holds the pipe open and stays silent: `-m 1` ends the
-/// spooling with exit 5 (without it the run would wait for the writer forever).
+/// spooling (after EHLO) with exit 5, where the run would otherwise wait for the writer
+/// forever; no MAIL FROM was sent.
 #[test]
 fn max_time_bounds_a_silent_stdin_attachment() {
+    let peer = peer_until_quit("250 peer\r\n");
     let started = Instant::now();
     let mut child = Command::new(netkit_path())
-        .args(["smtp-send", "127.0.0.1:1", "--from", "a@netkit.test"])
+        .args(["smtp-send", &peer.addr(), "--from", "a@netkit.test"])
         .args([
             "--to",
             "b@netkit.test",
@@ -346,6 +363,62 @@ fn max_time_bounds_a_silent_stdin_attachment() {
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert!(stderr(&out).contains("--max-time"), "{}", stderr(&out));
     assert!(started.elapsed() < Duration::from_secs(30));
+    let seen = peer.transcript();
+    assert!(
+        seen.iter().all(|l| !l.starts_with(b"MAIL")),
+        "{:?}",
+        lines(&seen)
+    );
+}
+
+/// Stdin is spooled once the server's EHLO told its SIZE: 10 MB piped to a server that
+/// takes 1000 bytes stops as the spool passes 1000 (exit 1, the limit named), and the
+/// server sees no MAIL FROM and no DATA.
+#[test]
+fn a_stdin_attachment_stops_as_it_passes_the_servers_size() {
+    let peer = peer_until_quit("250-peer\r\n250 SIZE 1000\r\n");
+    let url = peer.addr();
+    let mut child = Command::new(netkit_path())
+        .args([
+            "smtp-send",
+            &url,
+            "--from",
+            "a@netkit.test",
+            "--to",
+            "b@netkit.test",
+        ])
+        .args(["--body", "x", "--attach", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn netkit");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // How much of the 10 MB the pipe took before netkit closed it.
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b'z'; 64 * 1024];
+        let mut written = 0usize;
+        while written < 10_000_000 && stdin.write_all(&chunk).is_ok() {
+            written += chunk.len();
+        }
+        written
+    });
+    let out = child.wait_with_output().expect("netkit exits");
+    let written = writer.join().expect("writer");
+    assert!(written < 1_000_000, "netkit read {written} bytes of stdin");
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("over {url}'s SIZE limit of 1000 bytes")),
+        "{}",
+        stderr(&out)
+    );
+    let seen = peer.assert_ok();
+    assert!(
+        seen.iter()
+            .all(|l| !l.starts_with(b"MAIL") && !l.starts_with(b"DATA")),
+        "{:?}",
+        lines(&seen)
+    );
 }
 
 /// Peak memory does not follow the attachment: a 128 MiB file (sparse) sent to a sink that
