@@ -421,6 +421,37 @@ fn a_stdin_attachment_stops_as_it_passes_the_servers_size() {
     );
 }
 
+/// Without --max-size, endless input stops at the 256 MiB spool limit (exit 1) instead of
+/// filling the disk: `--attach /dev/zero` (spooled after EHLO) and a raw message from
+/// `- < /dev/zero` (spooled before connecting; port 1 has no listener).
+#[test]
+fn endless_input_stops_at_the_spool_limit_without_max_size() {
+    let peer = peer_until_quit("250 peer\r\n");
+    let out = netkit(&[
+        "smtp-send",
+        &peer.addr(),
+        "--from",
+        "a@netkit.test",
+        "--to",
+        "b@netkit.test",
+        "--body",
+        "x",
+        "--attach",
+        "/dev/zero",
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("268435456 bytes"), "{}", stderr(&out));
+    peer.assert_ok();
+    let out = Command::new(netkit_path())
+        .args(["smtp-send", "127.0.0.1:1", "--from", "a@netkit.test"])
+        .args(["--to", "b@netkit.test", "-"])
+        .stdin(fs::File::open("/dev/zero").expect("/dev/zero"))
+        .output()
+        .expect("run netkit");
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("268435456 bytes"), "{}", stderr(&out));
+}
+
 /// Peak memory does not follow the attachment: a 128 MiB file (sparse) sent to a sink that
 /// discards DATA (tests/data/discard_smtp.py) costs a few MiB, where the message built in
 /// memory cost its size twice over.
