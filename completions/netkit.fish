@@ -172,7 +172,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s q -l quiet -d 'Not
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l no-progress -d 'Never draw progress bars'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s V -l version -d 'Print version'
-complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l max-size -d 'Refuse to send more than BYTES (exit 1), checked while reading the message, stdin, --body-file and --attach, so an endless input stops as it passes it; the server\'s SIZE limit applies too. A composed message\'s inputs stop at 256 MiB without it' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l max-size -d 'Refuse to send more than BYTES (exit 1): a file over it is refused before it is read, stdin or a pipe as its spooling passes it; the server\'s SIZE limit bounds a composed message\'s spooling and is checked before MAIL FROM. Input that is not a regular file is spooled to a temporary file, at most 256 MiB in all without this flag' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l from -d 'Envelope sender and From: (default: the From: of a raw message)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l to -d 'Recipient (To: header and envelope); repeat for more. With none of --to/--cc/--bcc, a raw message\'s To:, Cc: and Bcc: are the recipients (as sendmail -t), and its Bcc: is removed before sending' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l cc -d 'Recipient in Cc: and the envelope; repeat for more' -r

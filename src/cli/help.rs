@@ -106,6 +106,12 @@ pub const SMTP_SEND: &str = "\
 The message is a raw RFC 5322 file (or - for stdin) sent as it is, with Date and
 Message-ID added when absent; or, with --subject/--body/--body-file/--attach/--header,
 one composed as MIME from the flags. --bcc recipients never appear in a header.
+Attachments (and a --body-file over 1 MiB) are streamed from their files as base64 while
+DATA is sent: memory stays flat whatever their size. Stdin from a pipe and other
+non-regular inputs are spooled to a temporary file after the server's EHLO, up to 256 MiB
+(or --max-size) and its SIZE, stopping as they pass it; a message over --max-size or the
+server's SIZE is refused (exit 1) before MAIL FROM. -m covers the whole run, reading the
+input included.
 TLS: smtps:// is implicit TLS; smtp:// upgrades with STARTTLS when offered (--tls auto),
 must upgrade (--tls required, exit 6 otherwise) or never does (--tls none). Credentials
 go in clear text only to a loopback host or with --tls none.

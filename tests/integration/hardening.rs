@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::util::script::{ScriptedPeer, Step, escape, send};
+use crate::util::script::{ScriptedPeer, Step, escape, expect, send};
 use crate::util::smtpsink::{SinkOptions, SmtpSink};
 use crate::util::{code, netkit, run_with_stdin, stderr};
 
@@ -582,11 +582,22 @@ fn endless_local_input_stops_at_max_size_or_max_time() {
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("1000000 bytes"), "{}", stderr(&out));
-    let out = sh(
-        "\"$NETKIT\" smtp-send 127.0.0.1:1 --from a@b.example --to d@e.example \
+    // A device is spooled after EHLO (the server's SIZE bounds it too): a peer is needed.
+    let peer = ScriptedPeer::start(vec![
+        send("220 hi\r\n"),
+        expect("EHLO"),
+        send("250 peer\r\n"),
+        expect("QUIT"),
+        send("221 bye\r\n"),
+    ]);
+    let out = sh(&format!(
+        "\"$NETKIT\" smtp-send {} --from a@b.example --to d@e.example \
                   --body x --attach /dev/zero --max-size 5000000",
-    );
+        peer.addr()
+    ));
     assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("5000000 bytes"), "{}", stderr(&out));
+    peer.assert_ok();
     // A writer that never writes (the pipe held open, silent): -m ends the read of stdin.
     let started = Instant::now();
     let mut child = std::process::Command::new(crate::util::netkit_path())

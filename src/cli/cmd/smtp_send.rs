@@ -30,9 +30,10 @@ pub struct Args {
     #[arg(value_name = "MESSAGE")]
     pub message: Option<String>,
 
-    /// Refuse to send more than BYTES (exit 1), checked while reading the message, stdin,
-    /// --body-file and --attach, so an endless input stops as it passes it; the server's SIZE
-    /// limit applies too. A composed message's inputs stop at 256 MiB without it
+    /// Refuse to send more than BYTES (exit 1): a file over it is refused before it is read,
+    /// stdin or a pipe as its spooling passes it; the server's SIZE limit bounds a composed
+    /// message's spooling and is checked before MAIL FROM. Input that is not a regular file
+    /// is spooled to a temporary file, at most 256 MiB in all without this flag
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<u64>,
 
@@ -154,16 +155,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         max_bytes: args.max_size,
         deadline: deadline.instant(),
     };
-    // A composed message is built in memory (streaming it is issue 11's open item): its
-    // inputs stop at 256 MiB unless --max-size says otherwise.
-    let bounds = if composing(&args) {
-        crate::local::Bounds {
-            max_bytes: Some(args.max_size.unwrap_or(COMPOSED_MAX)),
-            ..bounds
-        }
-    } else {
-        bounds
-    };
     let quiet = args.client.output.quiet;
     let mut target = net::target::parse(&args.url, &["smtp", "smtps"])?;
     if args.submission && !target.port_given && target.scheme.name == "smtp" {
@@ -188,16 +179,22 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if let Some(from) = &args.from {
         compose::split_addresses("--from", from)?;
     }
-    let (mut outgoing, from) = message_to_send(&args, &to, &cc, &domain, bounds)?;
-    if let Some(max) = args.max_size.filter(|&m| outgoing.size > m) {
-        return Err(Error::new(
-            ErrorKind::Refused,
-            format!(
-                "the message is {} bytes, over --max-size ({max} bytes): not sent",
-                outgoing.size
-            ),
-        )
-        .into());
+    let (to_send, from) = message_to_send(&args, &to, &cc, &domain, bounds)?;
+    // A draft is composed now, unless an input must be spooled: then after EHLO, so that
+    // the server's SIZE stops the spooling as it passes it.
+    let (draft, mut ready) = match to_send {
+        ToSend::Raw(outgoing) => (None, Some(outgoing)),
+        ToSend::Draft(draft) => (Some(draft), None),
+    };
+    let mut deferred = match &draft {
+        Some(d) => Some(compose::prepare(d)?),
+        None => None,
+    };
+    if let Some(prepared) = deferred.take_if(|p| !p.needs_spooling()) {
+        ready = Some(Outgoing::composed(prepared.compose(None)?));
+    }
+    if let Some(outgoing) = &ready {
+        check_max_size(outgoing, args.max_size)?;
     }
     let mut recipients: Vec<String> = Vec::new();
     for r in to.iter().chain(&cc).chain(&bcc) {
@@ -210,7 +207,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if recipients.is_empty() {
         // No recipient flag: a raw message's To:, Cc: and Bcc: are the recipients, as with
         // `sendmail -t` (Bcc: itself is never sent).
-        for field in outgoing.header_recipients.clone() {
+        let listed = ready.as_ref().map(|o| o.header_recipients.clone());
+        for field in listed.unwrap_or_default() {
             for r in compose::split_addresses("the message's To:/Cc:/Bcc:", &field)? {
                 if let Some(addr) = message::address_in(&r)
                     && !recipients.contains(&addr)
@@ -281,7 +279,20 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         connect_secs,
     };
     let watchdog = net::Watchdog::arm(peer.stream.try_clone_socket()?, deadline.instant());
-    let report = smtp::send(peer, &envelope, &mut outgoing, &opts).map_err(|e| {
+    let max_size = args.max_size;
+    let message = match (&mut ready, deferred) {
+        (Some(outgoing), _) => smtp::Message::Ready(outgoing),
+        (None, Some(prepared)) => {
+            let server = server.as_str();
+            smtp::Message::AfterEhlo(Box::new(move |limit| {
+                let outgoing = Outgoing::composed(prepared.compose(limit.map(|l| (l, server)))?);
+                check_max_size(&outgoing, max_size)?;
+                Ok(outgoing)
+            }))
+        }
+        (None, None) => return Err(Error::usage("nothing to send").into()),
+    };
+    let report = smtp::send(peer, &envelope, message, &opts).map_err(|e| {
         if watchdog.fired() {
             Error::new(
                 ErrorKind::Timeout,
@@ -315,11 +326,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The message and the envelope sender: a raw message (file or stdin) or one composed from
-/// the flags.
-/// The most a composed message's inputs may hold without --max-size.
-const COMPOSED_MAX: u64 = 256 << 20;
-
 /// Flags that compose a message (else the message is raw: a file or stdin).
 fn composing(args: &Args) -> bool {
     args.subject.is_some()
@@ -329,43 +335,20 @@ fn composing(args: &Args) -> bool {
         || !args.header.is_empty()
 }
 
+/// The message and the envelope sender: a raw message (file or stdin) or one composed from
+/// the flags.
 fn message_to_send(
     args: &Args,
     to: &[String],
     cc: &[String],
     domain: &str,
     bounds: crate::local::Bounds,
-) -> anyhow::Result<(Outgoing, String)> {
-    let source: Box<dyn MessageSource> = if composing(args)
-        || args.message.is_none() && std::io::stdin().is_terminal()
-    {
+) -> anyhow::Result<(ToSend, String)> {
+    if composing(args) || args.message.is_none() && std::io::stdin().is_terminal() {
         let from = args
             .from
             .clone()
             .ok_or_else(|| Error::usage("--from is needed to compose a message"))?;
-        let body = match &args.body_file {
-            Some(path) => {
-                // `-` is stdin, as everywhere in netkit.
-                let bad = |e: std::io::Error| {
-                    Error::usage(format!(
-                        "--body-file {}: {}",
-                        path.display(),
-                        crate::error::io_words(&e)
-                    ))
-                };
-                let what = format!("--body-file {}", path.display());
-                let bytes = if path.as_os_str() == "-" {
-                    crate::local::read_all(&mut std::io::stdin().lock(), bounds, &what)?
-                } else {
-                    let mut file = File::open(path).map_err(bad)?;
-                    crate::local::read_all(&mut file, bounds, &what)?
-                };
-                Some(String::from_utf8(bytes).map_err(|_| {
-                    Error::usage(format!("{what}: not UTF-8 text (send it with --attach)"))
-                })?)
-            }
-            None => args.body.clone(),
-        };
         let headers = args
             .header
             .iter()
@@ -379,15 +362,18 @@ fn message_to_send(
             to: to.to_vec(),
             cc: cc.to_vec(),
             subject: args.subject.clone(),
-            body,
+            body: args.body.clone(),
+            body_file: args.body_file.clone(),
             attachments: args.attach.clone(),
             bounds,
             headers,
             message_id: message::new_message_id(domain),
             date_unix: i64::try_from(now).unwrap_or(i64::MAX),
         };
-        Box::new(std::io::Cursor::new(compose::compose(&draft)?))
-    } else {
+        let from = message::address_in(&draft.from).unwrap_or_default();
+        return Ok((ToSend::Draft(Box::new(draft)), from));
+    }
+    let outgoing = {
         let (file, shown) = match args.message.as_deref() {
             Some("-") | None => (spool_stdin(bounds)?, "stdin"),
             Some(path) => (
@@ -404,9 +390,9 @@ fn message_to_send(
             ))
             .into());
         }
-        Box::new(file)
+        let source: Box<dyn MessageSource> = Box::new(file);
+        Outgoing::prepare(source, domain)?
     };
-    let outgoing = Outgoing::prepare(source, domain)?;
     let from = match (&args.from, &outgoing.from_header) {
         (Some(f), _) => message::address_in(f).unwrap_or_default(),
         (None, Some(f)) => f.clone(),
@@ -414,13 +400,37 @@ fn message_to_send(
             return Err(Error::usage("no sender: give --from or a From: header").into());
         }
     };
-    Ok((outgoing, from))
+    Ok((ToSend::Raw(outgoing), from))
+}
+
+/// A raw message, prepared; or a draft still to compose.
+enum ToSend {
+    Raw(Outgoing),
+    Draft(Box<Draft>),
+}
+
+/// `--max-size` against the whole message (its size is known before anything is sent).
+fn check_max_size(outgoing: &Outgoing, max_size: Option<u64>) -> Result<(), Error> {
+    match max_size.filter(|&m| outgoing.size > m) {
+        Some(max) => Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "the message is {} bytes, over --max-size ({max} bytes): not sent",
+                outgoing.size
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Stdin copied to an unnamed temporary file: the message is read twice (size and 8-bit
 /// scan, then DATA) and may be far larger than memory should hold.
 fn spool_stdin(bounds: crate::local::Bounds) -> anyhow::Result<File> {
     let mut file = tempfile::tempfile().context("creating a temporary file for stdin")?;
+    let bounds = crate::local::Bounds {
+        max_bytes: Some(bounds.max_bytes.unwrap_or(compose::SPOOL_MAX)),
+        ..bounds
+    };
     crate::local::copy(&mut std::io::stdin().lock(), &mut file, bounds, "stdin")?;
     file.flush().context("spooling stdin")?;
     Ok(file)

@@ -129,11 +129,19 @@ pub struct Peer<'a> {
     pub connect_secs: f64,
 }
 
+/// The message to send: ready before connecting, or made once the server's EHLO told its
+/// SIZE limit (a composed message whose stdin or pipe input must be spooled first: the
+/// spooling stops as soon as it passes that limit, not after reading all of it).
+pub enum Message<'a> {
+    Ready(&'a mut Outgoing),
+    AfterEhlo(Box<dyn FnOnce(Option<u64>) -> Result<Outgoing, Error> + 'a>),
+}
+
 /// Runs the whole session on a freshly connected peer.
 pub fn send(
     peer: Peer<'_>,
     envelope: &Envelope,
-    message: &mut Outgoing,
+    message: Message<'_>,
     opts: &Options,
 ) -> Result<Report, Error> {
     let Peer {
@@ -157,8 +165,8 @@ pub fn send(
         server: server.to_owned(),
         tls: stream.tls_info(),
         auth: None,
-        message_id: message.message_id.clone(),
-        size: message.size,
+        message_id: None,
+        size: 0,
         recipients: Vec::new(),
         queue_reply: None,
         dry_run: opts.dry_run,
@@ -206,6 +214,22 @@ pub fn send(
         report.auth = Some(mech.name());
     }
 
+    let mut made;
+    let message = match message {
+        Message::Ready(m) => m,
+        Message::AfterEhlo(make) => match make(ext.size.filter(|&l| l > 0)) {
+            Ok(m) => {
+                made = m;
+                &mut made
+            }
+            Err(e) => {
+                quit(&mut conn);
+                return Err(e);
+            }
+        },
+    };
+    report.message_id.clone_from(&message.message_id);
+    report.size = message.size;
     if let Err(e) = check_capabilities(&ext, envelope, message, server) {
         quit(&mut conn);
         return Err(e);
@@ -530,7 +554,7 @@ mod tests {
         let source: Box<dyn super::super::message::Source> =
             Box::new(Cursor::new(b"Subject: x\r\n\r\nhi\r\n".to_vec()));
         let mut message = Outgoing::prepare(source, "client").unwrap();
-        let err = send(peer, &envelope, &mut message, &opts).unwrap_err();
+        let err = send(peer, &envelope, Message::Ready(&mut message), &opts).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Tls);
         assert!(err.message().contains("--tls none"), "{}", err.message());
         let seen = server.join().unwrap();

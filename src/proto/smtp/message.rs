@@ -3,7 +3,7 @@
 //! 5322 §3.6.4 recommends the second); a composed one comes from `compose`. Both are read
 //! twice: once to learn the size and whether 8-bit or UTF-8 data needs 8BITMIME/SMTPUTF8
 //! (decided before MAIL FROM), once to stream through the dot-stuffer: a 50 MiB message
-//! passes in constant memory.
+//! passes in constant memory. A composed message is read once: its size is computed.
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
@@ -165,6 +165,23 @@ pub fn date_now() -> String {
 }
 
 impl Outgoing {
+    /// A composed message: its size and facts are known without reading the file parts
+    /// (they are base64, 7-bit); only the skeleton's header block is inspected.
+    pub fn composed(source: super::composed::Composed) -> Outgoing {
+        let headers = read_headers(source.head());
+        Outgoing {
+            size: source.size,
+            eight_bit: source.eight_bit(),
+            utf8_headers: headers.utf8,
+            message_id: headers.message_id,
+            from_header: headers.from,
+            header_recipients: headers.recipients,
+            prefix: Vec::new(),
+            skip: 0,
+            source: Box::new(source),
+        }
+    }
+
     /// Scans `source` (rewound first) and decides what to add and declare.
     pub fn prepare(mut source: Box<dyn Source>, domain: &str) -> Result<Outgoing, Error> {
         let io = |e: io::Error| {

@@ -49,6 +49,7 @@ fn send_to(peer: &ScriptedPeer, extra: &[&str]) -> std::process::Output {
     netkit(&args)
 }
 
+mod compose;
 mod peers;
 mod sink;
 
