@@ -847,9 +847,22 @@ fn outgoing(args: &Args, plan: &Plan, deadline: net::Deadline) -> Result<Article
             date_unix: now,
             ..Draft::default()
         };
+        // No attachments here: the composed article is the skeleton alone, small and in
+        // memory, so reading it whole (within the raw-article cap) is cheap.
+        let mut article = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(compose::compose(&draft)?, MAX_ARTICLE + 1),
+            &mut article,
+        )
+        .map_err(|e| Error::new(ErrorKind::LocalIo, format!("composing: {e}")))?;
+        if article.len() as u64 > MAX_ARTICLE {
+            return Err(Error::usage(format!(
+                "the composed article is over {MAX_ARTICLE} bytes"
+            )));
+        }
         return Ok(Article {
             prefix: Vec::new(),
-            body: compose::compose(&draft)?,
+            body: article,
             message_id,
             newsgroups: groups,
         });
