@@ -131,7 +131,13 @@ pub static COMMANDS: &[Entry] = &[
         run: cmd::telnet::run_matches,
         built: true,
     },
-    not_built!("gopher", "Gopher client"),
+    built!(
+        "gopher",
+        "Gopher client: menus, text, searches and binaries over gopher:// and gophers://",
+        help::GOPHER,
+        cmd::gopher::Args,
+        cmd::gopher::run
+    ),
     built!(
         "urlquote",
         "Percent-encode and decode text like Python's urllib.parse",

@@ -3,6 +3,7 @@
 
 pub mod fetch;
 pub mod ftp;
+pub mod gopher;
 pub mod hostinfo;
 pub mod imap;
 pub mod pop;

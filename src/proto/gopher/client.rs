@@ -62,8 +62,12 @@ pub fn read_menu<R: Read>(
                     let untyped_error =
                         l.shape == super::menu::Shape::Untabbed && l.text.starts_with(b"Error: ");
                     if l.item_type == b'3' || untyped_error {
+                        // The error is the run's message: not a menu line, not a repair.
                         error = super::server_error(if untyped_error { l.text } else { line })
                             .or_else(|| Some(String::from_utf8_lossy(l.text).into_owned()));
+                        parser.forget_untabbed(l.shape);
+                        first = false;
+                        continue;
                     }
                 }
                 first = false;

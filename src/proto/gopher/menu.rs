@@ -164,6 +164,14 @@ impl Parser {
         self.ended
     }
 
+    /// Un-counts a line the caller does not show as a menu line (an error answer).
+    pub fn forget_untabbed(&mut self, shape: Shape) {
+        self.lines = self.lines.saturating_sub(1);
+        if shape == Shape::Untabbed {
+            self.untabbed = self.untabbed.saturating_sub(1);
+        }
+    }
+
     pub fn feed<'a>(&mut self, line: &'a [u8]) -> Event<'a> {
         if self.ended {
             return Event::End;
