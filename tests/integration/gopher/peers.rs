@@ -1,0 +1,265 @@
+//! `netkit gopher` against scripted misbehaving peers (PEERS.md "Misbehaving peers").
+
+use std::time::Duration;
+
+use super::gopher;
+use crate::util::ca::CertKind;
+use crate::util::script::{ScriptedPeer, Step, escape, expect, send};
+use crate::util::{code, stderr, stdout};
+
+fn url(peer: &ScriptedPeer, path: &str) -> String {
+    format!("gopher://{}{path}", peer.addr())
+}
+
+#[test]
+fn menu_lines_without_tabs_are_shown_as_text_with_a_warning() {
+    let peer = ScriptedPeer::start(vec![
+        expect(""),
+        send("Plain words, no tabs\r\n0Doc\t/doc\t127.0.0.1\t70\r\n\r\n.\r\n"),
+    ]);
+    let out = gopher(&[&url(&peer, "/")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Plain words, no tabs\n0\tDoc\tgopher://127.0.0.1:70/0/doc\n\n"
+    );
+    assert!(
+        stderr(&out).contains("1 menu line without TAB fields"),
+        "{}",
+        stderr(&out)
+    );
+    peer.assert_ok();
+}
+
+#[test]
+fn a_line_missing_host_and_port_takes_the_servers() {
+    let peer = ScriptedPeer::start(vec![expect(""), send("0Doc\t/doc\r\n.\r\n")]);
+    let out = gopher(&[&url(&peer, "/"), "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rec: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    assert_eq!(rec["url"], url(&peer, "/0/doc"));
+    assert_eq!(rec["port"], peer.port());
+}
+
+#[test]
+fn a_menu_without_its_final_dot_prints_what_came_and_exits_8() {
+    let peer = ScriptedPeer::start(vec![
+        expect(""),
+        send("0One\t/1\th\t70\r\n0Two\t/2\th\t70\r\n"),
+    ]);
+    let out = gopher(&[&url(&peer, "/1/")]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 2, "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("without its final '.'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_huge_menu_streams_through() {
+    let mut menu = Vec::new();
+    let n = 200_000;
+    for i in 0..n {
+        menu.extend_from_slice(format!("0Item {i}\t/item/{i}\texample.org\t70\r\n").as_bytes());
+    }
+    menu.extend_from_slice(b".\r\n");
+    let peer = ScriptedPeer::start(vec![expect("/big"), send(menu)]);
+    let out = gopher(&[&url(&peer, "/1/big")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), n);
+    assert!(text.ends_with("0\tItem 199999\tgopher://example.org:70/0/item/199999\n"));
+}
+
+#[test]
+fn gopher_plus_attributes_are_ignored() {
+    let peer = ScriptedPeer::start(vec![
+        expect(""),
+        send(
+            "+INFO: 0Doc\t/doc\th\t70\t+\r\n+ADMIN:\r\n Admin: Someone <a@b>\r\n\
+             0Doc\t/doc\th\t70\t+\r\n.\r\n",
+        ),
+    ]);
+    let out = gopher(&[&url(&peer, "/")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "0\tDoc\tgopher://h:70/0/doc\n");
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_type_3_answer_is_refused() {
+    let peer = ScriptedPeer::start(vec![
+        expect("/gone"),
+        send("3'/gone' does not exist\t\terror.host\t1\r\n.\r\n"),
+    ]);
+    let out = gopher(&[&url(&peer, "/1/gone")]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("'/gone' does not exist"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_search_sends_selector_tab_query() {
+    let peer = ScriptedPeer::start(vec![
+        Step::ReadLine,
+        send("iNothing found\t\tnull.host\t1\r\n.\r\n"),
+    ]);
+    let out = gopher(&[&url(&peer, "/7/find"), "--query", "two words"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let t = peer.assert_ok();
+    assert_eq!(escape(&t[0]), escape(b"/find\ttwo words\r\n"));
+}
+
+#[test]
+fn a_stalled_server_is_exit_5() {
+    let peer = ScriptedPeer::start(vec![
+        expect(""),
+        send("0One\t/1\th\t70\r\n"),
+        Step::Stall(Duration::from_secs(20)),
+    ]);
+    let out = gopher(&[&url(&peer, "/"), "-t", "1"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_trickling_binary_is_cut_by_max_time() {
+    let peer = ScriptedPeer::start(vec![
+        expect("/slow"),
+        Step::Trickle(vec![b'x'; 200], Duration::from_millis(100)),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("slow.bin");
+    let out = gopher(&[
+        &url(&peer, "/9/slow"),
+        "-o",
+        file.to_str().unwrap(),
+        "-m",
+        "1",
+    ]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(!file.exists());
+}
+
+#[test]
+fn a_binary_cut_by_a_reset_is_exit_8_and_leaves_no_file() {
+    let peer = ScriptedPeer::start(vec![
+        expect("/file.bin"),
+        send(vec![7u8; 300_000]),
+        Step::Reset,
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("file.bin");
+    let out = gopher(&[&url(&peer, "/9/file.bin"), "-o", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(!file.exists());
+    assert!(!dir.path().join("file.bin.part").exists());
+}
+
+#[test]
+fn binaries_are_not_written_to_a_terminal_and_control_bytes_are_refused() {
+    // A selector with CR LF in the URL would smuggle a second request: refused before
+    // connecting (port 9: nothing listens, so a connection attempt would be exit 4).
+    let out = gopher(&["gopher://127.0.0.1:9/0/a%0d%0ab"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    for (args, says) in [
+        (vec!["gopher://127.0.0.1:9/7/s"], "give --query"),
+        (vec!["gopher://127.0.0.1:9/0/a", "--query", "x"], "type 7"),
+        (vec!["gopher://127.0.0.1:9/8/x"], "netkit telnet"),
+        (
+            vec!["gopher://127.0.0.1:9/9/x", "--json"],
+            "--json prints the report",
+        ),
+        (
+            vec!["gopher://127.0.0.1:9/1/", "--tls", "required"],
+            "gophers://",
+        ),
+    ] {
+        let out = gopher(&args);
+        assert!(matches!(code(&out), 2 | 6), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn gophers_menus_come_over_tls_and_link_gophers_urls() {
+    // A line without host and port points at the server itself: over TLS, gophers://.
+    let peer = ScriptedPeer::start(vec![
+        Step::StartTls(CertKind::Good),
+        expect("/m"),
+        send("0Other\t/o\tother.example\t70\r\n0Own\t/own\r\n.\r\n"),
+    ]);
+    let out = gopher(&[
+        &format!("gophers://localhost:{}/1/m", peer.port()),
+        "--cacert",
+        peer.ca_pem().to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "0\tOther\tgopher://other.example:70/0/o\n0\tOwn\tgophers://localhost:{}/0/own\n",
+            peer.port()
+        )
+    );
+    peer.assert_ok();
+}
+
+#[test]
+fn gophers_refuses_a_certificate_for_another_name() {
+    let peer = ScriptedPeer::start(vec![Step::StartTlsRejected(CertKind::WrongName)]);
+    let out = gopher(&[
+        &format!("gophers://localhost:{}/1/", peer.port()),
+        "--cacert",
+        peer.ca_pem().to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+}
+
+#[test]
+fn a_gophers_binary_closed_without_close_notify_is_exit_8() {
+    let peer = ScriptedPeer::start(vec![
+        Step::StartTls(CertKind::Good),
+        expect("/f"),
+        send(vec![1u8; 100_000]),
+        Step::Drop,
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("f");
+    let out = gopher(&[
+        &format!("gophers://localhost:{}/9/f", peer.port()),
+        "--cacert",
+        peer.ca_pem().to_str().unwrap(),
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("close_notify"), "{}", stderr(&out));
+    assert!(!file.exists());
+}
+
+#[test]
+fn a_gophers_binary_with_close_notify_is_saved() {
+    let peer = ScriptedPeer::start(vec![
+        Step::StartTls(CertKind::Good),
+        expect("/f"),
+        send(vec![1u8; 100_000]),
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("f");
+    let out = gopher(&[
+        &format!("gophers://localhost:{}/9/f", peer.port()),
+        "--cacert",
+        peer.ca_pem().to_str().unwrap(),
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read(&file).expect("saved"), vec![1u8; 100_000]);
+}
