@@ -348,11 +348,10 @@ fn exchange(
         Kind::Text if !args.raw => {
             let mut lines = LineReader::new(&mut stream);
             lines.set_step_clock(StepClock::new(socket, args.net.timeout));
-            client::copy_text(&mut lines, out, &server).and_then(|s| {
+            client::copy_text(&mut lines, out, &server).map(|s| {
                 if s.received == 0 {
                     warn_empty(json, quiet);
                 }
-                Ok(())
             })
         }
         _ => {

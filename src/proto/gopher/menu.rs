@@ -398,7 +398,7 @@ mod tests {
             prop_assert_eq!(l.shape, Shape::Ok);
             let url = url_of(&l, &origin()).unwrap();
             let back = super::super::locate(super::super::raw_path(&url));
-            if !selector.iter().any(|&b| b == 0) {
+            if !selector.contains(&0) {
                 let back = back.unwrap();
                 prop_assert_eq!(back.item_type, t);
                 prop_assert_eq!(back.selector, selector);
