@@ -89,7 +89,7 @@ struct ItemJson<'a> {
 /// Where the answer goes: stdout, or a file written through `.part`.
 enum Sink {
     Stdout(Stdout),
-    File(Output),
+    File(std::io::BufWriter<Output>),
 }
 
 impl Write for Sink {
@@ -240,7 +240,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let request = gopher::request(&loc.selector, query.as_deref())?;
     // The file is opened (and locked) before connecting: a name in the way costs nothing.
     let sink = match &path {
-        Some(p) => Sink::File(Output::open(p, false)?),
+        Some(p) => Sink::File(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            Output::open(p, false)?,
+        )),
         None => Sink::Stdout(Stdout::new()),
     };
     let mut out = Counted {
@@ -252,7 +255,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let result = exchange(&args, &target, &loc, &request, kind, &mut out, deadline);
     let fail = |out: Counted, e: Error| -> anyhow::Result<Outcome> {
         if let Sink::File(f) = out.sink {
-            f.discard();
+            // The buffer's bytes are dropped with the file.
+            let (file, _) = f.into_parts();
+            file.discard();
         }
         let e = if e.message().contains(server.as_str()) {
             e
@@ -290,7 +295,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             write_out(s.finish())?;
             None
         }
-        Sink::File(f) => f.commit()?,
+        Sink::File(f) => f
+            .into_inner()
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::LocalIo,
+                    format!("writing: {}", crate::error::io_words(e.error())),
+                )
+            })?
+            .commit()?,
     };
     if json && !menu {
         let mut o = Stdout::new();
@@ -409,17 +422,26 @@ fn warn_empty(json: bool, quiet: bool) {
     }
 }
 
-/// Renders one menu line: `TYPE TAB TEXT TAB URL`, info lines as their text alone.
-fn human_line(l: &MenuLine<'_>, origin: &Origin) -> String {
-    let text = clean_text(&String::from_utf8_lossy(l.text));
-    if l.item_type == b'i' {
-        return text;
+/// Renders one menu line into `buf`: `TYPE TAB TEXT TAB URL` and LF, info lines as their
+/// text alone. Server text is cleaned of control characters (ANSI escapes included).
+fn human_line(l: &MenuLine<'_>, origin: &Origin, buf: &mut Vec<u8>) {
+    buf.clear();
+    let text = String::from_utf8_lossy(l.text);
+    let text = crate::auth::redact::escape_controls(&text);
+    if l.item_type != b'i' {
+        let t = [l.item_type];
+        let t = String::from_utf8_lossy(&t);
+        buf.extend_from_slice(crate::auth::redact::escape_controls(&t).as_bytes());
+        buf.push(b'\t');
     }
-    let t = clean_text(&(l.item_type as char).to_string());
-    match url_of(l, origin) {
-        Some(url) => format!("{t}\t{text}\t{url}"),
-        None => format!("{t}\t{text}"),
+    buf.extend_from_slice(text.as_bytes());
+    if l.item_type != b'i'
+        && let Some(url) = url_of(l, origin)
+    {
+        buf.push(b'\t');
+        buf.extend_from_slice(url.as_bytes());
     }
+    buf.push(b'\n');
 }
 
 fn menu(
@@ -430,6 +452,7 @@ fn menu(
     quiet: bool,
     out: &mut Counted,
 ) -> Result<(), Error> {
+    let mut buf = Vec::with_capacity(256);
     let mut each = |l: &MenuLine<'_>| -> Result<(), Error> {
         let r = if json {
             let host_bytes = if l.host.is_empty() && !l.is_info() {
@@ -454,9 +477,8 @@ fn menu(
                 .map_err(std::io::Error::from)
                 .and_then(|()| out.write_all(b"\n"))
         } else {
-            let line = human_line(l, origin);
-            out.write_all(line.as_bytes())
-                .and_then(|()| out.write_all(b"\n"))
+            human_line(l, origin, &mut buf);
+            out.write_all(&buf)
         };
         r.map_err(write_error)
     };

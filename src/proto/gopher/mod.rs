@@ -135,6 +135,12 @@ pub fn request(selector: &[u8], query: Option<&[u8]>) -> Result<Vec<u8>, Error> 
 /// Bytes a selector keeps unencoded in a URL besides letters, digits and `_.-~`.
 const SAFE: &[u8] = b"/:@!$&'()*+,;=";
 
+/// The selector encoder, built once: a menu of 100,000 items makes 100,000 URLs.
+fn selector_quoter() -> &'static crate::url::quote::Quoter {
+    static QUOTER: std::sync::OnceLock<crate::url::quote::Quoter> = std::sync::OnceLock::new();
+    QUOTER.get_or_init(|| crate::url::quote::Quoter::python(SAFE))
+}
+
 /// The RFC 4266 URL of an item: `gopher://host:port/<type><selector>` (the port always
 /// shown, IPv6 hosts bracketed, the selector percent-encoded).
 pub fn item_url(scheme: &str, host: &str, port: u16, item_type: u8, selector: &[u8]) -> String {
@@ -143,9 +149,13 @@ pub fn item_url(scheme: &str, host: &str, port: u16, item_type: u8, selector: &[
     } else {
         host.to_owned()
     };
-    let t = crate::url::quote::quote(&[item_type], b"");
-    let s = crate::url::quote::quote(selector, SAFE);
-    format!("{scheme}://{host}:{port}/{t}{s}")
+    // The type is one byte: `/` and the other safe bytes stay, anything else is escaped.
+    let mut encoded = Vec::with_capacity(selector.len() + 8);
+    selector_quoter().quote_into(&[item_type], &mut encoded);
+    selector_quoter().quote_into(selector, &mut encoded);
+    // Every byte the quoter writes is ASCII.
+    let path = String::from_utf8(encoded).unwrap_or_default();
+    format!("{scheme}://{host}:{port}/{path}")
 }
 
 /// A whole response that is an error from the server: a type `3` line (RFC 1436), or
