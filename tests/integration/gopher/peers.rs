@@ -263,3 +263,60 @@ fn a_gophers_binary_with_close_notify_is_saved() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(std::fs::read(&file).expect("saved"), vec![1u8; 100_000]);
 }
+
+#[test]
+fn a_server_that_closes_without_answering_is_exit_4() {
+    let peer = ScriptedPeer::start(vec![expect("/x"), Step::Drop]);
+    let out = gopher(&[&url(&peer, "/1/x")]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("without answering"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut menu = Vec::new();
+    for i in 0..100_000 {
+        menu.extend_from_slice(format!("0Item {i}\t/item/{i}\texample.org\t70\r\n").as_bytes());
+    }
+    menu.extend_from_slice(b".\r\n");
+    let peer = ScriptedPeer::start(vec![expect(""), send(menu)]);
+    let mut child = Command::new(crate::util::netkit_path())
+        .args(["gopher", &url(&peer, "/1/")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("a line");
+    // The pipe is closed here (the reader is dropped), as `| head -1` does.
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(first, "0\tItem 0\tgopher://example.org:70/0/item/0\n");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_binary_item_is_not_written_to_a_terminal() {
+    // script(1) gives netkit a pseudo-terminal as stdout. Port 9: nothing listens, so the
+    // refusal (exit 2) comes before any connection (which would be exit 4).
+    let cmd = format!(
+        "{} gopher gopher://127.0.0.1:9/9/file.bin",
+        crate::util::netkit_path().display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script(1) from util-linux");
+    let text = stdout(&out);
+    assert_eq!(code(&out), 2, "{text}");
+    assert!(text.contains("not written to the terminal"), "{text}");
+}
