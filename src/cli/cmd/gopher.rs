@@ -16,7 +16,7 @@ use crate::cli::exit::Outcome;
 use crate::cli::render::{Stdout, clean_text, warn_as, write_out};
 use crate::net::{self, Target};
 use crate::progress::Progress;
-use crate::proto::gopher::menu::{MenuLine, Origin, url_of};
+use crate::proto::gopher::menu::{MenuLine, Origin, push_url, url_of};
 use crate::proto::gopher::{self, Kind, Locator, client};
 use crate::proto::pingpong::{LineReader, StepClock};
 use crate::save::Output;
@@ -452,11 +452,11 @@ fn human_line(l: &MenuLine<'_>, origin: &Origin, buf: &mut Vec<u8>) {
         buf.push(b'\t');
     }
     buf.extend_from_slice(text.as_bytes());
-    if l.item_type != b'i'
-        && let Some(url) = url_of(l, origin)
-    {
+    if l.item_type != b'i' {
         buf.push(b'\t');
-        buf.extend_from_slice(url.as_bytes());
+        if !push_url(l, origin, buf) {
+            buf.pop();
+        }
     }
     buf.push(b'\n');
 }

@@ -214,47 +214,50 @@ pub struct Origin {
 /// An item on the origin's host and port is `gophers://` when the origin was TLS: a menu
 /// line cannot say so, and a client that dropped to plain text would leak the selection.
 pub fn url_of(line: &MenuLine<'_>, origin: &Origin) -> Option<String> {
+    let mut out = Vec::new();
+    push_url(line, origin, &mut out).then(|| String::from_utf8_lossy(&out).into_owned())
+}
+
+/// [`url_of`], appended to `out`; false (and nothing appended) when the line has no URL.
+pub fn push_url(line: &MenuLine<'_>, origin: &Origin, out: &mut Vec<u8>) -> bool {
     if line.is_info() {
-        return None;
+        return false;
     }
     if line.item_type == b'h'
         && let Some(target) = line.selector.strip_prefix(b"URL:")
     {
-        return Some(
-            crate::auth::redact::escape_controls(&String::from_utf8_lossy(target)).into_owned(),
-        );
+        let text = String::from_utf8_lossy(target);
+        out.extend_from_slice(crate::auth::redact::escape_controls(&text).as_bytes());
+        return true;
     }
     let port = match (line.port, line.shape) {
         (Some(p), _) => p,
         (None, Shape::Repaired) => origin.port,
-        (None, _) => return None,
+        (None, _) => return false,
     };
     let host_bytes = if line.host.is_empty() {
         origin.host.as_bytes()
     } else {
         line.host
     };
-    let host = std::str::from_utf8(host_bytes).ok()?;
+    let Ok(host) = std::str::from_utf8(host_bytes) else {
+        return false;
+    };
     if host.is_empty()
         || !host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._:[]".contains(&b))
     {
-        return None;
+        return false;
     }
-    let same = host.eq_ignore_ascii_case(&origin.host) && port == origin.port;
+    let same = port == origin.port && host.eq_ignore_ascii_case(&origin.host);
     let scheme = if origin.tls && same {
         "gophers"
     } else {
         "gopher"
     };
-    Some(super::item_url(
-        scheme,
-        host,
-        port,
-        line.item_type,
-        line.selector,
-    ))
+    super::push_item_url(out, scheme, host, port, line.item_type, line.selector);
+    true
 }
 
 #[cfg(test)]

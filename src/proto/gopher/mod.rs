@@ -144,18 +144,48 @@ fn selector_quoter() -> &'static crate::url::quote::Quoter {
 /// The RFC 4266 URL of an item: `gopher://host:port/<type><selector>` (the port always
 /// shown, IPv6 hosts bracketed, the selector percent-encoded).
 pub fn item_url(scheme: &str, host: &str, port: u16, item_type: u8, selector: &[u8]) -> String {
-    let host = if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]")
-    } else {
-        host.to_owned()
-    };
+    let mut out = Vec::with_capacity(selector.len() + host.len() + 24);
+    push_item_url(&mut out, scheme, host, port, item_type, selector);
+    // Every byte pushed is ASCII or comes from `host`, a str.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`item_url`], appended to `out` (menus render 100,000 of them: no allocation each).
+pub fn push_item_url(
+    out: &mut Vec<u8>,
+    scheme: &str,
+    host: &str,
+    port: u16,
+    item_type: u8,
+    selector: &[u8],
+) {
+    out.extend_from_slice(scheme.as_bytes());
+    out.extend_from_slice(b"://");
+    let bracket = host.contains(':') && !host.starts_with('[');
+    if bracket {
+        out.push(b'[');
+    }
+    out.extend_from_slice(host.as_bytes());
+    if bracket {
+        out.push(b']');
+    }
+    out.push(b':');
+    let mut digits = [0u8; 5];
+    let mut n = port;
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+    out.push(b'/');
     // The type is one byte: `/` and the other safe bytes stay, anything else is escaped.
-    let mut encoded = Vec::with_capacity(selector.len() + 8);
-    selector_quoter().quote_into(&[item_type], &mut encoded);
-    selector_quoter().quote_into(selector, &mut encoded);
-    // Every byte the quoter writes is ASCII.
-    let path = String::from_utf8(encoded).unwrap_or_default();
-    format!("{scheme}://{host}:{port}/{path}")
+    selector_quoter().quote_into(&[item_type], out);
+    selector_quoter().quote_into(selector, out);
 }
 
 /// A whole response that is an error from the server: a type `3` line (RFC 1436), or
