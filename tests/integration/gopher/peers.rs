@@ -57,20 +57,52 @@ fn a_menu_without_its_final_dot_prints_what_came_and_exits_8() {
     );
 }
 
+/// Runs `netkit gopher URL` under /usr/bin/time: the output and the peak RSS in KiB.
+fn gopher_rss(url: &str) -> (std::process::Output, u64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rss_file = dir.path().join("rss");
+    let out = std::process::Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&rss_file)
+        .arg(crate::util::netkit_path())
+        .args(["gopher", url])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("/usr/bin/time (package time)");
+    let rss = std::fs::read_to_string(&rss_file)
+        .expect("rss")
+        .trim()
+        .parse()
+        .expect("a number");
+    (out, rss)
+}
+
 #[test]
-fn a_huge_menu_streams_through() {
+fn a_huge_menu_streams_through_in_bounded_memory() {
     let mut menu = Vec::new();
-    let n = 200_000;
+    let n = 350_000;
     for i in 0..n {
         menu.extend_from_slice(format!("0Item {i}\t/item/{i}\texample.org\t70\r\n").as_bytes());
     }
     menu.extend_from_slice(b".\r\n");
+    let size_mib = menu.len() >> 20;
+    assert!(size_mib >= 10, "{size_mib}");
+    let small = ScriptedPeer::start(vec![expect("/small"), send("0A\t/a\th\t70\r\n.\r\n")]);
+    let (out, small_rss) = gopher_rss(&url(&small, "/1/small"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
     let peer = ScriptedPeer::start(vec![expect("/big"), send(menu)]);
-    let out = gopher(&[&url(&peer, "/1/big")]);
+    let (out, big_rss) = gopher_rss(&url(&peer, "/1/big"));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     assert_eq!(text.lines().count(), n);
-    assert!(text.ends_with("0\tItem 199999\tgopher://example.org:70/0/item/199999\n"));
+    assert!(text.ends_with("0\tItem 349999\tgopher://example.org:70/0/item/349999\n"));
+    // A client that held the menu would grow by its size; a streaming one stays put.
+    assert!(
+        big_rss < small_rss + 4 * 1024,
+        "peak RSS {big_rss} KiB for a {size_mib} MiB menu, {small_rss} KiB for one line"
+    );
 }
 
 #[test]
