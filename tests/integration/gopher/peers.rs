@@ -141,8 +141,19 @@ fn a_search_sends_selector_tab_query() {
         Step::ReadLine,
         send("iNothing found\t\tnull.host\t1\r\n.\r\n"),
     ]);
-    let out = gopher(&[&url(&peer, "/7/find"), "--query", "two words"]);
+    let out = gopher(&[&url(&peer, "/7/find"), "--query", "two words", "-v"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // -v shows the request and the menu lines as they came.
+    assert!(
+        stderr(&out).contains("> /find\ttwo words\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("< iNothing found\t"),
+        "{}",
+        stderr(&out)
+    );
     let t = peer.assert_ok();
     assert_eq!(escape(&t[0]), escape(b"/find\ttwo words\r\n"));
 }
