@@ -223,6 +223,8 @@ fn run_one(args: Args) -> anyhow::Result<Outcome> {
     let quiet = args.output_opts.quiet;
     let url_text = if args.url.contains("://") {
         args.url.clone()
+    } else if args.url.parse::<std::net::Ipv6Addr>().is_ok() {
+        format!("gopher://[{}]", args.url)
     } else {
         format!("gopher://{}", args.url)
     };
@@ -312,15 +314,15 @@ fn run_one(args: Args) -> anyhow::Result<Outcome> {
             write_out(s.finish())?;
             None
         }
-        Sink::File(f) => f
-            .into_inner()
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::LocalIo,
-                    format!("writing: {}", crate::error::io_words(e.error())),
-                )
-            })?
-            .commit()?,
+        Sink::File(f) => match f.into_inner() {
+            Ok(file) => file.commit()?,
+            Err(e) => {
+                let message = format!("writing: {}", crate::error::io_words(e.error()));
+                let (file, _) = e.into_inner().into_parts();
+                file.discard();
+                return Err(Error::new(ErrorKind::LocalIo, message).into());
+            }
+        },
     };
     if json && !menu {
         let mut o = Stdout::new();
