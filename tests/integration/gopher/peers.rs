@@ -363,3 +363,24 @@ fn a_binary_item_is_not_written_to_a_terminal() {
     assert_eq!(code(&out), 2, "{text}");
     assert!(text.contains("not written to the terminal"), "{text}");
 }
+
+#[test]
+fn rfc1436_text_is_unstuffed_and_ends_at_its_dot() {
+    let peer = ScriptedPeer::start(vec![
+        expect("/t"),
+        send("first\r\n..stuffed\r\nlast\r\n.\r\n"),
+    ]);
+    let out = gopher(&[&url(&peer, "/0/t")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "first\n.stuffed\nlast\n");
+}
+
+#[test]
+fn text_cut_by_a_reset_is_exit_8() {
+    let peer = ScriptedPeer::start(vec![expect("/t"), send("one\r\ntwo\r\n"), Step::Reset]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("t.txt");
+    let out = gopher(&[&url(&peer, "/0/t"), "-o", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(!file.exists());
+}
