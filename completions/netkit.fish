@@ -39,7 +39,7 @@ complete -c netkit -n "__fish_netkit_needs_command" -f -a "pop" -d 'POP3 client:
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "imap" -d 'IMAP client: list, search, get, export, append, flag, move and idle'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "nntp" -d 'NNTP client: groups, overviews, headers, articles, posting, new news'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "telnet" -d 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI'
-complete -c netkit -n "__fish_netkit_needs_command" -f -a "gopher" -d 'Gopher client (not built yet)'
+complete -c netkit -n "__fish_netkit_needs_command" -f -a "gopher" -d 'Gopher client: menus, text, searches and binaries over gopher:// and gophers://'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlquote" -d 'Percent-encode and decode text like Python\'s urllib.parse'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "urlparse" -d 'Split, join, build and template URLs'
 complete -c netkit -n "__fish_netkit_needs_command" -f -a "hostinfo" -d 'Look up names, addresses, services and DNS records'
@@ -324,6 +324,28 @@ complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s q -l quiet -d '
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l no-progress -d 'Never draw progress bars'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s V -l version -d 'Print version'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l query -d 'Search text for a type 7 item (sent as SELECTOR TAB QUERY)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s o -l output -d 'Write the item to FILE (via FILE.part, renamed when complete); - for stdout' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l output-dir -d 'Directory for -O' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l sha256 -d 'Fail with exit 10 unless the item\'s SHA-256 is HEX; the file is then not kept' -r
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l tls -d 'TLS for plain schemes: auto, required or none' -r -f -a "auto\t'Upgrade when the server offers it'
+required\t'Fail (exit 6) when the server does not offer it'
+none\t'Never upgrade'"
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l cacert -d 'Extra trust anchor (PEM), added to the system store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s O -l remote-name -d 'Save under the selector\'s last component (sanitised), in --output-dir or here'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l raw -d 'The answer exactly as the server sent it: no menu rendering, no un-stuffing'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s 4 -l ipv4 -d 'IPv4 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s 6 -l ipv6 -d 'IPv6 addresses only'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s k -l insecure -d 'Do not verify certificates (warns on stderr)'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l json -d 'Machine-readable result on stdout'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s q -l quiet -d 'Nothing on stderr but errors'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l safe -d 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default \'/\', \'\' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them' -r
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l component -d 'Quote with the URL Standard\'s percent-encode set of this component instead' -r -f -a "path\t''
 query\t''
@@ -388,7 +410,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "imap" -d 'IMAP client: list, search, get, export, append, flag, move and idle'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "nntp" -d 'NNTP client: groups, overviews, headers, articles, posting, new news'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "telnet" -d 'Telnet client: interactive, piped, or scripted --send/--expect steps for CI'
-complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "gopher" -d 'Gopher client (not built yet)'
+complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "gopher" -d 'Gopher client: menus, text, searches and binaries over gopher:// and gophers://'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "urlquote" -d 'Percent-encode and decode text like Python\'s urllib.parse'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "urlparse" -d 'Split, join, build and template URLs'
 complete -c netkit -n "__fish_netkit_using_subcommand help; and not __fish_seen_subcommand_from timeserver timeclient fetch ftp smtp-send pop imap nntp telnet gopher urlquote urlparse hostinfo completions man help" -f -a "hostinfo" -d 'Look up names, addresses, services and DNS records'

@@ -13,7 +13,6 @@ Examples:
   netkit man fetch | man -l -
 
 Each command is also reachable through a link named after it (netkit --install DIR).
-Commands marked (not built yet) answer with exit 2 until their issue lands.
 Exit codes: 0 ok, 1 refused, 2 usage, 3 resolve, 4 connect, 5 timeout, 6 tls, 7 auth,
 8 protocol, 9 local-io, 10 check-failed, 11 temporary, 12 partial, 130 interrupted.";
 
@@ -166,6 +165,8 @@ first_byte, total in seconds), retries, resumed_from. Proxies: --proxy, else htt
 
 ftp:// and ftps:// URLs go through netkit's FTP module (as `netkit ftp get`) with -o, -O,
 --output-dir, -C and --sha256; the HTTP-only flags (-X, -d, -F, -T, -H, -I, -P) are refused.
+gopher:// and gophers:// URLs go through netkit's Gopher module (as `netkit gopher`): menus
+rendered, text un-stuffed, binaries saved with -o, -O, --output-dir and --sha256 (no -C).
 
 Examples:
   netkit fetch https://example.org/ > page.html
@@ -309,6 +310,37 @@ Examples:
   netkit telnet router.example.org --script login.steps -t 5    # password kept out of ps
   netkit telnet --check router.example.org
   printf 'GET / HTTP/1.0\\n\\n' | netkit telnet example.org 80";
+
+pub const GOPHER: &str = "\
+URL is gopher://HOST[:PORT]/TYPE SELECTOR (RFC 4266; the selector percent-encoded) or
+HOST[:PORT] for the root menu; port 70. gophers:// is Gopher over TLS from the first byte; it
+has no registered port, so it defaults to 70 too (servers that offer TLS detect it on their
+gopher port). What is done depends on the item type, the first character of the path:
+
+Menus (1, and 7 searches: --query Q sends SELECTOR TAB Q) print one line per menu line as it
+arrives: TYPE TAB TEXT TAB URL for items (the item's RFC 4266 URL, always with its port; an h
+item with a URL: selector shows that URL; items of a gophers:// server on its own host and
+port are gophers://), info lines (i) as their text alone. --json prints one record a line,
+info lines included: type, text, selector, host, port, url (null for info lines). A line
+without TABs is shown as text and a line missing its host or port takes the server's, with a
+warning; Gopher+ fields and attribute blocks are ignored. A menu that ends without its final
+'.' line prints what came and exits 8; an error answer (a type 3 line, or Gophernicus's
+'Error: ...') exits 1.
+
+Text (0) prints with LF line ends and the stuffing dots removed (a server that does not stuff,
+as Gophernicus, is recognised by its first line starting with one dot); --raw prints any item
+exactly as sent. Binaries (9, g, I, s, 5, ;, d and every other type) are refused to a
+terminal: -o FILE, -O (the selector's last component, sanitised) or a pipe. Files are written
+to FILE.part and renamed when the server has closed normally; a dropped connection (reset,
+or a TLS close without close_notify) exits 8 and leaves no file. --sha256 HEX checks the item
+(exit 10, file not kept). --json with a file prints url, type, bytes, file, sha256, seconds.
+-t bounds each silence and each menu or text line, -m the whole run (exit 5).
+
+Examples:
+  netkit gopher gopher.floodgap.com
+  netkit gopher gopher://gopher.floodgap.com/7/v2/vs --query 'rust' --json | jq -r .url
+  netkit gopher gopher://example.org/9/pub/file.tar.gz -O
+  netkit gopher gopher://example.org/0/about.txt | less";
 
 pub const FTP: &str = "\
 ACTION is one of ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote; options go before or

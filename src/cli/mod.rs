@@ -33,7 +33,6 @@ pub struct Entry {
     pub long_help: Option<&'static str>,
     define: fn(clap::Command) -> clap::Command,
     run: fn(&ArgMatches) -> anyhow::Result<Outcome>,
-    pub built: bool,
 }
 
 /// Parses the matches into the command's `Args` and runs it.
@@ -53,20 +52,6 @@ macro_rules! built {
             long_help: Some($help),
             define: <$args as clap::Args>::augment_args,
             run: |m| run_with::<$args>(|a| $run(a), m),
-            built: true,
-        }
-    };
-}
-
-macro_rules! not_built {
-    ($name:literal, $about:literal) => {
-        Entry {
-            name: $name,
-            about: concat!($about, " (not built yet)"),
-            long_help: None,
-            define: |c| <cmd::NotBuilt as clap::Args>::augment_args(c).disable_help_flag(true),
-            run: |_| cmd::not_built($name),
-            built: false,
         }
     };
 }
@@ -136,9 +121,14 @@ pub static COMMANDS: &[Entry] = &[
         define: <cmd::telnet::Args as clap::Args>::augment_args,
         // The steps' order interleaves two options, which only the matches know.
         run: cmd::telnet::run_matches,
-        built: true,
     },
-    not_built!("gopher", "Gopher client"),
+    built!(
+        "gopher",
+        "Gopher client: menus, text, searches and binaries over gopher:// and gophers://",
+        help::GOPHER,
+        cmd::gopher::Args,
+        cmd::gopher::run
+    ),
     built!(
         "urlquote",
         "Percent-encode and decode text like Python's urllib.parse",
@@ -172,9 +162,7 @@ impl Entry {
     pub fn definition(&self) -> clap::Command {
         // The Args definition first: a doc comment on an Args struct would set `about` too.
         let mut c = (self.define)(clap::Command::new(self.name)).about(self.about);
-        if self.built {
-            c = c.version(VERSION);
-        }
+        c = c.version(VERSION);
         if let Some(help) = self.long_help {
             c = c.after_long_help(help);
         }

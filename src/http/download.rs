@@ -977,7 +977,7 @@ fn parse_url(text: &str) -> Result<(Url, Option<(String, Secret)>), Error> {
         }
         "gopher" | "gophers" => {
             return Err(Error::usage(format!(
-                "{}:// arrives with the gopher command (not built yet)",
+                "{}:// goes through the gopher module: fetch it as a URL of its own, not by a redirect",
                 url.scheme()
             )));
         }

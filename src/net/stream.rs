@@ -170,6 +170,29 @@ impl Read for Stream {
     }
 }
 
+/// Reads that report a TLS peer's missing close_notify as an error instead of EOF: where
+/// the end of the connection is the end of the data (a Gopher binary), a truncation attack
+/// or a dropped connection must not pass for a complete file.
+pub struct StrictEof<'a>(pub &'a mut Stream);
+
+impl Read for StrictEof<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match &mut *self.0 {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf).map_err(|e| {
+                if e.kind() == io::ErrorKind::UnexpectedEof {
+                    io::Error::new(
+                        io::ErrorKind::ConnectionAborted,
+                        "the server closed the TLS connection without close_notify",
+                    )
+                } else {
+                    e
+                }
+            }),
+        }
+    }
+}
+
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {

@@ -4,6 +4,7 @@
 mod cli;
 mod fetch;
 mod ftp;
+mod gopher;
 mod hardening;
 mod hostinfo;
 mod imap;

@@ -1,6 +1,7 @@
 //! `netkit fetch`: download HTTP(S) URLs with curl's flag names (SPEC §7, §8). Parses flags
 //! into `http::Settings`, runs the URLs (in parallel under `-P`), prints one JSON object per
-//! URL with `--json`; the download itself is `crate::http`.
+//! URL with `--json`; the download itself is `crate::http`. `ftp(s)://` and `gopher(s)://`
+//! URLs run through the ftp and gopher commands.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -25,7 +26,8 @@ use ureq::http::{HeaderName, HeaderValue};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// http:// or https:// URLs; several are fetched in turn (or N at a time with -P)
+    /// http(s)://, ftp(s):// or gopher(s):// URLs; several are fetched in turn (or N at a time
+    /// with -P)
     #[arg(value_name = "URL", required = true)]
     pub urls: Vec<String>,
 
@@ -460,6 +462,19 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         let lower = u.to_ascii_lowercase();
         lower.starts_with("ftp://") || lower.starts_with("ftps://")
     };
+    let is_gopher = |u: &String| {
+        let lower = u.to_ascii_lowercase();
+        lower.starts_with("gopher://") || lower.starts_with("gophers://")
+    };
+    if args.urls.iter().any(is_gopher) {
+        if !args.urls.iter().all(is_gopher) {
+            return Err(Error::usage(
+                "gopher:// and other URLs in one run: fetch them in separate runs",
+            )
+            .into());
+        }
+        return gopher_urls(&args);
+    }
     if args.urls.iter().any(is_ftp) {
         if !args.urls.iter().all(is_ftp) {
             return Err(Error::usage(
@@ -602,10 +617,8 @@ fn has_url_password(url: &str) -> bool {
     url::Url::parse(url).is_ok_and(|u| u.password().is_some())
 }
 
-/// `fetch ftp://…` and `ftps://…`: each URL is an `ftp get` with fetch's output flags
-/// (`-o`, `-O`, `--output-dir`, `-C`, `--sha256`), in turn; several URLs end as fetch's do
-/// (12 when some failed, the first failure's code when all did).
-fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
+/// The flags that only HTTP has, refused for ftp:// and gopher:// URLs.
+fn http_only_flag(args: &Args) -> Option<&'static str> {
     let http_only = [
         (args.method.is_some(), "-X"),
         (!args.data.is_empty() || !args.data_binary.is_empty(), "-d"),
@@ -615,7 +628,65 @@ fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
         (args.head || args.include, "-I/-i"),
         (args.parallel > 1, "-P"),
     ];
-    if let Some((_, flag)) = http_only.iter().find(|(given, _)| *given) {
+    http_only
+        .iter()
+        .find(|(given, _)| *given)
+        .map(|(_, flag)| *flag)
+}
+
+/// `fetch gopher://…` and `gophers://…`: each URL is a `netkit gopher` run with fetch's
+/// output flags (`-o`, `-O`, `--output-dir`, `--sha256`), in turn: menus rendered, text
+/// un-stuffed, binaries saved; several URLs end as fetch's do.
+fn gopher_urls(args: &Args) -> anyhow::Result<Outcome> {
+    if let Some(flag) = http_only_flag(args) {
+        return Err(Error::usage(format!("{flag} is for http(s):// URLs, not gopher://")).into());
+    }
+    if args.resume {
+        return Err(Error::usage("-C: gopher has no byte ranges to resume from").into());
+    }
+    if args.output.is_some() && args.urls.len() > 1 {
+        return Err(Error::usage("-o names one file: use -O with several URLs").into());
+    }
+    let json = args.client.output.json;
+    let mut failures: Vec<ErrorKind> = Vec::new();
+    for url in &args.urls {
+        let one = crate::cli::cmd::gopher::Args {
+            url: url.clone(),
+            query: None,
+            output: args.output.clone(),
+            remote_name: args.remote_name,
+            output_dir: args.output_dir.clone(),
+            raw: false,
+            sha256: args.sha256.clone(),
+            net: args.client.net.clone(),
+            tls: args.client.tls.clone(),
+            output_opts: args.client.output.clone(),
+        };
+        match crate::cli::cmd::gopher::run(one) {
+            Ok(Outcome::Success) => {}
+            Ok(Outcome::Exit(kind)) => failures.push(kind),
+            Err(e) => {
+                if args.urls.len() == 1 {
+                    return Err(e);
+                }
+                let kind = exit::classify(&e);
+                exit::report("fetch", json, &e);
+                failures.push(kind);
+            }
+        }
+    }
+    Ok(match failures.first() {
+        None => Outcome::Success,
+        Some(_) if failures.len() < args.urls.len() => Outcome::Exit(ErrorKind::Partial),
+        Some(&first) => Outcome::Exit(first),
+    })
+}
+
+/// `fetch ftp://…` and `ftps://…`: each URL is an `ftp get` with fetch's output flags
+/// (`-o`, `-O`, `--output-dir`, `-C`, `--sha256`), in turn; several URLs end as fetch's do
+/// (12 when some failed, the first failure's code when all did).
+fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
+    if let Some(flag) = http_only_flag(args) {
         return Err(Error::usage(format!("{flag} is for http(s):// URLs, not ftp://")).into());
     }
     if args.output.is_some() && args.urls.len() > 1 {

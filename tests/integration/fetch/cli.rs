@@ -20,7 +20,8 @@ fn contradictory_or_unsafe_requests_are_usage_errors_before_connecting() {
         (vec!["--limit-rate", "0", u], "at least 1 byte"),
         (vec!["ftp://127.0.0.1/x", u], "separate runs"),
         (vec!["-X", "PUT", "ftp://127.0.0.1/x"], "not ftp://"),
-        (vec!["gopher://127.0.0.1/"], "gopher command"),
+        (vec!["-X", "PUT", "gopher://127.0.0.1:9/"], "not gopher://"),
+        (vec!["gopher://127.0.0.1:9/", u], "separate runs"),
         (vec!["file:///etc/passwd"], "http:// and https://"),
         (vec!["-O", "http://127.0.0.1:9/dir/"], "names no file"),
     ] {

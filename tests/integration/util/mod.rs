@@ -2,7 +2,7 @@
 //! loopback with private state, ports picked by the harness, and cleanup on drop. Mail side:
 //! `ca` (test CA), `accounts`, `dovecot`, `postfix` (+ `MailStack`), `smtpsink` (byte-exact
 //! aiosmtpd), `script` (scripted misbehaving peer); HTTP side: `nginx` (real nginx, plain
-//! and TLS, with a python3 echo backend).
+//! and TLS, with a python3 echo backend); `gophernicus` (under xinetd).
 
 #![allow(dead_code)]
 
@@ -12,6 +12,7 @@ pub mod chrony;
 pub mod dnsmasq;
 pub mod dovecot;
 pub mod ftpd;
+pub mod gophernicus;
 pub mod inn;
 pub mod nginx;
 pub mod peer;

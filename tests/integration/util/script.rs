@@ -56,6 +56,9 @@ pub enum Step {
     Trickle(Vec<u8>, Duration),
     /// Close the connection now (no TLS close_notify); later steps are skipped.
     Drop,
+    /// Reset the connection now (SO_LINGER 0: the client sees ECONNRESET, not a clean
+    /// end); later steps are skipped.
+    Reset,
     /// Send `x` bytes without a line end until the client closes (256 MiB at most).
     SendEndless,
     /// Server-side TLS handshake with this certificate; the script continues over TLS.
@@ -416,6 +419,28 @@ impl Conn {
         closed
     }
 
+    fn reset(&mut self) {
+        if let Some(t) = self.tcp() {
+            use std::os::fd::AsRawFd;
+            let linger = libc::linger {
+                l_onoff: 1,
+                l_linger: 0,
+            };
+            // SAFETY: setsockopt reads a linger struct that lives for the call.
+            unsafe {
+                libc::setsockopt(
+                    t.as_raw_fd(),
+                    libc::SOL_SOCKET,
+                    libc::SO_LINGER,
+                    (&linger as *const libc::linger).cast(),
+                    std::mem::size_of::<libc::linger>() as libc::socklen_t,
+                );
+            }
+        }
+        // Closing the socket with linger 0 sends RST.
+        self.io = Io::Closed;
+    }
+
     fn close(&mut self, notify: bool) {
         if let Io::Tls(s) = &mut self.io
             && notify
@@ -544,6 +569,10 @@ fn play(
             }
             Step::Drop => {
                 conn.close(false);
+                return Ok(());
+            }
+            Step::Reset => {
+                conn.reset();
                 return Ok(());
             }
             Step::SendEndless => {
