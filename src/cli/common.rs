@@ -275,6 +275,15 @@ impl AuthOpts {
 }
 
 /// Seconds as a positive, finite decimal: `10`, `0.5`.
+/// A session error that names the server it came from (`host:port: …`), once.
+pub fn naming_server(server: &str, e: crate::Error) -> crate::Error {
+    if e.message().contains(server) {
+        e
+    } else {
+        crate::Error::new(e.kind(), format!("{server}: {}", e.message()))
+    }
+}
+
 pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     let secs: f64 = text
         .trim()

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cli::common::{ClientOpts, parse_seconds};
+use crate::cli::common::{ClientOpts, naming_server, parse_seconds};
 use crate::cli::exit::Outcome;
 use crate::cli::render::{Stdout, clean_text, write_out};
 use crate::net::{self, TlsPolicy};
@@ -358,13 +358,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         handshake_timeout: c.net.connect_timeout,
         idle_timeout: c.net.timeout,
     };
-    let with_server = |e: Error| {
-        if e.message().contains(server.as_str()) {
-            e
-        } else {
-            Error::new(e.kind(), format!("{server}: {}", e.message()))
-        }
-    };
+    let with_server = |e: Error| naming_server(&server, e);
     let mut session = Session::open(
         imap::Peer {
             stream,

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::cli::common::ClientOpts;
+use crate::cli::common::{ClientOpts, naming_server};
 use crate::cli::exit::Outcome;
 use crate::cli::render::{Stdout, write_out};
 use crate::net::{self, TlsPolicy};
@@ -215,13 +215,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         handshake_timeout: c.net.connect_timeout,
         idle_timeout: c.net.timeout,
     };
-    let with_server = |e: Error| {
-        if e.message().contains(server.as_str()) {
-            e
-        } else {
-            Error::new(e.kind(), format!("{server}: {}", e.message()))
-        }
-    };
+    let with_server = |e: Error| naming_server(&server, e);
     let mut session = Session::open(
         pop::Peer {
             stream,

@@ -17,9 +17,9 @@ use rustls::ClientConfig;
 use super::list::{self, Entry};
 use super::pasv;
 use crate::auth::Secret;
-use crate::net::{ConnectOptions, Stream, TlsContext, TlsInfo, TlsPolicy, Watchdog};
+use crate::net::{ConnectOptions, Stream, TlsInfo, TlsPolicy, Watchdog};
 use crate::proto::pingpong::reply::{clean, reply_error};
-use crate::proto::pingpong::{Conn, Continuation, Reply, Transcript, write_error};
+use crate::proto::pingpong::{Conn, Continuation, Reply, write_error};
 use crate::{Error, ErrorKind};
 
 /// The most a listing may hold in memory (a listing is parsed whole).
@@ -89,16 +89,7 @@ impl Features {
     }
 }
 
-/// A freshly connected control connection, as the caller made it.
-pub struct Peer<'a> {
-    pub stream: Stream,
-    /// The host name for TLS verification.
-    pub host: &'a str,
-    /// `host:port`, for messages.
-    pub server: &'a str,
-    pub tls: &'a TlsContext,
-    pub transcript: Transcript,
-}
+pub use crate::proto::pingpong::Peer;
 
 /// A data connection being set up: connected (passive) or waiting for the server (active).
 enum Pending {

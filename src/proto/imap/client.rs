@@ -13,7 +13,7 @@ use crate::auth::Secret;
 use crate::auth::sasl::{self, Mechanism, SaslClient};
 use crate::net::{Stream, TlsContext, TlsInfo, TlsPolicy};
 use crate::proto::pingpong::reply::clean;
-use crate::proto::pingpong::{Conn, ImapStatus, LineReader, Transcript};
+use crate::proto::pingpong::{Conn, ImapStatus, LineReader};
 use crate::{Error, ErrorKind};
 
 /// One assembled response (line + small literals) may hold at most this much.
@@ -47,13 +47,7 @@ pub struct Options {
     pub idle_timeout: Duration,
 }
 
-pub struct Peer<'a> {
-    pub stream: Stream,
-    pub host: &'a str,
-    pub server: &'a str,
-    pub tls: &'a TlsContext,
-    pub transcript: Transcript,
-}
+pub use crate::proto::pingpong::Peer;
 
 /// A tagged OK: its response code and text.
 #[derive(Debug, Clone, Default)]

@@ -18,7 +18,7 @@ use crate::auth::Secret;
 use crate::auth::sasl::{Mechanism, SaslClient};
 use crate::net::{Stream, TlsContext, TlsInfo, TlsPolicy};
 use crate::proto::pingpong::reply::clean;
-use crate::proto::pingpong::{Conn, DotStuffer, Reply, Transcript, check_argument};
+use crate::proto::pingpong::{Conn, DotStuffer, Reply, check_argument};
 use crate::{Error, ErrorKind};
 
 /// How to log in.
@@ -42,15 +42,7 @@ pub struct Options {
     pub idle_timeout: Duration,
 }
 
-/// A freshly connected server, as the caller made it.
-pub struct Peer<'a> {
-    pub stream: Stream,
-    pub host: &'a str,
-    /// `host:port`, for messages.
-    pub server: &'a str,
-    pub tls: &'a TlsContext,
-    pub transcript: Transcript,
-}
+pub use crate::proto::pingpong::Peer;
 
 pub struct Session {
     conn: Conn<Stream>,

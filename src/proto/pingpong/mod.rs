@@ -16,7 +16,20 @@ pub use reply::{Continuation, ImapLine, ImapStatus, PopStatus, Reply, ReplyBuild
 pub use transcript::Transcript;
 
 use crate::auth::Secret;
+use crate::net::{Stream, TlsContext};
 use crate::{Error, ErrorKind};
+
+/// A freshly connected server, as the front end made it: what every line-protocol session
+/// (FTP, POP3, IMAP, NNTP) starts from.
+pub struct Peer<'a> {
+    pub stream: Stream,
+    /// The host name for TLS verification.
+    pub host: &'a str,
+    /// `host:port`, for messages.
+    pub server: &'a str,
+    pub tls: &'a TlsContext,
+    pub transcript: Transcript,
+}
 
 /// Refuses what would let an argument end one command and start another.
 pub fn check_argument(what: &str, value: &str) -> Result<(), Error> {

@@ -15,7 +15,7 @@ use crate::auth::Secret;
 use crate::auth::sasl::{self, Mechanism, SaslClient};
 use crate::net::{Stream, TlsContext, TlsInfo, TlsPolicy};
 use crate::proto::pingpong::reply::clean;
-use crate::proto::pingpong::{Conn, PopStatus, Transcript, check_argument};
+use crate::proto::pingpong::{Conn, PopStatus, check_argument};
 use crate::{Error, ErrorKind};
 
 /// How to log in: `--auth` given as USER, APOP or a SASL mechanism.
@@ -59,15 +59,7 @@ pub struct Options {
     pub idle_timeout: Duration,
 }
 
-/// A freshly connected server, as the caller made it.
-pub struct Peer<'a> {
-    pub stream: Stream,
-    pub host: &'a str,
-    /// `host:port`, for messages.
-    pub server: &'a str,
-    pub tls: &'a TlsContext,
-    pub transcript: Transcript,
-}
+pub use crate::proto::pingpong::Peer;
 
 pub struct Session {
     conn: Conn<Stream>,
