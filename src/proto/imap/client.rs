@@ -156,6 +156,17 @@ impl Session {
             capture: None,
         };
         let preauth = s.greeting()?;
+        // A PREAUTH greeting leaves no moment for STARTTLS (RFC 3501 §6.2.1): on a plain
+        // connection it is how an attacker in the path strips TLS (CVE-2020-12398).
+        if preauth && !s.is_tls() && tls.policy == TlsPolicy::Required {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                format!(
+                    "{server} greets with PREAUTH on a plain connection, so STARTTLS cannot \
+                     happen and --tls required was given (use imaps://)"
+                ),
+            ));
+        }
         if s.caps.is_empty() {
             s.refresh_capabilities()?;
         }
