@@ -18,6 +18,9 @@ use crate::{Error, ErrorKind};
 
 /// One assembled response (line + small literals) may hold at most this much.
 pub const RESPONSE_CAP: usize = 4 * 1024 * 1024;
+/// Literals in one FETCH response read with a body handler (each is re-parsed with what
+/// came before it): netkit asks for one body, a server may add a few sections.
+pub const MAX_STREAMED: usize = 100;
 
 /// How to log in: the LOGIN command, or a SASL mechanism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -479,6 +482,7 @@ impl Session {
     /// `body` as it arrives (and stands as an empty string in the parsed response).
     fn read_response(&mut self, mut body: Option<&mut BodyHandler<'_>>) -> Result<Response, Error> {
         let mut buf: Vec<u8> = Vec::new();
+        let mut literals = 0usize;
         loop {
             let line = self.conn.read_line()?;
             let Some((n, open)) = syntax::trailing_literal(line) else {
@@ -486,6 +490,19 @@ impl Session {
                 break;
             };
             let line = line.to_vec();
+            // The cap holds for the lines between streamed literals too: `BODY[] {0}` lines
+            // without end would otherwise grow `buf` (and its re-scans) without bound.
+            literals += usize::from(body.is_some());
+            if literals > MAX_STREAMED || buf.len() + line.len() + 2 > RESPONSE_CAP {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!(
+                        "{}: one response went on past {RESPONSE_CAP} bytes or {MAX_STREAMED} \
+                         message literals without ending",
+                        self.server
+                    ),
+                ));
+            }
             if let Some(handler) = body.as_deref_mut()
                 && let Some((seq, item, prefix)) = streamable(&buf, &line[..open])
             {
@@ -842,8 +859,8 @@ fn streamable(buf: &[u8], line_head: &[u8]) -> Option<(u64, String, Vec<u8>)> {
     let space = rest.iter().position(|&b| b == b' ')?;
     let seq: u64 = std::str::from_utf8(&rest[..space]).ok()?.parse().ok()?;
     if !rest[space + 1..]
-        .to_ascii_uppercase()
-        .starts_with(b"FETCH (")
+        .get(..7)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"FETCH ("))
     {
         return None;
     }

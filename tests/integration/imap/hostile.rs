@@ -41,3 +41,37 @@ fn a_preauth_greeting_on_a_plain_connection_fails_tls_required() {
     let sent = peer.assert_ok();
     assert!(sent.iter().all(|l| l.is_empty()), "{sent:?}");
 }
+
+fn examine(tag: usize) -> Vec<Step> {
+    vec![
+        expect(&format!("nk{tag} EXAMINE INBOX")),
+        send(format!(
+            "* 1 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\nnk{tag} OK [READ-ONLY] done\r\n"
+        )),
+    ]
+}
+
+#[test]
+fn a_fetch_response_that_never_ends_between_streamed_literals_is_cut_at_the_cap() {
+    // Each `BODY[] {0}` streams an empty literal; the response itself never ends.
+    let mut endless = b"* 1 FETCH (UID 1 BODY[] {0}\r\n".to_vec();
+    for _ in 0..400_000 {
+        endless.extend_from_slice(b" BODY[] {0}\r\n");
+    }
+    let peer = ScriptedPeer::start(
+        [
+            login(),
+            examine(2),
+            vec![
+                expect("nk3 UID FETCH 1 (UID BODY.PEEK[])"),
+                send(endless),
+                Step::Stall(std::time::Duration::from_secs(10)),
+            ],
+        ]
+        .concat(),
+    );
+    let out = netkit(&["imap", "get", &url(&peer), "INBOX", "1", "-t", "30", "-q"]);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("without ending"), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+}
