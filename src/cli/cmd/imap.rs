@@ -938,13 +938,14 @@ fn quote(session: &mut Session, words: &[String], out: &mut Stdout) -> Result<Ou
             "quote {first}: not as a raw command (use the idle action, or --tls)"
         )));
     }
-    let (responses, done) = session.run_raw(&command);
-    for r in &responses {
-        for line in String::from_utf8_lossy(r).split("\r\n") {
-            write_out(out.line(&clean_text(line)))?;
-        }
-    }
-    done.map(|_| Outcome::Success)
+    session
+        .run_raw(&command, &mut |r| {
+            for line in String::from_utf8_lossy(r).split("\r\n") {
+                write_out(out.line(&clean_text(line)))?;
+            }
+            Ok(())
+        })
+        .map(|_| Outcome::Success)
 }
 
 #[cfg(test)]

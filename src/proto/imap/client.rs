@@ -733,11 +733,35 @@ impl Session {
         self.finish(&tag, on, None)
     }
 
-    /// A raw command line (`imap quote`): every response as received, and the outcome.
-    pub fn run_raw(&mut self, command: &str) -> (Vec<Vec<u8>>, Result<Done, Error>) {
+    /// A raw command line (`imap quote`): each response as received (literals inline) goes
+    /// to `each` as it arrives, so a long answer is never held whole; then the outcome.
+    pub fn run_raw(
+        &mut self,
+        command: &str,
+        each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+    ) -> Result<Done, Error> {
+        let tag = self.next_tag();
+        self.send(&tag, &[Part::Text(command.to_owned())], None)?;
         self.capture = Some(Vec::new());
-        let done = self.run(&[Part::Text(command.to_owned())], &mut |_| Ok(()));
-        (self.capture.take().unwrap_or_default(), done)
+        let done = self.raw_responses(&tag, each);
+        self.capture = None;
+        done
+    }
+
+    fn raw_responses(
+        &mut self,
+        tag: &str,
+        each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+    ) -> Result<Done, Error> {
+        loop {
+            let response = self.read_response(None).map_err(|e| self.with_bye(e));
+            for raw in self.capture.iter_mut().flat_map(|c| c.drain(..)) {
+                each(&raw)?;
+            }
+            if let Some(done) = self.handle(tag, response?, &mut |_| Ok(()))? {
+                return Ok(done);
+            }
+        }
     }
 
     /// As [`Session::run`], with FETCH message literals streamed to `body`.

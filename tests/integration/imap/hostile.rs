@@ -75,3 +75,61 @@ fn a_fetch_response_that_never_ends_between_streamed_literals_is_cut_at_the_cap(
     assert!(stderr(&out).contains("without ending"), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
 }
+
+/// Peak RSS of a running process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .expect("/proc status")
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
+
+#[test]
+fn quote_prints_each_response_as_it_comes_in_constant_memory() {
+    const LINES: usize = 400_000;
+    let flood = "* 1 FETCH (FLAGS (\\Seen \\Answered \\Flagged))\r\n".repeat(LINES);
+    let peer = ScriptedPeer::start(
+        [
+            login(),
+            vec![
+                expect("nk2 NOOP"),
+                send(flood),
+                // No tagged reply: netkit is still running when the flood is through.
+                Step::Stall(std::time::Duration::from_secs(10)),
+            ],
+        ]
+        .concat(),
+    );
+    let mut child = std::process::Command::new(crate::util::netkit_path())
+        .args(["imap", "quote", &url(&peer), "NOOP", "-t", "5", "-q"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn netkit");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(
+        child.stdout.take().expect("stdout"),
+    ));
+    // All but what stdout's 64 KiB buffer may still hold.
+    let mut seen = 0;
+    while seen < LINES - 10_000 {
+        let line = lines
+            .next()
+            .expect("a line before the flood ended")
+            .expect("utf-8");
+        assert_eq!(line, "* 1 FETCH (FLAGS (\\Seen \\Answered \\Flagged))");
+        seen += 1;
+    }
+    // 18 MB went through; the process never held it.
+    let peak = peak_rss_kib(child.id());
+    seen += lines.count();
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(seen, LINES);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        peak < 32 * 1024,
+        "peak RSS {peak} KiB: the responses were buffered"
+    );
+}
