@@ -529,7 +529,7 @@ fn ls(session: &mut Session, plan: &Plan, json: bool, out: &mut Stdout) -> Resul
     let entries = session.list(&pattern)?;
     for e in entries {
         let st = if e.selectable() {
-            session.status(&e.mailbox)?
+            session.status_listed(&e)?
         } else {
             imap::MailboxStatus {
                 mailbox: e.mailbox.clone(),

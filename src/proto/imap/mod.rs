@@ -20,10 +20,13 @@ use syntax::{Part, Response, Value};
 /// One LIST entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListEntry {
-    /// As shown: UTF-8.
+    /// As shown: UTF-8, control characters as `?`.
     pub mailbox: String,
     pub flags: Vec<String>,
     pub delimiter: Option<String>,
+    /// As the server sent it, for commands on this mailbox.
+    #[serde(skip)]
+    pub wire: Vec<u8>,
 }
 
 impl ListEntry {
@@ -82,12 +85,13 @@ impl Session {
         }
     }
 
-    /// A mailbox name from the server, as shown.
+    /// A mailbox name from the server, as shown: a modified UTF-7 run may encode control
+    /// characters (`&ABs-` is ESC), which must not reach the terminal either.
     pub fn mailbox_name(&self, wire: &[u8]) -> String {
         if !self.utf8_enabled()
             && let Some(name) = utf7::decode(wire)
         {
-            return name;
+            return clean(&name);
         }
         clean(&String::from_utf8_lossy(wire))
     }
@@ -138,16 +142,26 @@ impl Session {
                 mailbox: self.mailbox_name(&wire),
                 flags,
                 delimiter,
+                wire,
             })
             .collect())
     }
 
     pub fn status(&mut self, mailbox: &str) -> Result<MailboxStatus, Error> {
+        let name = self.mailbox(mailbox);
+        self.status_of(mailbox, name)
+    }
+
+    /// STATUS of a listed mailbox, by the name the server sent (what is shown may differ).
+    pub fn status_listed(&mut self, entry: &ListEntry) -> Result<MailboxStatus, Error> {
+        self.status_of(&entry.mailbox, syntax::astring(&entry.wire))
+    }
+
+    fn status_of(&mut self, mailbox: &str, name: Part) -> Result<MailboxStatus, Error> {
         let mut out = MailboxStatus {
             mailbox: mailbox.to_owned(),
             ..MailboxStatus::default()
         };
-        let name = self.mailbox(mailbox);
         self.run(
             &[
                 text("STATUS"),

@@ -133,3 +133,30 @@ fn quote_prints_each_response_as_it_comes_in_constant_memory() {
         "peak RSS {peak} KiB: the responses were buffered"
     );
 }
+
+#[test]
+fn mailbox_names_cannot_write_control_characters_to_the_terminal() {
+    // `&ABs-` is ESC in modified UTF-7: a terminal escape sequence hidden in a name.
+    let peer = ScriptedPeer::start(
+        [
+            login(),
+            vec![
+                expect("nk2 LIST \"\" \"*\""),
+                send("* LIST () \"/\" \"a&ABs-[2Jb\"\r\nnk2 OK done\r\n"),
+                // The STATUS goes by the name as the server sent it.
+                expect("nk3 STATUS a&ABs-[2Jb (MESSAGES UNSEEN UIDNEXT UIDVALIDITY)"),
+                send(
+                    "* STATUS \"a&ABs-[2Jb\" (MESSAGES 2 UNSEEN 1 UIDNEXT 3 UIDVALIDITY 9)\r\n\
+                     nk3 OK done\r\n",
+                ),
+                expect("nk4 LOGOUT"),
+                send("* BYE bye\r\nnk4 OK done\r\n"),
+            ],
+        ]
+        .concat(),
+    );
+    let out = netkit(&["imap", "ls", &url(&peer), "-t", "5", "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "a?[2Jb\t2\t1\t3\t9\n");
+    peer.assert_ok();
+}
