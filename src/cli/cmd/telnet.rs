@@ -120,6 +120,34 @@ fn steps(m: &ArgMatches, args: &Args) -> Result<Vec<Step>, Error> {
         .collect()
 }
 
+/// `data` after `carry` as text, except an incomplete UTF-8 sequence at the end, which stays
+/// in `carry` for the next read (decoded alone, each half would be U+FFFD and a regex
+/// for the character could never match).
+fn utf8_chunk(carry: &mut Vec<u8>, data: &[u8]) -> String {
+    carry.extend_from_slice(data);
+    let len = carry.len();
+    let mut tail = 0;
+    for back in 1..=len.min(3) {
+        let b = carry[len - back];
+        if b & 0xc0 == 0x80 {
+            continue;
+        }
+        let need = match b {
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf7 => 4,
+            _ => 1,
+        };
+        if need > back {
+            tail = back;
+        }
+        break;
+    }
+    let text = String::from_utf8_lossy(&carry[..len - tail]).into_owned();
+    carry.drain(..len - tail);
+    text
+}
+
 fn target(args: &Args) -> Result<net::Target, Error> {
     let mut t = net::target::parse(&args.target[0], &["telnet"])?;
     if let Some(port) = args.target.get(1) {
@@ -326,6 +354,8 @@ fn script(
     let mut stdout = std::io::stdout();
     let mut text = String::new();
     let mut received = String::new();
+    // A character split between two reads waits here for its other bytes.
+    let mut carry: Vec<u8> = Vec::new();
     let mut report: Vec<StepJson> = Vec::new();
     let mut failed: Option<Error> = None;
     for (k, step) in steps.iter().enumerate() {
@@ -368,7 +398,7 @@ fn script(
                         if !json {
                             let _ = stdout.write_all(&d).and_then(|()| stdout.flush());
                         }
-                        let chunk = String::from_utf8_lossy(&d);
+                        let chunk = utf8_chunk(&mut carry, &d);
                         text.push_str(&chunk);
                         if json && received.len() < 1 << 20 {
                             received.push_str(&chunk);
@@ -612,5 +642,32 @@ fn prompt(link: &mut Link, server: &str) -> Result<bool, Error> {
             }
             _ => eprintln!("commands: quit, send brk, status (an empty line goes back)"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_split_between_reads_are_decoded_whole() {
+        let mut carry = Vec::new();
+        assert_eq!(utf8_chunk(&mut carry, b"caf\xc3"), "caf");
+        assert_eq!(utf8_chunk(&mut carry, b"\xa9 ok"), "\u{e9} ok");
+        assert_eq!(
+            utf8_chunk(&mut carry, "日".as_bytes().get(..1).unwrap()),
+            ""
+        );
+        assert_eq!(
+            utf8_chunk(&mut carry, "日".as_bytes().get(1..).unwrap()),
+            "日"
+        );
+        // Bytes that are not UTF-8 at all are not held back.
+        assert_eq!(utf8_chunk(&mut carry, b"a\xff"), "a\u{fffd}");
+        assert_eq!(
+            utf8_chunk(&mut carry, b"\x80\x80\x80"),
+            "\u{fffd}\u{fffd}\u{fffd}"
+        );
+        assert!(carry.is_empty());
     }
 }
