@@ -339,9 +339,9 @@ pub fn run_matches(m: &ArgMatches) -> anyhow::Result<Outcome> {
         return script(&mut link, &steps, &args, deadline).map_err(|e| with_server(e).into());
     }
     if interactive {
-        return interactive_loop(&mut link, &server).map_err(|e| with_server(e).into());
+        return interactive_loop(&mut link, &server, deadline).map_err(|e| with_server(e).into());
     }
-    pipe(&mut link, args.net.timeout).map_err(|e| with_server(e).into())
+    pipe(&mut link, args.net.timeout, deadline).map_err(|e| with_server(e).into())
 }
 
 fn script(
@@ -379,7 +379,11 @@ fn script(
                     .cap(args.net.timeout)
                     .map(|d| began + d)
                     .unwrap_or(began);
-                let mut why = "within the step timeout (raise -t)";
+                let mut why = if deadline.is_binding(args.net.timeout) {
+                    "before --max-time (raise --max-time)"
+                } else {
+                    "within the step timeout (raise -t)"
+                };
                 let matched = loop {
                     if let Some(m) = re.find(&text) {
                         let end = m.end();
@@ -449,7 +453,11 @@ fn script(
 
 /// stdin is not a terminal: it goes to the server (LF as CR LF), the server's data to
 /// stdout; after stdin's end the server has `-t` of silence to finish.
-fn pipe(link: &mut Link, idle: Duration) -> Result<Outcome, Error> {
+fn max_time_reached() -> Error {
+    Error::new(ErrorKind::Timeout, "--max-time reached (raise --max-time)")
+}
+
+fn pipe(link: &mut Link, idle: Duration, deadline: net::Deadline) -> Result<Outcome, Error> {
     let mut stdin_open = true;
     let mut stdout = std::io::stdout();
     let mut buf = [0u8; 16 * 1024];
@@ -471,7 +479,11 @@ fn pipe(link: &mut Link, idle: Duration) -> Result<Outcome, Error> {
         } else {
             idle
         };
+        let wait = deadline.cap(wait).ok_or_else(max_time_reached)?;
         if poll_fds(&mut fds, wait).map_err(|e| io_error("poll", &e))? == 0 {
+            if deadline.cap(wait).is_none() {
+                return Err(max_time_reached());
+            }
             if !stdin_open {
                 return Ok(Outcome::Success);
             }
@@ -521,7 +533,11 @@ fn pipe(link: &mut Link, idle: Duration) -> Result<Outcome, Error> {
 
 const ESCAPE: u8 = 0x1d; // ^]
 
-fn interactive_loop(link: &mut Link, server: &str) -> Result<Outcome, Error> {
+fn interactive_loop(
+    link: &mut Link,
+    server: &str,
+    deadline: net::Deadline,
+) -> Result<Outcome, Error> {
     tty::catch_signals();
     let mut raw = tty::RawMode::enter(0).map_err(|e| {
         Error::new(
@@ -538,6 +554,9 @@ fn interactive_loop(link: &mut Link, server: &str) -> Result<Outcome, Error> {
                 ErrorKind::Interrupted,
                 format!("stopped by signal {sig}"),
             ));
+        }
+        if deadline.cap(Duration::from_millis(250)).is_none() {
+            break Err(max_time_reached());
         }
         if tty::take_resized()
             && let Some((c, r)) = tty::window_size(0)

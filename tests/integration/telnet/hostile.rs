@@ -31,3 +31,45 @@ fn a_character_split_between_two_reads_still_matches_its_regex() {
     assert_eq!(doc["received"], "café ok");
     assert_eq!(doc["ok"], true);
 }
+
+#[test]
+fn max_time_ends_pipe_mode_while_stdin_is_still_open() {
+    let peer = ScriptedPeer::start(vec![Step::Stall(Duration::from_secs(10))]);
+    let mut child = std::process::Command::new(crate::util::netkit_path())
+        .args(["telnet", "127.0.0.1", &peer.port().to_string(), "-m", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn netkit");
+    // Held open for the whole run: stdin never ends, so only --max-time can stop it.
+    let _stdin = child.stdin.take();
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--max-time"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_expect_cut_short_by_max_time_says_so() {
+    let peer = ScriptedPeer::start(vec![
+        send("no prompt here\r\n"),
+        Step::Stall(Duration::from_secs(10)),
+    ]);
+    let out = netkit(&[
+        "telnet",
+        "127.0.0.1",
+        &peer.port().to_string(),
+        "--expect",
+        "login:",
+        "-t",
+        "30",
+        "-m",
+        "1",
+    ]);
+    assert_eq!(code(&out), 10, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("step 1 (expect /login:/) did not match before --max-time"),
+        "{}",
+        stderr(&out)
+    );
+}
