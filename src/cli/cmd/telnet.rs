@@ -639,6 +639,26 @@ fn interactive_loop(
 fn prompt(link: &mut Link, server: &str) -> Result<bool, Error> {
     loop {
         eprint!("\nnetkit telnet> ");
+        // Cooked mode: the terminal makes stdin readable once a whole line is typed. Until
+        // then the signal flags are looked at (read_line alone retries after EINTR, so a
+        // SIGTERM would wait for Enter).
+        loop {
+            if let Some(sig) = tty::stop_signal() {
+                return Err(Error::new(
+                    ErrorKind::Interrupted,
+                    format!("stopped by signal {sig}"),
+                ));
+            }
+            let mut fds = [libc::pollfd {
+                fd: 0,
+                events: libc::POLLIN,
+                revents: 0,
+            }];
+            if poll_fds(&mut fds, Duration::from_millis(250)).map_err(|e| io_error("poll", &e))? > 0
+            {
+                break;
+            }
+        }
         let mut line = String::new();
         if std::io::stdin().read_line(&mut line).unwrap_or(0) == 0 {
             return Ok(true);

@@ -73,3 +73,46 @@ fn an_expect_cut_short_by_max_time_says_so() {
         stderr(&out)
     );
 }
+
+#[test]
+fn sigterm_at_the_escape_prompt_ends_the_run_at_once_with_the_terminal_restored() {
+    use super::terminal::{Tmux, restored};
+    let peer = ScriptedPeer::start(vec![Step::Stall(Duration::from_secs(20))]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stty = dir.path().join("stty");
+    let t = Tmux::start(
+        "termprompt",
+        &format!(
+            "stty -a > {f}.before; {nk} telnet 127.0.0.1 {port}; echo exit=$?; stty -a > {f}; \
+             sleep 60",
+            nk = crate::util::netkit_path().display(),
+            port = peer.port(),
+            f = stty.display()
+        ),
+    );
+    t.wait_for("Escape character is", Duration::from_secs(10));
+    t.keys(&["C-]"]);
+    t.wait_for("netkit telnet>", Duration::from_secs(5));
+    let pids = std::process::Command::new("pgrep")
+        .args([
+            "-f",
+            &format!(
+                "^{} telnet 127.0.0.1 {}$",
+                crate::util::netkit_path().display(),
+                peer.port()
+            ),
+        ])
+        .output()
+        .expect("pgrep");
+    let pids = String::from_utf8_lossy(&pids.stdout).into_owned();
+    assert!(!pids.trim().is_empty(), "netkit telnet is not running");
+    for pid in pids.split_whitespace() {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", pid])
+            .status();
+    }
+    // No Enter is typed: the signal alone ends the prompt.
+    let screen = t.wait_for("exit=130", Duration::from_secs(5));
+    assert!(screen.contains("stopped by signal 15"), "{screen}");
+    restored(&stty);
+}
