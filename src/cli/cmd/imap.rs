@@ -834,7 +834,9 @@ fn copy(
                     ));
                 }
                 session.store(&set, "+FLAGS", &["\\Deleted".to_owned()])?;
-                session.uid_expunge(&set)?;
+                session
+                    .uid_expunge(&set)
+                    .map_err(|e| left_deleted(&set, mailbox, e))?;
             }
         }
     }
@@ -850,6 +852,18 @@ fn copy(
         )))?;
     }
     Ok(Outcome::Success)
+}
+
+/// UID EXPUNGE failed after the STORE: the user must know what state the messages are in.
+fn left_deleted(set: &str, mailbox: &str, e: Error) -> Error {
+    Error::new(
+        e.kind(),
+        format!(
+            "{}; UIDs {set} in {mailbox} stay flagged \\Deleted, not expunged: the next \
+             EXPUNGE by any client removes them (or unflag: imap flag URL BOX UID… -- -\\Deleted)",
+            e.message()
+        ),
+    )
 }
 
 fn rm(
@@ -872,7 +886,9 @@ fn rm(
     let mut expunged = 0;
     for set in syntax::uid_sets(&uids, 4000) {
         session.store(&set, "+FLAGS", &["\\Deleted".to_owned()])?;
-        expunged += session.uid_expunge(&set)?;
+        expunged += session
+            .uid_expunge(&set)
+            .map_err(|e| left_deleted(&set, mailbox, e))?;
     }
     if args.client.output.json {
         write_out(

@@ -160,3 +160,42 @@ fn mailbox_names_cannot_write_control_characters_to_the_terminal() {
     assert_eq!(stdout(&out), "a?[2Jb\t2\t1\t3\t9\n");
     peer.assert_ok();
 }
+
+#[test]
+fn rm_says_the_messages_stay_flagged_when_uid_expunge_fails_after_all() {
+    // UIDPLUS is announced, then UID EXPUNGE is not understood.
+    let peer = ScriptedPeer::start(
+        [
+            login(),
+            vec![
+                expect("nk2 SELECT INBOX"),
+                send("* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\nnk2 OK [READ-WRITE] done\r\n"),
+                expect("nk3 UID STORE 2:3 +FLAGS.SILENT (\\Deleted)"),
+                send("nk3 OK done\r\n"),
+                expect("nk4 UID EXPUNGE 2:3"),
+                send("nk4 BAD unknown command\r\n"),
+                Step::ExpectClose,
+            ],
+        ]
+        .concat(),
+    );
+    let out = netkit(&[
+        "imap",
+        "rm",
+        &url(&peer),
+        "INBOX",
+        "2",
+        "3",
+        "-t",
+        "5",
+        "-q",
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("UIDs 2:3 in INBOX stay flagged \\Deleted, not expunged"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+    peer.assert_ok();
+}
