@@ -316,6 +316,9 @@ pub fn run_matches(m: &ArgMatches) -> anyhow::Result<Outcome> {
     }
     let sock = connected.stream;
     let _ = sock.set_nodelay(true);
+    // A peer that stops reading must not hold a write for ever: -t bounds each write too.
+    sock.set_write_timeout(Some(args.net.timeout))
+        .map_err(|e| io_error("socket", &e))?;
     let interactive = steps.is_empty() && tty::is_terminal(0) && tty::is_terminal(1);
     let offer = if interactive {
         Offer {

@@ -116,3 +116,20 @@ fn sigterm_at_the_escape_prompt_ends_the_run_at_once_with_the_terminal_restored(
     assert!(screen.contains("stopped by signal 15"), "{screen}");
     restored(&stty);
 }
+
+#[test]
+fn a_peer_that_stops_reading_cannot_hold_a_write_past_the_timeout() {
+    // The peer never reads: once the socket buffers fill, a write waits on it.
+    let peer = ScriptedPeer::start(vec![Step::Stall(Duration::from_secs(30))]);
+    let input = vec![b'x'; 64 << 20];
+    let out = crate::util::run_with_stdin(
+        &["telnet", "127.0.0.1", &peer.port().to_string(), "-t", "1"],
+        &input,
+    );
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("timed out sending to the server"),
+        "{}",
+        stderr(&out)
+    );
+}
