@@ -148,52 +148,70 @@ impl Session {
     }
 
     pub fn status(&mut self, mailbox: &str) -> Result<MailboxStatus, Error> {
-        let name = self.mailbox(mailbox);
-        self.status_of(mailbox, name)
+        let wire = if self.utf8_enabled() {
+            mailbox.as_bytes().to_vec()
+        } else {
+            utf7::encode(mailbox).into_bytes()
+        };
+        self.status_of(mailbox, &wire)
     }
 
     /// STATUS of a listed mailbox, by the name the server sent (what is shown may differ).
     pub fn status_listed(&mut self, entry: &ListEntry) -> Result<MailboxStatus, Error> {
-        self.status_of(&entry.mailbox, syntax::astring(&entry.wire))
+        self.status_of(&entry.mailbox, &entry.wire)
     }
 
-    fn status_of(&mut self, mailbox: &str, name: Part) -> Result<MailboxStatus, Error> {
+    /// The STATUS response for `wire` counts; one for another mailbox (unsolicited, or a
+    /// server's mistake) is used only when none names this one.
+    fn status_of(&mut self, mailbox: &str, wire: &[u8]) -> Result<MailboxStatus, Error> {
         let mut out = MailboxStatus {
             mailbox: mailbox.to_owned(),
             ..MailboxStatus::default()
         };
+        let mut answers: Vec<(bool, Vec<Value>)> = Vec::new();
+        let inbox = wire.eq_ignore_ascii_case(b"INBOX");
         self.run(
             &[
                 text("STATUS"),
-                name,
+                syntax::astring(wire),
                 text("(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)"),
             ],
             &mut |r| {
                 if let Response::Data { name, values } = r
                     && name == "STATUS"
                 {
+                    let named = values.first().and_then(Value::as_bytes);
+                    let ours = named
+                        .is_some_and(|n| n == wire || (inbox && n.eq_ignore_ascii_case(b"INBOX")));
                     let items = values
                         .get(1)
                         .and_then(Value::as_list)
                         .ok_or_else(|| protocol("STATUS"))?;
-                    for pair in items.chunks_exact(2) {
-                        let n = pair[1].as_number();
-                        match pair[0]
-                            .as_bytes()
-                            .map(|b| b.to_ascii_uppercase())
-                            .as_deref()
-                        {
-                            Some(b"MESSAGES") => out.messages = n,
-                            Some(b"UNSEEN") => out.unseen = n,
-                            Some(b"UIDNEXT") => out.uidnext = n,
-                            Some(b"UIDVALIDITY") => out.uidvalidity = n,
-                            _ => {}
-                        }
-                    }
+                    answers.push((ours, items.to_vec()));
                 }
                 Ok(())
             },
         )?;
+        let chosen = answers
+            .iter()
+            .rposition(|(ours, _)| *ours)
+            .or_else(|| answers.len().checked_sub(1));
+        if let Some(i) = chosen {
+            for pair in answers[i].1.chunks_exact(2) {
+                let n = pair[1].as_number();
+                match pair[0]
+                    .as_bytes()
+                    .map(|b| b.to_ascii_uppercase())
+                    .as_deref()
+                {
+                    Some(b"MESSAGES") => out.messages = n,
+                    Some(b"UNSEEN") => out.unseen = n,
+                    Some(b"UIDNEXT") => out.uidnext = n,
+                    Some(b"UIDVALIDITY") => out.uidvalidity = n,
+                    _ => {}
+                }
+            }
+        }
         Ok(out)
     }
 

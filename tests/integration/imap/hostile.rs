@@ -199,3 +199,27 @@ fn rm_says_the_messages_stay_flagged_when_uid_expunge_fails_after_all() {
     assert!(stdout(&out).is_empty());
     peer.assert_ok();
 }
+
+#[test]
+fn status_counts_only_the_answer_for_the_mailbox_asked() {
+    let peer = ScriptedPeer::start(
+        [
+            login(),
+            vec![
+                expect("nk2 STATUS INBOX (MESSAGES UNSEEN UIDNEXT UIDVALIDITY)"),
+                send(
+                    "* STATUS INBOX (MESSAGES 1 UNSEEN 0 UIDNEXT 2 UIDVALIDITY 7)\r\n\
+                     * STATUS \"Spam\" (MESSAGES 999 UNSEEN 999 UIDNEXT 1000 UIDVALIDITY 3)\r\n\
+                     nk2 OK done\r\n",
+                ),
+                expect("nk3 LOGOUT"),
+                send("* BYE bye\r\nnk3 OK done\r\n"),
+            ],
+        ]
+        .concat(),
+    );
+    let out = netkit(&["imap", "status", &url(&peer), "INBOX", "-t", "5", "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "INBOX\t1\t0\t2\t7\n");
+    peer.assert_ok();
+}
