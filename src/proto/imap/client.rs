@@ -67,8 +67,15 @@ pub struct Done {
 
 /// A message literal being received: the handler copies it out or leaves it (skipped).
 pub struct Literal<'r> {
-    lines: &'r mut LineReader<Stream>,
+    source: Source<'r>,
     left: u64,
+}
+
+/// Where a literal's bytes are: still on the wire, or already read (a quoted string, or a
+/// literal small enough to have come with its response — RFC 3501's nstring allows both).
+enum Source<'r> {
+    Wire(&'r mut LineReader<Stream>),
+    Read(&'r [u8]),
 }
 
 impl Literal<'_> {
@@ -84,7 +91,15 @@ impl Literal<'_> {
     pub fn copy_to(&mut self, out: &mut dyn Write) -> Result<u64, Error> {
         let n = self.left;
         self.left = 0;
-        self.lines.copy_exact_to(Some(out), n)?;
+        match &mut self.source {
+            Source::Wire(lines) => lines.copy_exact_to(Some(out), n)?,
+            Source::Read(bytes) => out.write_all(bytes).map_err(|e| {
+                Error::new(
+                    ErrorKind::LocalIo,
+                    format!("writing: {}", crate::error::io_words(&e)),
+                )
+            })?,
+        }
         Ok(n)
     }
 }
@@ -517,14 +532,16 @@ impl Session {
                     items: &items[..items.len().saturating_sub(1)],
                 };
                 let mut literal = Literal {
-                    lines: self.conn.lines(),
+                    source: Source::Wire(self.conn.lines()),
                     left: n,
                 };
                 handler(&start, &mut literal)?;
                 let left = literal.left;
                 self.conn.lines().copy_exact_to(None, left)?;
+                // NIL stands for what was streamed; a string left in the parsed response is
+                // a body that came inline, handed over below.
                 buf.extend_from_slice(&line[..open]);
-                buf.extend_from_slice(b"{0}\r\n");
+                buf.extend_from_slice(b"NIL");
                 continue;
             }
             let room = RESPONSE_CAP.saturating_sub(buf.len() + line.len() + 2);
@@ -546,6 +563,32 @@ impl Session {
             c.push(buf.clone());
         }
         let response = syntax::parse(&buf)?;
+        if let Some(handler) = body
+            && let Response::Numbered {
+                number,
+                name,
+                values,
+            } = &response
+            && name == "FETCH"
+        {
+            let items = syntax::fetch_items(values)?;
+            for (item, value) in &items {
+                let Value::Str(bytes) = value else { continue };
+                if !(item.starts_with("BODY[") || item.starts_with("BINARY[") || item == "RFC822") {
+                    continue;
+                }
+                let start = BodyStart {
+                    seq: *number,
+                    item,
+                    items: &items,
+                };
+                let mut literal = Literal {
+                    source: Source::Read(bytes),
+                    left: bytes.len() as u64,
+                };
+                handler(&start, &mut literal)?;
+            }
+        }
         match &response {
             Response::Numbered { number, name, .. } if name == "EXISTS" => {
                 self.exists = Some(*number)

@@ -223,3 +223,25 @@ fn status_counts_only_the_answer_for_the_mailbox_asked() {
     assert_eq!(stdout(&out), "INBOX\t1\t0\t2\t7\n");
     peer.assert_ok();
 }
+
+#[test]
+fn a_body_sent_as_a_quoted_string_is_a_body_too() {
+    // RFC 3501: BODY[] is an nstring, so a small one may come quoted instead of a literal.
+    let peer = ScriptedPeer::start(
+        [
+            login(),
+            examine(2),
+            vec![
+                expect("nk3 UID FETCH 5 (UID BODY.PEEK[])"),
+                send("* 1 FETCH (UID 5 BODY[] \"Subject: q\")\r\nnk3 OK done\r\n"),
+                expect("nk4 LOGOUT"),
+                send("* BYE bye\r\nnk4 OK done\r\n"),
+            ],
+        ]
+        .concat(),
+    );
+    let out = netkit(&["imap", "get", &url(&peer), "INBOX", "5", "-t", "5", "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "Subject: q");
+    peer.assert_ok();
+}
