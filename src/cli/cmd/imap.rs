@@ -523,7 +523,7 @@ fn ls(session: &mut Session, plan: &Plan, json: bool, out: &mut Stdout) -> Resul
     let entries = session.list(&pattern)?;
     for e in entries {
         let st = if e.selectable() {
-            session.status(&e.mailbox)?
+            session.status_listed(&e)?
         } else {
             imap::MailboxStatus {
                 mailbox: e.mailbox.clone(),
@@ -828,7 +828,9 @@ fn copy(
                     ));
                 }
                 session.store(&set, "+FLAGS", &["\\Deleted".to_owned()])?;
-                session.uid_expunge(&set)?;
+                session
+                    .uid_expunge(&set)
+                    .map_err(|e| left_deleted(&set, mailbox, e))?;
             }
         }
     }
@@ -844,6 +846,18 @@ fn copy(
         )))?;
     }
     Ok(Outcome::Success)
+}
+
+/// UID EXPUNGE failed after the STORE: the user must know what state the messages are in.
+fn left_deleted(set: &str, mailbox: &str, e: Error) -> Error {
+    Error::new(
+        e.kind(),
+        format!(
+            "{}; UIDs {set} in {mailbox} stay flagged \\Deleted, not expunged: the next \
+             EXPUNGE by any client removes them (or unflag: imap flag URL BOX UID… -- -\\Deleted)",
+            e.message()
+        ),
+    )
 }
 
 fn rm(
@@ -866,7 +880,9 @@ fn rm(
     let mut expunged = 0;
     for set in syntax::uid_sets(&uids, 4000) {
         session.store(&set, "+FLAGS", &["\\Deleted".to_owned()])?;
-        expunged += session.uid_expunge(&set)?;
+        expunged += session
+            .uid_expunge(&set)
+            .map_err(|e| left_deleted(&set, mailbox, e))?;
     }
     if args.client.output.json {
         write_out(
@@ -932,13 +948,14 @@ fn quote(session: &mut Session, words: &[String], out: &mut Stdout) -> Result<Ou
             "quote {first}: not as a raw command (use the idle action, or --tls)"
         )));
     }
-    let (responses, done) = session.run_raw(&command);
-    for r in &responses {
-        for line in String::from_utf8_lossy(r).split("\r\n") {
-            write_out(out.line(&clean_text(line)))?;
-        }
-    }
-    done.map(|_| Outcome::Success)
+    session
+        .run_raw(&command, &mut |r| {
+            for line in String::from_utf8_lossy(r).split("\r\n") {
+                write_out(out.line(&clean_text(line)))?;
+            }
+            Ok(())
+        })
+        .map(|_| Outcome::Success)
 }
 
 #[cfg(test)]

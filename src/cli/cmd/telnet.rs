@@ -120,6 +120,34 @@ fn steps(m: &ArgMatches, args: &Args) -> Result<Vec<Step>, Error> {
         .collect()
 }
 
+/// `data` after `carry` as text, except an incomplete UTF-8 sequence at the end, which stays
+/// in `carry` for the next read (decoded alone, each half would be U+FFFD and a regex
+/// for the character could never match).
+fn utf8_chunk(carry: &mut Vec<u8>, data: &[u8]) -> String {
+    carry.extend_from_slice(data);
+    let len = carry.len();
+    let mut tail = 0;
+    for back in 1..=len.min(3) {
+        let b = carry[len - back];
+        if b & 0xc0 == 0x80 {
+            continue;
+        }
+        let need = match b {
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf7 => 4,
+            _ => 1,
+        };
+        if need > back {
+            tail = back;
+        }
+        break;
+    }
+    let text = String::from_utf8_lossy(&carry[..len - tail]).into_owned();
+    carry.drain(..len - tail);
+    text
+}
+
 fn target(args: &Args) -> Result<net::Target, Error> {
     let mut t = net::target::parse(&args.target[0], &["telnet"])?;
     if let Some(port) = args.target.get(1) {
@@ -288,6 +316,9 @@ pub fn run_matches(m: &ArgMatches) -> anyhow::Result<Outcome> {
     }
     let sock = connected.stream;
     let _ = sock.set_nodelay(true);
+    // A peer that stops reading must not hold a write for ever: -t bounds each write too.
+    sock.set_write_timeout(Some(args.net.timeout))
+        .map_err(|e| io_error("socket", &e))?;
     let interactive = steps.is_empty() && tty::is_terminal(0) && tty::is_terminal(1);
     let offer = if interactive {
         Offer {
@@ -311,9 +342,9 @@ pub fn run_matches(m: &ArgMatches) -> anyhow::Result<Outcome> {
         return script(&mut link, &steps, &args, deadline).map_err(|e| with_server(e).into());
     }
     if interactive {
-        return interactive_loop(&mut link, &server).map_err(|e| with_server(e).into());
+        return interactive_loop(&mut link, &server, deadline).map_err(|e| with_server(e).into());
     }
-    pipe(&mut link, args.net.timeout).map_err(|e| with_server(e).into())
+    pipe(&mut link, args.net.timeout, deadline).map_err(|e| with_server(e).into())
 }
 
 fn script(
@@ -326,6 +357,8 @@ fn script(
     let mut stdout = std::io::stdout();
     let mut text = String::new();
     let mut received = String::new();
+    // A character split between two reads waits here for its other bytes.
+    let mut carry: Vec<u8> = Vec::new();
     let mut report: Vec<StepJson> = Vec::new();
     let mut failed: Option<Error> = None;
     for (k, step) in steps.iter().enumerate() {
@@ -349,7 +382,11 @@ fn script(
                     .cap(args.net.timeout)
                     .map(|d| began + d)
                     .unwrap_or(began);
-                let mut why = "within the step timeout (raise -t)";
+                let mut why = if deadline.is_binding(args.net.timeout) {
+                    "before --max-time (raise --max-time)"
+                } else {
+                    "within the step timeout (raise -t)"
+                };
                 let matched = loop {
                     if let Some(m) = re.find(&text) {
                         let end = m.end();
@@ -368,7 +405,7 @@ fn script(
                         if !json {
                             let _ = stdout.write_all(&d).and_then(|()| stdout.flush());
                         }
-                        let chunk = String::from_utf8_lossy(&d);
+                        let chunk = utf8_chunk(&mut carry, &d);
                         text.push_str(&chunk);
                         if json && received.len() < 1 << 20 {
                             received.push_str(&chunk);
@@ -419,7 +456,11 @@ fn script(
 
 /// stdin is not a terminal: it goes to the server (LF as CR LF), the server's data to
 /// stdout; after stdin's end the server has `-t` of silence to finish.
-fn pipe(link: &mut Link, idle: Duration) -> Result<Outcome, Error> {
+fn max_time_reached() -> Error {
+    Error::new(ErrorKind::Timeout, "--max-time reached (raise --max-time)")
+}
+
+fn pipe(link: &mut Link, idle: Duration, deadline: net::Deadline) -> Result<Outcome, Error> {
     let mut stdin_open = true;
     let mut stdout = std::io::stdout();
     let mut buf = [0u8; 16 * 1024];
@@ -441,7 +482,11 @@ fn pipe(link: &mut Link, idle: Duration) -> Result<Outcome, Error> {
         } else {
             idle
         };
+        let wait = deadline.cap(wait).ok_or_else(max_time_reached)?;
         if poll_fds(&mut fds, wait).map_err(|e| io_error("poll", &e))? == 0 {
+            if deadline.cap(wait).is_none() {
+                return Err(max_time_reached());
+            }
             if !stdin_open {
                 return Ok(Outcome::Success);
             }
@@ -491,7 +536,11 @@ fn pipe(link: &mut Link, idle: Duration) -> Result<Outcome, Error> {
 
 const ESCAPE: u8 = 0x1d; // ^]
 
-fn interactive_loop(link: &mut Link, server: &str) -> Result<Outcome, Error> {
+fn interactive_loop(
+    link: &mut Link,
+    server: &str,
+    deadline: net::Deadline,
+) -> Result<Outcome, Error> {
     tty::catch_signals();
     let mut raw = tty::RawMode::enter(0).map_err(|e| {
         Error::new(
@@ -508,6 +557,9 @@ fn interactive_loop(link: &mut Link, server: &str) -> Result<Outcome, Error> {
                 ErrorKind::Interrupted,
                 format!("stopped by signal {sig}"),
             ));
+        }
+        if deadline.cap(Duration::from_millis(250)).is_none() {
+            break Err(max_time_reached());
         }
         if tty::take_resized()
             && let Some((c, r)) = tty::window_size(0)
@@ -590,6 +642,26 @@ fn interactive_loop(link: &mut Link, server: &str) -> Result<Outcome, Error> {
 fn prompt(link: &mut Link, server: &str) -> Result<bool, Error> {
     loop {
         eprint!("\nnetkit telnet> ");
+        // Cooked mode: the terminal makes stdin readable once a whole line is typed. Until
+        // then the signal flags are looked at (read_line alone retries after EINTR, so a
+        // SIGTERM would wait for Enter).
+        loop {
+            if let Some(sig) = tty::stop_signal() {
+                return Err(Error::new(
+                    ErrorKind::Interrupted,
+                    format!("stopped by signal {sig}"),
+                ));
+            }
+            let mut fds = [libc::pollfd {
+                fd: 0,
+                events: libc::POLLIN,
+                revents: 0,
+            }];
+            if poll_fds(&mut fds, Duration::from_millis(250)).map_err(|e| io_error("poll", &e))? > 0
+            {
+                break;
+            }
+        }
         let mut line = String::new();
         if std::io::stdin().read_line(&mut line).unwrap_or(0) == 0 {
             return Ok(true);
@@ -612,5 +684,32 @@ fn prompt(link: &mut Link, server: &str) -> Result<bool, Error> {
             }
             _ => eprintln!("commands: quit, send brk, status (an empty line goes back)"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_split_between_reads_are_decoded_whole() {
+        let mut carry = Vec::new();
+        assert_eq!(utf8_chunk(&mut carry, b"caf\xc3"), "caf");
+        assert_eq!(utf8_chunk(&mut carry, b"\xa9 ok"), "\u{e9} ok");
+        assert_eq!(
+            utf8_chunk(&mut carry, "日".as_bytes().get(..1).unwrap()),
+            ""
+        );
+        assert_eq!(
+            utf8_chunk(&mut carry, "日".as_bytes().get(1..).unwrap()),
+            "日"
+        );
+        // Bytes that are not UTF-8 at all are not held back.
+        assert_eq!(utf8_chunk(&mut carry, b"a\xff"), "a\u{fffd}");
+        assert_eq!(
+            utf8_chunk(&mut carry, b"\x80\x80\x80"),
+            "\u{fffd}\u{fffd}\u{fffd}"
+        );
+        assert!(carry.is_empty());
     }
 }

@@ -18,6 +18,9 @@ use crate::{Error, ErrorKind};
 
 /// One assembled response (line + small literals) may hold at most this much.
 pub const RESPONSE_CAP: usize = 4 * 1024 * 1024;
+/// Literals in one FETCH response read with a body handler (each is re-parsed with what
+/// came before it): netkit asks for one body, a server may add a few sections.
+pub const MAX_STREAMED: usize = 100;
 
 /// How to log in: the LOGIN command, or a SASL mechanism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +61,15 @@ pub struct Done {
 
 /// A message literal being received: the handler copies it out or leaves it (skipped).
 pub struct Literal<'r> {
-    lines: &'r mut LineReader<Stream>,
+    source: Source<'r>,
     left: u64,
+}
+
+/// Where a literal's bytes are: still on the wire, or already read (a quoted string, or a
+/// literal small enough to have come with its response — RFC 3501's nstring allows both).
+enum Source<'r> {
+    Wire(&'r mut LineReader<Stream>),
+    Read(&'r [u8]),
 }
 
 impl Literal<'_> {
@@ -75,7 +85,15 @@ impl Literal<'_> {
     pub fn copy_to(&mut self, out: &mut dyn Write) -> Result<u64, Error> {
         let n = self.left;
         self.left = 0;
-        self.lines.copy_exact_to(Some(out), n)?;
+        match &mut self.source {
+            Source::Wire(lines) => lines.copy_exact_to(Some(out), n)?,
+            Source::Read(bytes) => out.write_all(bytes).map_err(|e| {
+                Error::new(
+                    ErrorKind::LocalIo,
+                    format!("writing: {}", crate::error::io_words(&e)),
+                )
+            })?,
+        }
         Ok(n)
     }
 }
@@ -150,6 +168,17 @@ impl Session {
             capture: None,
         };
         let preauth = s.greeting()?;
+        // A PREAUTH greeting leaves no moment for STARTTLS (RFC 3501 §6.2.1): on a plain
+        // connection it is how an attacker in the path strips TLS (CVE-2020-12398).
+        if preauth && !s.is_tls() && tls.policy == TlsPolicy::Required {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                format!(
+                    "{server} greets with PREAUTH on a plain connection, so STARTTLS cannot \
+                     happen and --tls required was given (use imaps://)"
+                ),
+            ));
+        }
         if s.caps.is_empty() {
             s.refresh_capabilities()?;
         }
@@ -462,6 +491,7 @@ impl Session {
     /// `body` as it arrives (and stands as an empty string in the parsed response).
     fn read_response(&mut self, mut body: Option<&mut BodyHandler<'_>>) -> Result<Response, Error> {
         let mut buf: Vec<u8> = Vec::new();
+        let mut literals = 0usize;
         loop {
             let line = self.conn.read_line()?;
             let Some((n, open)) = syntax::trailing_literal(line) else {
@@ -469,6 +499,19 @@ impl Session {
                 break;
             };
             let line = line.to_vec();
+            // The cap holds for the lines between streamed literals too: `BODY[] {0}` lines
+            // without end would otherwise grow `buf` (and its re-scans) without bound.
+            literals += usize::from(body.is_some());
+            if literals > MAX_STREAMED || buf.len() + line.len() + 2 > RESPONSE_CAP {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!(
+                        "{}: one response went on past {RESPONSE_CAP} bytes or {MAX_STREAMED} \
+                         message literals without ending",
+                        self.server
+                    ),
+                ));
+            }
             if let Some(handler) = body.as_deref_mut()
                 && let Some((seq, item, prefix)) = streamable(&buf, &line[..open])
             {
@@ -483,14 +526,16 @@ impl Session {
                     items: &items[..items.len().saturating_sub(1)],
                 };
                 let mut literal = Literal {
-                    lines: self.conn.lines(),
+                    source: Source::Wire(self.conn.lines()),
                     left: n,
                 };
                 handler(&start, &mut literal)?;
                 let left = literal.left;
                 self.conn.lines().copy_exact_to(None, left)?;
+                // NIL stands for what was streamed; a string left in the parsed response is
+                // a body that came inline, handed over below.
                 buf.extend_from_slice(&line[..open]);
-                buf.extend_from_slice(b"{0}\r\n");
+                buf.extend_from_slice(b"NIL");
                 continue;
             }
             let room = RESPONSE_CAP.saturating_sub(buf.len() + line.len() + 2);
@@ -512,6 +557,32 @@ impl Session {
             c.push(buf.clone());
         }
         let response = syntax::parse(&buf)?;
+        if let Some(handler) = body
+            && let Response::Numbered {
+                number,
+                name,
+                values,
+            } = &response
+            && name == "FETCH"
+        {
+            let items = syntax::fetch_items(values)?;
+            for (item, value) in &items {
+                let Value::Str(bytes) = value else { continue };
+                if !(item.starts_with("BODY[") || item.starts_with("BINARY[") || item == "RFC822") {
+                    continue;
+                }
+                let start = BodyStart {
+                    seq: *number,
+                    item,
+                    items: &items,
+                };
+                let mut literal = Literal {
+                    source: Source::Read(bytes),
+                    left: bytes.len() as u64,
+                };
+                handler(&start, &mut literal)?;
+            }
+        }
         match &response {
             Response::Numbered { number, name, .. } if name == "EXISTS" => {
                 self.exists = Some(*number)
@@ -699,11 +770,35 @@ impl Session {
         self.finish(&tag, on, None)
     }
 
-    /// A raw command line (`imap quote`): every response as received, and the outcome.
-    pub fn run_raw(&mut self, command: &str) -> (Vec<Vec<u8>>, Result<Done, Error>) {
+    /// A raw command line (`imap quote`): each response as received (literals inline) goes
+    /// to `each` as it arrives, so a long answer is never held whole; then the outcome.
+    pub fn run_raw(
+        &mut self,
+        command: &str,
+        each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+    ) -> Result<Done, Error> {
+        let tag = self.next_tag();
+        self.send(&tag, &[Part::Text(command.to_owned())], None)?;
         self.capture = Some(Vec::new());
-        let done = self.run(&[Part::Text(command.to_owned())], &mut |_| Ok(()));
-        (self.capture.take().unwrap_or_default(), done)
+        let done = self.raw_responses(&tag, each);
+        self.capture = None;
+        done
+    }
+
+    fn raw_responses(
+        &mut self,
+        tag: &str,
+        each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+    ) -> Result<Done, Error> {
+        loop {
+            let response = self.read_response(None).map_err(|e| self.with_bye(e));
+            for raw in self.capture.iter_mut().flat_map(|c| c.drain(..)) {
+                each(&raw)?;
+            }
+            if let Some(done) = self.handle(tag, response?, &mut |_| Ok(()))? {
+                return Ok(done);
+            }
+        }
     }
 
     /// As [`Session::run`], with FETCH message literals streamed to `body`.
@@ -825,8 +920,8 @@ fn streamable(buf: &[u8], line_head: &[u8]) -> Option<(u64, String, Vec<u8>)> {
     let space = rest.iter().position(|&b| b == b' ')?;
     let seq: u64 = std::str::from_utf8(&rest[..space]).ok()?.parse().ok()?;
     if !rest[space + 1..]
-        .to_ascii_uppercase()
-        .starts_with(b"FETCH (")
+        .get(..7)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"FETCH ("))
     {
         return None;
     }

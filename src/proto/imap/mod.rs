@@ -20,10 +20,13 @@ use syntax::{Part, Response, Value};
 /// One LIST entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListEntry {
-    /// As shown: UTF-8.
+    /// As shown: UTF-8, control characters as `?`.
     pub mailbox: String,
     pub flags: Vec<String>,
     pub delimiter: Option<String>,
+    /// As the server sent it, for commands on this mailbox.
+    #[serde(skip)]
+    pub wire: Vec<u8>,
 }
 
 impl ListEntry {
@@ -82,12 +85,13 @@ impl Session {
         }
     }
 
-    /// A mailbox name from the server, as shown.
+    /// A mailbox name from the server, as shown: a modified UTF-7 run may encode control
+    /// characters (`&ABs-` is ESC), which must not reach the terminal either.
     pub fn mailbox_name(&self, wire: &[u8]) -> String {
         if !self.utf8_enabled()
             && let Some(name) = utf7::decode(wire)
         {
-            return name;
+            return clean(&name);
         }
         clean(&String::from_utf8_lossy(wire))
     }
@@ -138,48 +142,76 @@ impl Session {
                 mailbox: self.mailbox_name(&wire),
                 flags,
                 delimiter,
+                wire,
             })
             .collect())
     }
 
     pub fn status(&mut self, mailbox: &str) -> Result<MailboxStatus, Error> {
+        let wire = if self.utf8_enabled() {
+            mailbox.as_bytes().to_vec()
+        } else {
+            utf7::encode(mailbox).into_bytes()
+        };
+        self.status_of(mailbox, &wire)
+    }
+
+    /// STATUS of a listed mailbox, by the name the server sent (what is shown may differ).
+    pub fn status_listed(&mut self, entry: &ListEntry) -> Result<MailboxStatus, Error> {
+        self.status_of(&entry.mailbox, &entry.wire)
+    }
+
+    /// The STATUS response for `wire` counts; one for another mailbox (unsolicited, or a
+    /// server's mistake) is used only when none names this one.
+    fn status_of(&mut self, mailbox: &str, wire: &[u8]) -> Result<MailboxStatus, Error> {
         let mut out = MailboxStatus {
             mailbox: mailbox.to_owned(),
             ..MailboxStatus::default()
         };
-        let name = self.mailbox(mailbox);
+        let mut answers: Vec<(bool, Vec<Value>)> = Vec::new();
+        let inbox = wire.eq_ignore_ascii_case(b"INBOX");
         self.run(
             &[
                 text("STATUS"),
-                name,
+                syntax::astring(wire),
                 text("(MESSAGES UNSEEN UIDNEXT UIDVALIDITY)"),
             ],
             &mut |r| {
                 if let Response::Data { name, values } = r
                     && name == "STATUS"
                 {
+                    let named = values.first().and_then(Value::as_bytes);
+                    let ours = named
+                        .is_some_and(|n| n == wire || (inbox && n.eq_ignore_ascii_case(b"INBOX")));
                     let items = values
                         .get(1)
                         .and_then(Value::as_list)
                         .ok_or_else(|| protocol("STATUS"))?;
-                    for pair in items.chunks_exact(2) {
-                        let n = pair[1].as_number();
-                        match pair[0]
-                            .as_bytes()
-                            .map(|b| b.to_ascii_uppercase())
-                            .as_deref()
-                        {
-                            Some(b"MESSAGES") => out.messages = n,
-                            Some(b"UNSEEN") => out.unseen = n,
-                            Some(b"UIDNEXT") => out.uidnext = n,
-                            Some(b"UIDVALIDITY") => out.uidvalidity = n,
-                            _ => {}
-                        }
-                    }
+                    answers.push((ours, items.to_vec()));
                 }
                 Ok(())
             },
         )?;
+        let chosen = answers
+            .iter()
+            .rposition(|(ours, _)| *ours)
+            .or_else(|| answers.len().checked_sub(1));
+        if let Some(i) = chosen {
+            for pair in answers[i].1.chunks_exact(2) {
+                let n = pair[1].as_number();
+                match pair[0]
+                    .as_bytes()
+                    .map(|b| b.to_ascii_uppercase())
+                    .as_deref()
+                {
+                    Some(b"MESSAGES") => out.messages = n,
+                    Some(b"UNSEEN") => out.unseen = n,
+                    Some(b"UIDNEXT") => out.uidnext = n,
+                    Some(b"UIDVALIDITY") => out.uidvalidity = n,
+                    _ => {}
+                }
+            }
+        }
         Ok(out)
     }
 

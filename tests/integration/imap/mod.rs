@@ -1,4 +1,5 @@
 //! imap against real dovecot (STARTTLS, imaps) and scripted misbehaving peers.
 
 mod dovecot;
+mod hostile;
 mod peers;

@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 use crate::util::telnetd::{Kind, PASS, Telnetd, USER};
 use crate::util::{netkit_path, stderr};
 
-struct Tmux {
+pub(super) struct Tmux {
     socket: String,
     session: String,
 }
 
 impl Tmux {
-    fn start(name: &str, command: &str) -> Tmux {
+    pub(super) fn start(name: &str, command: &str) -> Tmux {
         let t = Tmux {
             socket: format!("netkit-telnet-{name}-{}", std::process::id()),
             session: name.to_owned(),
@@ -34,7 +34,7 @@ impl Tmux {
         t
     }
 
-    fn run(&self, args: &[&str]) -> std::process::Output {
+    pub(super) fn run(&self, args: &[&str]) -> std::process::Output {
         Command::new("tmux")
             .args(["-L", &self.socket])
             .args(args)
@@ -51,13 +51,13 @@ impl Tmux {
         .into_owned()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(super) fn keys(&self, keys: &[&str]) {
         let mut a = vec!["send-keys", "-t", self.session.as_str()];
         a.extend_from_slice(keys);
         assert!(self.run(&a).status.success());
     }
 
-    fn wait_for(&self, what: &str, timeout: Duration) -> String {
+    pub(super) fn wait_for(&self, what: &str, timeout: Duration) -> String {
         let end = Instant::now() + timeout;
         loop {
             let s = self.screen();
@@ -93,7 +93,7 @@ fn command(port: u16, stty_file: &std::path::Path) -> String {
     )
 }
 
-fn restored(stty_file: &std::path::Path) {
+pub(super) fn restored(stty_file: &std::path::Path) {
     let before =
         std::fs::read_to_string(format!("{}.before", stty_file.display())).expect("before");
     let end = Instant::now() + Duration::from_secs(5);
