@@ -11,6 +11,7 @@ pub mod http;
 pub mod local;
 pub mod mail;
 pub mod net;
+pub mod probe;
 pub mod progress;
 pub mod proto;
 pub mod save;

@@ -14,6 +14,9 @@ pub enum Outcome {
     Success,
     /// Finished, but with a non-zero status (some items failed, a check did not pass…).
     Exit(ErrorKind),
+    /// An exit code decided elsewhere: `--check --nagios` speaks monitoring-plugins' 0–3,
+    /// and a probe's code is its first failing phase's.
+    Code(u8),
 }
 
 impl Outcome {
@@ -21,6 +24,7 @@ impl Outcome {
         match self {
             Outcome::Success => 0,
             Outcome::Exit(kind) => code(kind),
+            Outcome::Code(c) => c,
         }
     }
 }
@@ -189,6 +193,14 @@ pub fn prefix(command: &str) -> String {
 pub fn safe_text(text: &str) -> String {
     let masked = crate::auth::secret::mask_secrets(text);
     escape_controls(&redact_userinfo(&masked)).into_owned()
+}
+
+/// Whether `--nagios` is on the line (before a `--`): a usage error is then UNKNOWN (3).
+pub fn nagios_requested(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--nagios")
 }
 
 /// Whether the user asked for JSON anywhere on the line (before a `--`): decides the shape

@@ -8,6 +8,7 @@ pub mod exit;
 pub mod help;
 pub mod input;
 pub mod multicall;
+pub mod probe;
 pub mod render;
 pub mod tty;
 
@@ -281,9 +282,28 @@ pub fn run(args: Vec<OsString>) -> u8 {
         .bin_name(format!("netkit {}", entry.name));
     let matches = match definition.try_get_matches_from(&args[1..]) {
         Ok(m) => m,
+        Err(e) if exit::nagios_requested(&args) && !is_help(&e) => {
+            // A monitor reads stdout and the exit: UNKNOWN, as a plugin given a bad option.
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let line = crate::probe::format::nagios_unknown(
+                probe::service_of(entry.name),
+                &exit::safe_text(first),
+            );
+            println!("{line}");
+            return crate::probe::Status::Unknown.nagios_code();
+        }
         Err(e) => return exit::report_clap_error(e, entry.name, json),
     };
     finish(entry.name, json, (entry.run)(&matches))
+}
+
+fn is_help(e: &clap::Error) -> bool {
+    matches!(
+        e.kind(),
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+    )
 }
 
 /// `netkit --list`, `--install`, `--help`, `--version`, `help CMD`, or a mistake.

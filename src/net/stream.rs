@@ -78,6 +78,20 @@ impl Stream {
         Some(TlsInfo { version, cipher })
     }
 
+    /// The server's leaf certificate (DER), once a TLS handshake has finished.
+    pub fn peer_certificate(&self) -> Option<Vec<u8>> {
+        let Stream::Tls(s) = self else { return None };
+        s.conn
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .map(|c| c.as_ref().to_vec())
+    }
+
+    /// No Nagle delay: a probe's small request must not wait for the server's delayed ACK.
+    pub fn set_nodelay(&self) -> io::Result<()> {
+        self.tcp().set_nodelay(true)
+    }
+
     /// Implicit TLS (`imaps://`…) or STARTTLS: runs the handshake on this stream and returns
     /// the TLS stream. The handshake must finish before `deadline`.
     pub fn upgrade(

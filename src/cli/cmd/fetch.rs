@@ -663,8 +663,10 @@ fn gopher_urls(args: &Args) -> anyhow::Result<Outcome> {
             output_opts: args.client.output.clone(),
         };
         match crate::cli::cmd::gopher::run(one) {
-            Ok(Outcome::Success) => {}
+            Ok(Outcome::Success | Outcome::Code(0)) => {}
             Ok(Outcome::Exit(kind)) => failures.push(kind),
+            // Only a probe decides its own code, and fetch does not probe through here.
+            Ok(Outcome::Code(_)) => failures.push(ErrorKind::CheckFailed),
             Err(e) => {
                 if args.urls.len() == 1 {
                     return Err(e);
@@ -734,8 +736,10 @@ fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
             client: args.client.clone(),
         };
         match crate::cli::cmd::ftp::run(one) {
-            Ok(Outcome::Success) => {}
+            Ok(Outcome::Success | Outcome::Code(0)) => {}
             Ok(Outcome::Exit(kind)) => failures.push(kind),
+            // Only a probe decides its own code, and fetch does not probe through here.
+            Ok(Outcome::Code(_)) => failures.push(ErrorKind::CheckFailed),
             Err(e) => {
                 if args.urls.len() == 1 {
                     return Err(e);

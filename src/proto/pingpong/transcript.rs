@@ -9,6 +9,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct Transcript {
     level: u8,
     sink: Box<dyn Write + Send>,
+    /// `--check`'s phase clock and notebook (off otherwise): it rides here because the
+    /// transcript already goes wherever a session's lines and STARTTLS go.
+    recorder: crate::probe::Recorder,
 }
 
 impl Transcript {
@@ -17,6 +20,7 @@ impl Transcript {
         Transcript {
             level,
             sink: Box::new(std::io::stderr()),
+            recorder: crate::probe::Recorder::default(),
         }
     }
 
@@ -25,6 +29,7 @@ impl Transcript {
         Transcript {
             level,
             sink: Box::new(sink),
+            recorder: crate::probe::Recorder::default(),
         }
     }
 
@@ -36,11 +41,32 @@ impl Transcript {
         self.level > 0
     }
 
+    /// Feeds `--check`'s recorder too: phases, server lines, the TLS facts.
+    pub fn with_recorder(mut self, recorder: crate::probe::Recorder) -> Self {
+        self.recorder = recorder;
+        self
+    }
+
+    pub fn recorder(&self) -> &crate::probe::Recorder {
+        &self.recorder
+    }
+
+    /// A probe phase begins (a no-op outside `--check`).
+    pub fn phase(&mut self, phase: crate::probe::Phase) {
+        self.recorder.phase(phase);
+    }
+
+    /// A TLS handshake finished on `stream` (recorded for `--check`).
+    pub fn tls_established(&mut self, stream: &crate::net::Stream) {
+        self.recorder.tls_established(stream);
+    }
+
     pub fn sent(&mut self, line: &[u8]) {
         self.emit('>', line);
     }
 
     pub fn received(&mut self, line: &[u8]) {
+        self.recorder.received(line);
         self.emit('<', line);
     }
 

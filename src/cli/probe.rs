@@ -1,0 +1,232 @@
+//! `--check` and its flags, the same for every client command (issue 18): one flattened
+//! [`ProbeOpts`], and [`run`], which times a command's probe with a [`Recorder`], judges it
+//! (`probe::judge`) and prints one of the three forms of `probe::format`. A command gives
+//! only its cheapest request; connecting, TLS and the verdict are here and in `probe`.
+
+use crate::cli::common::OutputOpts;
+use crate::cli::exit::{self, Outcome};
+use crate::cli::render::{Stdout, write_out};
+use crate::net::{self, Deadline, Stream};
+use crate::probe::{self, Checks, Phase, Recorder, format};
+use crate::{Error, ErrorKind};
+
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ProbeOpts {
+    /// Probe the service and exit: connect, greeting, TLS per --tls, login when credentials
+    /// are given, the protocol's cheapest request, quit; one line with the timings (--json,
+    /// --nagios). Exit 0, or the code of the first phase that failed
+    #[arg(long)]
+    pub check: bool,
+
+    /// With --check: exit 10 when the server's certificate expires within N days
+    #[arg(long, value_name = "N")]
+    pub cert_days: Option<u32>,
+
+    /// With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable:
+    /// each must be found). telnet: a REGEX step, or with --check one the first bytes match
+    #[arg(long, value_name = "TEXT")]
+    pub expect: Vec<String>,
+
+    /// With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with
+    /// --nagios)
+    #[arg(long, value_name = "MS", value_parser = parse_ms)]
+    pub warn_ms: Option<f64>,
+
+    /// With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)
+    #[arg(long, value_name = "MS", value_parser = parse_ms)]
+    pub crit_ms: Option<f64>,
+
+    /// With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL,
+    /// 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu
+    #[arg(long, conflicts_with = "json")]
+    pub nagios: bool,
+}
+
+fn parse_ms(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(ms) if ms.is_finite() && ms >= 0.0 => Ok(ms),
+        _ => Err(format!("'{text}' is not a number of milliseconds")),
+    }
+}
+
+impl ProbeOpts {
+    /// Refuses probe flags without `--check` (they would be silently ignored). `telnet`
+    /// passes `expect_is_step`: there `--expect` is also a scripted step.
+    pub fn validate(&self, expect_is_step: bool) -> Result<(), Error> {
+        if self.check {
+            return Ok(());
+        }
+        let given = [
+            (self.cert_days.is_some(), "--cert-days"),
+            (!self.expect.is_empty() && !expect_is_step, "--expect"),
+            (self.warn_ms.is_some(), "--warn-ms"),
+            (self.crit_ms.is_some(), "--crit-ms"),
+            (self.nagios, "--nagios"),
+        ];
+        match given.iter().find(|g| g.0) {
+            Some((_, flag)) => Err(Error::usage(format!("{flag} goes with --check"))),
+            None => Ok(()),
+        }
+    }
+
+    fn checks(&self) -> Checks {
+        Checks {
+            cert_days: self.cert_days,
+            expect: self.expect.clone(),
+            warn_ms: self.warn_ms,
+            crit_ms: self.crit_ms,
+        }
+    }
+}
+
+/// What a command's probe needs from the front end.
+pub struct Context<'a> {
+    /// The command name (`smtp-send`), for error lines.
+    pub command: &'a str,
+    /// The monitoring-plugins service name (`SMTP`).
+    pub service: &'static str,
+    /// The URL as the user wrote it (shown with its password masked).
+    pub url: &'a str,
+    pub probe: &'a ProbeOpts,
+    pub output: &'a OutputOpts,
+}
+
+/// Runs `body` as the probe: it connects (`probe::open`), marks the phases it goes through
+/// on the recorder (or lets its session mark them through the transcript), and returns when
+/// the exchange is over. Prints the result and returns the exit.
+pub fn run(
+    ctx: &Context<'_>,
+    body: impl FnOnce(&Recorder) -> Result<(), Error>,
+) -> anyhow::Result<Outcome> {
+    let recorder = Recorder::start();
+    let result = body(&recorder);
+    let error = match result {
+        Ok(()) => None,
+        // A usage error is the invocation's, not the service's: clap's usual report, or
+        // UNKNOWN for a monitor.
+        Err(e) if e.kind() == ErrorKind::Usage => {
+            if ctx.probe.nagios {
+                let line = format::nagios_unknown(ctx.service, &exit::safe_text(e.message()));
+                print_line(&line)?;
+                return Ok(Outcome::Code(probe::Status::Unknown.nagios_code()));
+            }
+            return Err(e.into());
+        }
+        Err(e) => Some((recorder.current(), e)),
+    };
+    let record = recorder.finish(error.is_some());
+    let url = net::target::redacted(ctx.url);
+    let report = probe::judge(url, ctx.service, record, error, ctx.probe.checks());
+    let code = match report.failed_kind() {
+        None => 0,
+        Some(kind) => exit::code(kind),
+    };
+    if ctx.probe.nagios {
+        print_line(&exit::safe_text(&format::nagios_line(&report)))?;
+        return Ok(Outcome::Code(report.status.nagios_code()));
+    }
+    let json = ctx.output.json;
+    let mut out = Stdout::new();
+    if json {
+        write_out(out.json(&format::json(&report, code)))?;
+    } else {
+        write_out(out.line(&exit::safe_text(&format::text_line(&report))))?;
+    }
+    write_out(out.finish())?;
+    if let Some(f) = &report.failure {
+        let message = match f.phase {
+            Some(p) => format!("{} failed: {}", p.name(), f.message),
+            None => f.message.clone(),
+        };
+        exit::print_error(ctx.command, json, f.kind, &message);
+    }
+    Ok(Outcome::Code(code))
+}
+
+fn print_line(line: &str) -> anyhow::Result<()> {
+    let mut out = Stdout::new();
+    write_out(out.line(line))?;
+    write_out(out.finish())?;
+    Ok(())
+}
+
+/// Bounds a probe's exchange by `--max-time`: a watchdog shuts the socket down when the
+/// deadline passes, and the error then says so (exit 5).
+pub fn guarded<T>(
+    stream: &Stream,
+    deadline: Deadline,
+    server: &str,
+    f: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let socket = stream.try_clone_socket().map_err(|e| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("socket: {}", crate::error::io_words(&e)),
+        )
+    })?;
+    let watchdog = net::Watchdog::arm(socket, deadline.instant());
+    let result = f();
+    if watchdog.fired() {
+        return Err(Error::new(
+            ErrorKind::Timeout,
+            format!("{server}: --max-time reached (raise --max-time)"),
+        ));
+    }
+    result.map_err(|e| crate::cli::common::naming_server(server, e))
+}
+
+/// Marks the request phase on `recorder` and runs it.
+pub fn request<T>(recorder: &Recorder, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    recorder.phase(Phase::Request);
+    f()
+}
+
+/// The service name of a command for an UNKNOWN line before its URL is known.
+pub fn service_of(command: &str) -> &'static str {
+    match command {
+        "smtp-send" => "SMTP",
+        "fetch" => "HTTP",
+        "ftp" => "FTP",
+        "pop" => "POP",
+        "imap" => "IMAP",
+        "nntp" => "NNTP",
+        "telnet" => "TELNET",
+        "gopher" => "GOPHER",
+        "timeclient" => "TIME",
+        _ => "NETKIT",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probe_flags_without_check_are_refused() {
+        let mut p = ProbeOpts {
+            cert_days: Some(7),
+            ..ProbeOpts::default()
+        };
+        assert!(
+            p.validate(false)
+                .unwrap_err()
+                .message()
+                .contains("--cert-days")
+        );
+        p.check = true;
+        assert!(p.validate(false).is_ok());
+        let step = ProbeOpts {
+            expect: vec!["login:".into()],
+            ..ProbeOpts::default()
+        };
+        assert!(step.validate(true).is_ok());
+        assert!(step.validate(false).is_err());
+    }
+
+    #[test]
+    fn milliseconds_parse() {
+        assert_eq!(parse_ms("12.5"), Ok(12.5));
+        assert!(parse_ms("-1").is_err());
+        assert!(parse_ms("inf").is_err());
+    }
+}

@@ -1,0 +1,580 @@
+//! Probe mode (issue 18): every client command's `--check` goes through here. A probe is a
+//! sequence of phases (connect, tls, greeting, auth, request, quit) timed by a [`Recorder`]
+//! that the protocol sessions mark as they go (through their transcript, so no session grows
+//! a second hook), the facts a monitor wants (the greeting, the negotiated TLS and the
+//! server certificate, parsed in [`cert`]), the verdict of the user's checks (`--cert-days`,
+//! `--expect`, `--warn-ms`, `--crit-ms`) and the three output forms of [`format`]: one text
+//! line, a JSON document, and the monitoring-plugins line (Nagios, Icinga, Naemon, Sensu).
+//!
+//! Printing-free: the front end (`cli::probe`) writes what [`format`] returns.
+
+pub mod cert;
+pub mod format;
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use crate::net::{self, ConnectOptions, Stream, Target, TlsContext, scheme};
+use crate::{Error, ErrorKind};
+
+pub use cert::CertFacts;
+
+/// One step of a probe, in the order they happen. A protocol without a greeting (HTTP,
+/// Gopher, the time protocols) goes from connect (and tls) straight to request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Connect,
+    Tls,
+    Greeting,
+    Auth,
+    Request,
+    Quit,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Connect => "connect",
+            Phase::Tls => "tls",
+            Phase::Greeting => "greeting",
+            Phase::Auth => "auth",
+            Phase::Request => "request",
+            Phase::Quit => "quit",
+        }
+    }
+}
+
+/// How long one phase took, and whether it passed (only the last one run can fail).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhaseTime {
+    pub phase: Phase,
+    pub ms: f64,
+    pub ok: bool,
+}
+
+/// What a TLS connection negotiated and the certificate the server showed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsFacts {
+    pub version: String,
+    pub cipher: String,
+    /// The leaf certificate, when it parsed.
+    pub cert: Option<CertFacts>,
+}
+
+/// The most lines of server text kept for `--expect` (each cut to [`MAX_LINE`] bytes).
+pub const MAX_LINES: usize = 256;
+pub const MAX_LINE: usize = 1024;
+
+#[derive(Debug)]
+struct Log {
+    began: Instant,
+    /// Each phase and when it began; a phase ends when the next begins.
+    marks: Vec<(Phase, Instant)>,
+    greeting: Option<String>,
+    lines: Vec<String>,
+    tls: Option<TlsFacts>,
+}
+
+/// The probe's clock and notebook, shared between the front end and the session it drives
+/// (a clone travels in the session's transcript). Off by default: then every call is a no-op,
+/// so sessions mark their phases unconditionally at no cost to ordinary commands.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder(Option<Arc<Mutex<Log>>>);
+
+impl Recorder {
+    /// A recorder that starts now, in the connect phase.
+    pub fn start() -> Self {
+        let now = Instant::now();
+        Recorder(Some(Arc::new(Mutex::new(Log {
+            began: now,
+            marks: vec![(Phase::Connect, now)],
+            greeting: None,
+            lines: Vec::new(),
+            tls: None,
+        }))))
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.0.is_some()
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut Log) -> R) -> Option<R> {
+        let log = self.0.as_ref()?;
+        let mut guard = log.lock().unwrap_or_else(PoisonError::into_inner);
+        Some(f(&mut guard))
+    }
+
+    /// `phase` begins now (and the one before it ends). Marking the current phase again
+    /// changes nothing.
+    pub fn phase(&self, phase: Phase) {
+        self.with(|log| {
+            if log.marks.last().map(|m| m.0) != Some(phase) {
+                log.marks.push((phase, Instant::now()));
+            }
+        });
+    }
+
+    /// The phase under way.
+    pub fn current(&self) -> Option<Phase> {
+        self.with(|log| log.marks.last().map(|m| m.0)).flatten()
+    }
+
+    /// A line the server sent: the first is the greeting; all are kept (bounded) for
+    /// `--expect`. Control characters are kept out, and so are secrets a server might echo.
+    pub fn received(&self, line: &[u8]) {
+        self.with(|log| {
+            if log.lines.len() >= MAX_LINES && log.greeting.is_some() {
+                return;
+            }
+            let cut = &line[..line.len().min(MAX_LINE)];
+            let text = String::from_utf8_lossy(cut);
+            let text = crate::auth::secret::mask_secrets(text.trim_end_matches(['\r', '\n']));
+            let text = crate::proto::pingpong::reply::clean(&text);
+            if log.greeting.is_none() {
+                log.greeting = Some(text.clone());
+            }
+            if log.lines.len() < MAX_LINES {
+                log.lines.push(text);
+            }
+        });
+    }
+
+    /// Sets the line shown as the greeting (a protocol whose first bytes are not one: NTP,
+    /// a time reply, telnet after negotiation).
+    pub fn set_greeting(&self, text: &str) {
+        let text = crate::proto::pingpong::reply::clean(text);
+        self.with(|log| {
+            log.greeting = Some(text.clone());
+            if log.lines.len() < MAX_LINES {
+                log.lines.push(text);
+            }
+        });
+    }
+
+    /// A TLS handshake finished on `stream`: its version, cipher and leaf certificate.
+    pub fn tls_established(&self, stream: &Stream) {
+        if !self.is_on() {
+            return;
+        }
+        let Some(info) = stream.tls_info() else {
+            return;
+        };
+        let cert = stream
+            .peer_certificate()
+            .and_then(|der| cert::parse(&der).ok());
+        self.with(|log| {
+            log.tls = Some(TlsFacts {
+                version: info.version,
+                cipher: info.cipher,
+                cert,
+            });
+        });
+    }
+
+    /// What was recorded, with the phase under way ending now; `failed` marks it failed.
+    pub fn finish(&self, failed: bool) -> Record {
+        let end = Instant::now();
+        self.with(|log| {
+            let mut phases = Vec::with_capacity(log.marks.len());
+            for (i, (phase, began)) in log.marks.iter().enumerate() {
+                let ended = log.marks.get(i + 1).map_or(end, |m| m.1);
+                let last = i + 1 == log.marks.len();
+                phases.push(PhaseTime {
+                    phase: *phase,
+                    ms: ms(ended.saturating_duration_since(*began)),
+                    ok: !(last && failed),
+                });
+            }
+            Record {
+                phases,
+                total_ms: ms(end.saturating_duration_since(log.began)),
+                greeting: log.greeting.clone(),
+                lines: log.lines.clone(),
+                tls: log.tls.clone(),
+            }
+        })
+        .unwrap_or_default()
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// What a recorder saw.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    pub phases: Vec<PhaseTime>,
+    pub total_ms: f64,
+    pub greeting: Option<String>,
+    pub lines: Vec<String>,
+    pub tls: Option<TlsFacts>,
+}
+
+/// The checks the user asked for besides "every phase passed".
+#[derive(Debug, Clone, Default)]
+pub struct Checks {
+    /// Fail when the certificate expires within this many days.
+    pub cert_days: Option<u32>,
+    /// Texts the greeting or a reply must contain (each of them).
+    pub expect: Vec<String>,
+    pub warn_ms: Option<f64>,
+    pub crit_ms: Option<f64>,
+}
+
+/// The monitoring-plugins states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Warning,
+    Critical,
+    Unknown,
+}
+
+impl Status {
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Ok => "OK",
+            Status::Warning => "WARNING",
+            Status::Critical => "CRITICAL",
+            Status::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The plugin exit code (monitoring-plugins guidelines §2.3).
+    pub fn nagios_code(self) -> u8 {
+        match self {
+            Status::Ok => 0,
+            Status::Warning => 1,
+            Status::Critical => 2,
+            Status::Unknown => 3,
+        }
+    }
+}
+
+/// Why a probe did not pass: the failing phase (none for a check on the whole run) and the
+/// error, whose kind is the SPEC §5 exit code.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub phase: Option<Phase>,
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+/// A finished probe: what was recorded and what it means.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The URL as shown (password masked).
+    pub url: String,
+    /// `SMTP`, `IMAP`…: the monitoring-plugins service name.
+    pub service: &'static str,
+    pub record: Record,
+    pub status: Status,
+    pub failure: Option<Failure>,
+    /// Why the status is WARNING.
+    pub warning: Option<String>,
+    pub checks: Checks,
+}
+
+impl Report {
+    /// The kind behind a non-zero SPEC §5 exit: `None` when every phase and check passed
+    /// (a WARNING exits 0 outside `--nagios`).
+    pub fn failed_kind(&self) -> Option<ErrorKind> {
+        self.failure.as_ref().map(|f| f.kind)
+    }
+}
+
+/// Judges a finished probe: the session's own error first (its phase is the one under way
+/// when it failed), then `--cert-days`, `--expect`, `--crit-ms` (all exit 10), then
+/// `--warn-ms` (a warning).
+pub fn judge(
+    url: String,
+    service: &'static str,
+    record: Record,
+    error: Option<(Option<Phase>, Error)>,
+    checks: Checks,
+) -> Report {
+    let mut report = Report {
+        url,
+        service,
+        record,
+        status: Status::Ok,
+        failure: None,
+        warning: None,
+        checks,
+    };
+    if let Some((phase, err)) = error {
+        report.status = if err.kind() == ErrorKind::Usage {
+            Status::Unknown
+        } else {
+            Status::Critical
+        };
+        report.failure = Some(Failure {
+            phase,
+            kind: err.kind(),
+            message: err.message().to_owned(),
+        });
+        return report;
+    }
+    let check_failed = |message: String| Failure {
+        phase: None,
+        kind: ErrorKind::CheckFailed,
+        message,
+    };
+    let checks = &report.checks;
+    let mut failure = None;
+    if let Some(days) = checks.cert_days {
+        let cert = report.record.tls.as_ref().and_then(|t| t.cert.as_ref());
+        failure = match cert {
+            None => Some(check_failed(format!(
+                "--cert-days {days}: the server showed no certificate (no TLS on this connection; use a TLS scheme or --tls required)"
+            ))),
+            Some(c) if c.seconds_left < 0 => Some(check_failed(format!(
+                "the certificate expired on {} (--cert-days {days})",
+                c.not_after
+            ))),
+            Some(c) if c.seconds_left < i64::from(days) * 86_400 => Some(check_failed(format!(
+                "the certificate expires in {} (on {}; --cert-days {days})",
+                days_words(c.days_left()),
+                c.not_after
+            ))),
+            Some(_) => None,
+        };
+    }
+    let missing = checks
+        .expect
+        .iter()
+        .find(|t| !report.record.lines.iter().any(|l| l.contains(t.as_str())));
+    if failure.is_none()
+        && let Some(text) = missing
+    {
+        failure = Some(check_failed(format!(
+            "'{}' is not in the greeting or the reply (--expect)",
+            crate::proto::pingpong::reply::clean(text)
+        )));
+    }
+    let total = report.record.total_ms;
+    if failure.is_none()
+        && let Some(crit) = checks.crit_ms
+        && total > crit
+    {
+        failure = Some(check_failed(format!(
+            "{total:.1} ms is over --crit-ms {crit}"
+        )));
+    }
+    if let Some(f) = failure {
+        report.status = Status::Critical;
+        report.failure = Some(f);
+        return report;
+    }
+    if let Some(warn) = checks.warn_ms
+        && total > warn
+    {
+        report.status = Status::Warning;
+        report.warning = Some(format!("{total:.1} ms is over --warn-ms {warn}"));
+    }
+    report
+}
+
+fn days_words(days: i64) -> String {
+    match days {
+        0 => "less than a day".to_owned(),
+        1 => "1 day".to_owned(),
+        n => format!("{n} days"),
+    }
+}
+
+/// Connects to `target` for a probe: resolve and TCP connect (the connect phase), then the
+/// handshake of an implicit-TLS scheme (the tls phase), with its facts recorded. The same
+/// budgets as [`net::open`]: the connect timeout covers both, `-t` bounds each read after.
+pub fn open(
+    target: &Target,
+    opts: &ConnectOptions,
+    idle: Duration,
+    tls: &TlsContext,
+    recorder: &Recorder,
+) -> Result<Stream, Error> {
+    let connected = net::connect(&target.host, target.port, opts)?;
+    let stream = Stream::Plain(connected.stream);
+    let _ = stream.set_nodelay();
+    stream
+        .set_idle_timeout(idle)
+        .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))?;
+    if target.scheme.tls != scheme::TlsStyle::Implicit {
+        return Ok(stream);
+    }
+    recorder.phase(Phase::Tls);
+    let stream = stream.upgrade(
+        &target.host,
+        tls.config()?,
+        connected.handshake_deadline,
+        idle,
+    )?;
+    recorder.tls_established(&stream);
+    Ok(stream)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(total_ms: f64, lines: &[&str], days_left: Option<i64>) -> Record {
+        Record {
+            phases: vec![PhaseTime {
+                phase: Phase::Connect,
+                ms: total_ms,
+                ok: true,
+            }],
+            total_ms,
+            greeting: lines.first().map(|s| (*s).to_owned()),
+            lines: lines.iter().map(|s| (*s).to_owned()).collect(),
+            tls: days_left.map(|d| TlsFacts {
+                version: "TLSv1.3".into(),
+                cipher: "TLS13_AES_256_GCM_SHA384".into(),
+                cert: Some(CertFacts {
+                    subject: "CN=localhost".into(),
+                    issuer: "CN=netkit test CA".into(),
+                    sans: vec!["localhost".into()],
+                    not_after: "2026-12-12T00:00:00Z".into(),
+                    seconds_left: d * 86_400 - 60,
+                }),
+            }),
+        }
+    }
+
+    fn judged(r: Record, checks: Checks) -> Report {
+        judge("smtp://h:25".into(), "SMTP", r, None, checks)
+    }
+
+    #[test]
+    fn cert_days_fails_only_inside_the_window() {
+        let five = || record(3.0, &["220 hi"], Some(5));
+        let r = judged(
+            five(),
+            Checks {
+                cert_days: Some(7),
+                ..Checks::default()
+            },
+        );
+        assert_eq!(
+            (r.failed_kind(), r.status),
+            (Some(ErrorKind::CheckFailed), Status::Critical)
+        );
+        assert!(r.failure.unwrap().message.contains("expires in 4 days"));
+        let r = judged(
+            five(),
+            Checks {
+                cert_days: Some(3),
+                ..Checks::default()
+            },
+        );
+        assert_eq!((r.failed_kind(), r.status), (None, Status::Ok));
+        let r = judged(
+            record(3.0, &["220 hi"], Some(0)),
+            Checks {
+                cert_days: Some(1),
+                ..Checks::default()
+            },
+        );
+        assert!(r.failure.unwrap().message.contains("expired"));
+    }
+
+    #[test]
+    fn cert_days_without_tls_is_a_failed_check() {
+        let r = judged(
+            record(3.0, &["220 hi"], None),
+            Checks {
+                cert_days: Some(7),
+                ..Checks::default()
+            },
+        );
+        assert_eq!(r.failed_kind(), Some(ErrorKind::CheckFailed));
+    }
+
+    #[test]
+    fn expect_looks_at_greeting_and_replies() {
+        let lines = &["220 mx ESMTP Postfix", "250-mx", "250 SMTPUTF8"];
+        for (text, code) in [("Postfix", 0), ("SMTPUTF8", 0), ("Exim", 10)] {
+            let r = judged(
+                record(3.0, lines, None),
+                Checks {
+                    expect: vec![text.into()],
+                    ..Checks::default()
+                },
+            );
+            assert_eq!(r.failed_kind().is_some(), code == 10, "{text}");
+        }
+    }
+
+    #[test]
+    fn response_time_thresholds() {
+        let checks = Checks {
+            warn_ms: Some(10.0),
+            crit_ms: Some(20.0),
+            ..Checks::default()
+        };
+        let r = judged(record(5.0, &[], None), checks.clone());
+        assert_eq!((r.status, r.failed_kind()), (Status::Ok, None));
+        let r = judged(record(15.0, &[], None), checks.clone());
+        assert_eq!((r.status, r.failed_kind()), (Status::Warning, None));
+        let r = judged(record(25.0, &[], None), checks);
+        assert_eq!(
+            (r.status, r.failed_kind()),
+            (Status::Critical, Some(ErrorKind::CheckFailed))
+        );
+    }
+
+    #[test]
+    fn a_session_error_decides_before_any_check() {
+        for (kind, status) in [
+            (ErrorKind::Connect, Status::Critical),
+            (ErrorKind::Timeout, Status::Critical),
+            (ErrorKind::Auth, Status::Critical),
+            (ErrorKind::Usage, Status::Unknown),
+        ] {
+            let r = judge(
+                "imap://h".into(),
+                "IMAP",
+                record(1.0, &[], Some(1)),
+                Some((Some(Phase::Auth), Error::new(kind, "x"))),
+                Checks {
+                    cert_days: Some(30),
+                    ..Checks::default()
+                },
+            );
+            assert_eq!((r.failed_kind(), r.status), (Some(kind), status));
+        }
+    }
+
+    #[test]
+    fn recorder_times_phases_and_marks_the_failing_one() {
+        let rec = Recorder::start();
+        rec.phase(Phase::Greeting);
+        rec.received(b"220 hello\r\n");
+        rec.phase(Phase::Greeting);
+        rec.received(b"250 \x1b[31mok");
+        rec.phase(Phase::Auth);
+        let r = rec.finish(true);
+        let names: Vec<_> = r.phases.iter().map(|p| (p.phase, p.ok)).collect();
+        assert_eq!(
+            names,
+            [
+                (Phase::Connect, true),
+                (Phase::Greeting, true),
+                (Phase::Auth, false)
+            ]
+        );
+        assert_eq!(r.greeting.as_deref(), Some("220 hello"));
+        assert!(!r.lines[1].contains('\x1b'), "{:?}", r.lines);
+        let sum: f64 = r.phases.iter().map(|p| p.ms).sum();
+        assert!(sum <= r.total_ms + 1e-6);
+    }
+
+    #[test]
+    fn an_off_recorder_records_nothing() {
+        let rec = Recorder::default();
+        rec.phase(Phase::Tls);
+        rec.received(b"x");
+        assert_eq!(rec.finish(false), Record::default());
+    }
+}
