@@ -161,7 +161,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__fetch)
-            opts="-o -O -J -C -I -i -X -H -d -F -T -L -P -A -t -m -4 -6 -k -u -v -q -h -V --output --remote-name --remote-header-name --output-dir --continue --clobber --head --include --request --header --data --data-binary --form --upload-file --location --no-location --max-redirs --allow-downgrade --retry --sha256 --limit-rate --max-filesize --parallel --compressed --user-agent --no-fail --proxy --noproxy --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version"
+            opts="-o -O -J -C -I -i -X -H -d -F -T -L -P -A -t -m -4 -6 -k -u -v -q -h -V --output --remote-name --remote-header-name --output-dir --continue --clobber --head --include --request --header --data --data-binary --form --upload-file --location --no-location --max-redirs --allow-downgrade --retry --sha256 --limit-rate --max-filesize --parallel --compressed --user-agent --no-fail --proxy --noproxy --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,6 +308,22 @@ _netkit() {
                     return 0
                     ;;
                 --netrc-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1075,7 +1091,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__smtp__subcmd__send)
-            opts="-t -m -4 -6 -k -u -v -q -h -V --max-size --allow-empty --from --to --cc --bcc --subject --body --body-file --attach --header --submission --dry-run --notify --ret --auth --oauth2-token-file --helo --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version"
+            opts="-t -m -4 -6 -k -u -v -q -h -V --max-size --allow-empty --from --to --cc --bcc --subject --body --body-file --attach --header --submission --dry-run --notify --ret --auth --oauth2-token-file --helo --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1185,6 +1201,22 @@ _netkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1239,7 +1271,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__timeclient)
-            opts="-n -t -m -4 -6 -v -q -h -V --proto --udp --max-offset --format --samples --retries --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --verbose --quiet --no-progress --help --version"
+            opts="-n -t -m -4 -6 -v -q -h -V --proto --udp --max-offset --format --samples --retries --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1286,6 +1318,22 @@ _netkit() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

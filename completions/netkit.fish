@@ -81,6 +81,10 @@ complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l retries -d 
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l cert-days -d 'With --check: exit 10 when the server\'s certificate expires within N days' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l expect -d 'With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable: each must be found). telnet: a REGEX step, or with --check one the first bytes match' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l udp -d 'Daytime and time over UDP instead of TCP (NTP is always UDP)'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s 4 -l ipv4 -d 'IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s 6 -l ipv6 -d 'IPv6 addresses only'
@@ -88,6 +92,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l json -d 'Ma
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l check -d 'Probe the service and exit: connect, greeting, TLS per --tls, login when credentials are given, the protocol\'s cheapest request, quit; one line with the timings (--json, --nagios). Exit 0, or the code of the first phase that failed'
+complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -l nagios -d 'With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand timeclient" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s o -l output -d 'Write the body to FILE (via FILE.part, renamed when complete) instead of stdout' -r -F
@@ -117,6 +123,10 @@ complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l cacert -d 'Extra
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l cert-days -d 'With --check: exit 10 when the server\'s certificate expires within N days' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l expect -d 'With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable: each must be found). telnet: a REGEX step, or with --check one the first bytes match' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s O -l remote-name -d 'Name the file after the URL\'s last path segment (one file per URL)'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s J -l remote-header-name -d 'With -O: take the name from Content-Disposition when the server sends one'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s C -l continue -d 'Resume from the size of FILE.part (curl\'s -C - is the same)'
@@ -136,6 +146,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l json -d 'Machine
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l check -d 'Probe the service and exit: connect, greeting, TLS per --tls, login when credentials are given, the protocol\'s cheapest request, quit; one line with the timings (--json, --nagios). Exit 0, or the code of the first phase that failed'
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l nagios -d 'With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s o -l output -d 'get: write to FILE (via FILE.part); `-` for stdout. Default: the URL\'s file name' -r -F
@@ -197,6 +209,10 @@ complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l cacert -d 'E
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l cert-days -d 'With --check: exit 10 when the server\'s certificate expires within N days' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l expect -d 'With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable: each must be found). telnet: a REGEX step, or with --check one the first bytes match' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l allow-empty -d 'Send an empty raw message anyway (by default empty input is refused: a cron job\'s empty stdin is a mistake, not a message)'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l submission -d 'Port 587 (message submission) when the URL names no port'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l dry-run -d 'Go up to RCPT, then RSET and QUIT: nothing is delivered'
@@ -208,6 +224,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l json -d 'Mac
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l check -d 'Probe the service and exit: connect, greeting, TLS per --tls, login when credentials are given, the protocol\'s cheapest request, quit; one line with the timings (--json, --nagios). Exit 0, or the code of the first phase that failed'
+complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l nagios -d 'With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -l uid -d 'get, rm: select by unique id (UIDL) instead of number; repeatable for rm' -r

@@ -150,13 +150,13 @@ fn print_line(line: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Bounds a probe's exchange by `--max-time`: a watchdog shuts the socket down when the
-/// deadline passes, and the error then says so (exit 5).
+/// Bounds a probe's exchange on `stream` by `--max-time`: a watchdog shuts the socket down
+/// when the deadline passes, and the error then says so (exit 5). Errors name `server`.
 pub fn guarded<T>(
-    stream: &Stream,
+    stream: Stream,
     deadline: Deadline,
     server: &str,
-    f: impl FnOnce() -> Result<T, Error>,
+    f: impl FnOnce(Stream) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let socket = stream.try_clone_socket().map_err(|e| {
         Error::new(
@@ -165,7 +165,7 @@ pub fn guarded<T>(
         )
     })?;
     let watchdog = net::Watchdog::arm(socket, deadline.instant());
-    let result = f();
+    let result = f(stream);
     if watchdog.fired() {
         return Err(Error::new(
             ErrorKind::Timeout,

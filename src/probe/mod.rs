@@ -10,6 +10,7 @@
 
 pub mod cert;
 pub mod format;
+pub mod http;
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -82,12 +83,12 @@ struct Log {
 pub struct Recorder(Option<Arc<Mutex<Log>>>);
 
 impl Recorder {
-    /// A recorder that starts now, in the connect phase.
+    /// A recorder, on; its clock starts with the first phase (connect), so what a command
+    /// does before connecting (reading a password file) is neither timed nor a phase.
     pub fn start() -> Self {
-        let now = Instant::now();
         Recorder(Some(Arc::new(Mutex::new(Log {
-            began: now,
-            marks: vec![(Phase::Connect, now)],
+            began: Instant::now(),
+            marks: Vec::new(),
             greeting: None,
             lines: Vec::new(),
             tls: None,
@@ -108,8 +109,12 @@ impl Recorder {
     /// changes nothing.
     pub fn phase(&self, phase: Phase) {
         self.with(|log| {
+            let now = Instant::now();
+            if log.marks.is_empty() {
+                log.began = now;
+            }
             if log.marks.last().map(|m| m.0) != Some(phase) {
-                log.marks.push((phase, Instant::now()));
+                log.marks.push((phase, now));
             }
         });
     }
@@ -394,6 +399,7 @@ pub fn open(
     tls: &TlsContext,
     recorder: &Recorder,
 ) -> Result<Stream, Error> {
+    recorder.phase(Phase::Connect);
     let connected = net::connect(&target.host, target.port, opts)?;
     let stream = Stream::Plain(connected.stream);
     let _ = stream.set_nodelay();
@@ -549,6 +555,8 @@ mod tests {
     #[test]
     fn recorder_times_phases_and_marks_the_failing_one() {
         let rec = Recorder::start();
+        assert_eq!(rec.current(), None);
+        rec.phase(Phase::Connect);
         rec.phase(Phase::Greeting);
         rec.received(b"220 hello\r\n");
         rec.phase(Phase::Greeting);

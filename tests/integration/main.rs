@@ -11,6 +11,7 @@ mod imap;
 mod mailpeers;
 mod nntp;
 mod pop;
+mod probe;
 mod smtp;
 mod telnet;
 mod time;

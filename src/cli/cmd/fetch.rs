@@ -149,6 +149,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub client: ClientOpts,
+
+    #[command(flatten)]
+    pub probe: crate::cli::probe::ProbeOpts,
 }
 
 /// `1000`, `100K`, `1.5M`, `2G` (1024-based, as curl reads them).
@@ -451,6 +454,10 @@ fn netrc_lookup(choice: Option<Option<PathBuf>>) -> NetrcLookup {
 }
 
 pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    args.probe.validate(false)?;
+    if args.probe.check {
+        return check(&args);
+    }
     // curl's `-C -`: the dash is the offset argument, not a URL.
     if args.resume {
         args.urls.retain(|u| u != "-");
@@ -754,5 +761,55 @@ fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
         None => Outcome::Success,
         Some(_) if failures.len() < args.urls.len() => Outcome::Exit(ErrorKind::Partial),
         Some(&first) => Outcome::Exit(first),
+    })
+}
+
+/// `fetch --check URL`: one HEAD request (http, https) on netkit's own connection, so the
+/// probe times connect and TLS apart and sees the certificate; ftp(s):// and gopher(s)://
+/// URLs are probed as their commands probe them.
+fn check(args: &Args) -> anyhow::Result<Outcome> {
+    use crate::cli::probe::{self as cli_probe, Context};
+    let [url] = args.urls.as_slice() else {
+        return Err(Error::usage("--check takes one URL").into());
+    };
+    let ctx = Context {
+        command: "fetch",
+        service: "HTTP",
+        url,
+        probe: &args.probe,
+        output: &args.client.output,
+    };
+    cli_probe::run(&ctx, |recorder| {
+        let c = &args.client;
+        let (json, quiet) = (c.output.json, c.output.quiet);
+        let target = net::target::parse(url, &["http", "https"])?;
+        let login = c.auth.credentials(&target, "fetch", json, quiet)?;
+        let tls = c.tls.context("fetch", json, quiet);
+        if login.is_some()
+            && target.scheme.name == "http"
+            && !target.is_loopback()
+            && c.tls.tls != crate::cli::common::TlsMode::None
+        {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                "refusing to send credentials in clear text over http:// (use https://, or --tls none to allow it)",
+            ));
+        }
+        let deadline = c.net.deadline();
+        let stream = crate::probe::open(
+            &target,
+            &c.net.connect_options(deadline),
+            c.net.timeout,
+            &tls,
+            recorder,
+        )?;
+        let server = target.authority();
+        recorder.phase(crate::probe::Phase::Request);
+        cli_probe::guarded(stream, deadline, &server, |stream| {
+            let transcript = c.output.transcript().with_recorder(recorder.clone());
+            let login = login.as_ref().map(|l| (l.user.as_str(), &l.password));
+            crate::probe::http::head(stream, &target, login, transcript, c.net.timeout)
+                .map(|_status| ())
+        })
     })
 }

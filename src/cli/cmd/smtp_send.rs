@@ -12,6 +12,7 @@ use anyhow::Context;
 use crate::auth::sasl::Mechanism;
 use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
+use crate::cli::probe::{self as cli_probe, ProbeOpts};
 use crate::cli::render::{Stdout, warn};
 use crate::net::{self, TlsContext, TlsPolicy, TlsSettings};
 use crate::proto::pingpong::Transcript;
@@ -108,6 +109,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub client: ClientOpts,
+
+    #[command(flatten)]
+    pub probe: ProbeOpts,
 }
 
 fn parse_notify(text: &str) -> Result<String, String> {
@@ -136,6 +140,10 @@ fn parse_mechanism(text: &str) -> Result<Mechanism, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    args.probe.validate(false)?;
+    if args.probe.check {
+        return check(&args);
+    }
     let started = Instant::now();
     let stdin_uses = usize::from(
         args.body_file
@@ -464,4 +472,73 @@ fn print_human(out: &mut Stdout, report: &Report) -> std::io::Result<()> {
         out.line("not sent: no recipient was accepted")?;
     }
     Ok(())
+}
+
+/// `smtp-send --check URL`: greeting, EHLO, STARTTLS per `--tls`, AUTH with credentials,
+/// NOOP, QUIT. No envelope or message is needed: nothing is sent.
+fn check(args: &Args) -> anyhow::Result<Outcome> {
+    if args.message.is_some() || composing(args) || !args.to.is_empty() || args.dry_run {
+        return Err(Error::usage("--check takes only the URL: it sends no message").into());
+    }
+    let ctx = cli_probe::Context {
+        command: "smtp-send",
+        service: "SMTP",
+        url: &args.url,
+        probe: &args.probe,
+        output: &args.client.output,
+    };
+    cli_probe::run(&ctx, |recorder| {
+        let c = &args.client;
+        let (json, quiet) = (c.output.json, c.output.quiet);
+        let mut target = net::target::parse(&args.url, &["smtp", "smtps"])?;
+        if args.submission && !target.port_given && target.scheme.name == "smtp" {
+            target.port = 587;
+        }
+        let (user, secret, oauth2) = c.auth.login(
+            &target,
+            "smtp-send",
+            json,
+            quiet,
+            args.oauth2_token_file.as_deref(),
+        )?;
+        let tls = c.tls.context("smtp-send", json, quiet);
+        let policy = c.tls.tls.policy();
+        let opts = Options {
+            helo_name: args
+                .helo
+                .clone()
+                .or_else(|| crate::hostinfo::system::host_name().ok())
+                .unwrap_or_else(|| "localhost".to_owned()),
+            cleartext_auth_ok: target.is_loopback() || policy == TlsPolicy::Never,
+            user,
+            secret,
+            oauth2,
+            mechanism: args.mechanism,
+            handshake_timeout: c.net.connect_timeout,
+            idle_timeout: c.net.timeout,
+            ..Options::default()
+        };
+        let deadline = c.net.deadline();
+        let stream = crate::probe::open(
+            &target,
+            &c.net.connect_options(deadline),
+            c.net.timeout,
+            &tls,
+            recorder,
+        )?;
+        recorder.phase(crate::probe::Phase::Greeting);
+        let server = target.authority();
+        cli_probe::guarded(stream, deadline, &server, |stream| {
+            let peer = Peer {
+                stream,
+                host: &target.host,
+                server: &server,
+                tls: &tls,
+                transcript: c.output.transcript().with_recorder(recorder.clone()),
+                started: Instant::now(),
+                connect_secs: 0.0,
+            };
+            smtp::probe(peer, &opts)
+        })
+    })
 }

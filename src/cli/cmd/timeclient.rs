@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::cli::common::{NetOpts, OutputOpts};
 use crate::cli::exit::{self, Outcome};
+use crate::cli::probe::{self as cli_probe, ProbeOpts};
 use crate::cli::render::{Stdout, clean_text, warn};
 use crate::proto::time::client::{self, Answer, Query};
 use crate::proto::time::daytime;
@@ -61,6 +62,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub output: OutputOpts,
+
+    #[command(flatten)]
+    pub probe: ProbeOpts,
 }
 
 fn parse_offset(text: &str) -> Result<f64, String> {
@@ -118,6 +122,10 @@ fn parse_server(arg: &str, proto: Option<Protocol>) -> Result<(String, u16, Prot
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    args.probe.validate(false)?;
+    if args.probe.check {
+        return check(&args);
+    }
     let proto = args.proto.map(Protocol::from);
     let default = proto.unwrap_or_default();
     if args.samples > 1
@@ -159,6 +167,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             retries: args.retries,
             connect: args.net.connect_options(deadline),
             timeout: args.net.timeout,
+            recorder: crate::probe::Recorder::default(),
         };
         match client::query(&query) {
             Ok(answer) => {
@@ -289,4 +298,74 @@ fn show(
         return Ok(Some(ErrorKind::CheckFailed));
     }
     Ok(None)
+}
+
+/// `timeclient --check SERVER`: one daytime, time or NTP exchange (no retries beyond
+/// `--retries`, one sample). The reply is validated as usual; `--max-offset` counts as a
+/// check too (exit 10). The greeting shown is the daytime line, or the time and offset.
+fn check(args: &Args) -> anyhow::Result<Outcome> {
+    let label = match args.servers.as_slice() {
+        [] => format!("localhost:{DEFAULT_PORT}"),
+        [one] => one.clone(),
+        _ => return Err(Error::usage("--check takes one server").into()),
+    };
+    let proto = args.proto.map(Protocol::from);
+    // A bad server argument is reported inside the probe (UNKNOWN under --nagios).
+    let service = match parse_server(&label, proto) {
+        Ok((_, _, Protocol::Ntp)) => "NTP",
+        _ => "TIME",
+    };
+    let ctx = cli_probe::Context {
+        command: NAME,
+        service,
+        url: &label,
+        probe: &args.probe,
+        output: &args.output,
+    };
+    cli_probe::run(&ctx, |recorder| {
+        let (host, port, protocol) = parse_server(&label, proto)?;
+        let transport = if protocol == Protocol::Ntp || args.udp {
+            Transport::Udp
+        } else {
+            Transport::Tcp
+        };
+        let query = Query {
+            host,
+            port,
+            protocol,
+            transport,
+            samples: 1,
+            retries: args.retries,
+            connect: args.net.connect_options(args.net.deadline()),
+            timeout: args.net.timeout,
+            recorder: recorder.clone(),
+        };
+        let answer = client::query(&query)?;
+        let shown = match (&answer.line, &answer.ntp) {
+            (Some(line), _) => line.clone(),
+            (None, Some(n)) => format!(
+                "{} offset {:+.6} s stratum {} refid {}",
+                daytime::rfc3339(answer.time, 6),
+                answer.offset,
+                n.stratum,
+                n.reference_id
+            ),
+            (None, None) => format!(
+                "{} offset {:+.6} s",
+                daytime::rfc3339(answer.time, 0),
+                answer.offset
+            ),
+        };
+        recorder.set_greeting(&shown);
+        match args.max_offset.filter(|max| answer.offset.abs() > *max) {
+            Some(max) => Err(Error::new(
+                ErrorKind::CheckFailed,
+                format!(
+                    "{label}: offset {:+.6} s exceeds --max-offset {max} s",
+                    answer.offset
+                ),
+            )),
+            None => Ok(()),
+        }
+    })
 }

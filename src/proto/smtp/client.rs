@@ -14,6 +14,7 @@ use super::message::Outgoing;
 use crate::auth::Secret;
 use crate::auth::sasl::{self, Mechanism, SaslClient};
 use crate::net::{Stream, TlsContext, TlsInfo, TlsPolicy};
+use crate::probe::Phase;
 use crate::proto::pingpong::reply::{clean, reply_error};
 use crate::proto::pingpong::{Conn, DotStuffer, Reply, Transcript, check_argument, write_error};
 use crate::{Error, ErrorKind};
@@ -173,46 +174,20 @@ pub fn send(
         timings: Timings::default(),
         warnings: Vec::new(),
     };
-    let mut conn = Conn::timed(stream, transcript, opts.idle_timeout)?;
-    let greeting = conn.read_greeting()?;
-    if greeting.code != 220 {
-        return Err(reply_error("greeting", &greeting));
+    let Opened {
+        mut conn,
+        ext,
+        tls: tls_info,
+        tls_secs,
+        auth,
+        auth_secs,
+    } = open_session(stream, host, server, tls, transcript, opts)?;
+    if tls_info.is_some() {
+        report.tls = tls_info;
     }
-    let mut ext = hello(&mut conn, &opts.helo_name)?;
-
-    let offered = ext.as_ref().is_some_and(|e| e.starttls);
-    let is_tls = conn_is_tls(&mut conn);
-    if !is_tls && tls.policy != TlsPolicy::Never {
-        if offered {
-            let t = Instant::now();
-            conn = starttls(conn, host, tls, opts)?;
-            timings.tls = Some(t.elapsed().as_secs_f64());
-            report.tls = conn.writer().tls_info();
-            ext = hello(&mut conn, &opts.helo_name)?;
-        } else if tls.policy == TlsPolicy::Required {
-            return Err(Error::new(
-                ErrorKind::Tls,
-                format!("{server} does not offer STARTTLS and --tls required was given"),
-            ));
-        }
-    }
-    let ext = ext.unwrap_or_default();
-
-    if let (Some(user), Some(secret)) = (&opts.user, &opts.secret) {
-        if !conn_is_tls(&mut conn) && !opts.cleartext_auth_ok {
-            return Err(Error::new(
-                ErrorKind::Tls,
-                format!(
-                    "refusing to send credentials in clear text to {server} (it offers no \
-                     STARTTLS); use smtps://, or --tls none to allow it"
-                ),
-            ));
-        }
-        let t = Instant::now();
-        let mech = authenticate(&mut conn, &ext, user, secret, opts)?;
-        timings.auth = Some(t.elapsed().as_secs_f64());
-        report.auth = Some(mech.name());
-    }
+    timings.tls = tls_secs;
+    timings.auth = auth_secs;
+    report.auth = auth;
 
     let mut made;
     let message = match message {
@@ -299,6 +274,113 @@ pub fn send(
     Ok(report)
 }
 
+/// A session past its greeting, EHLO, STARTTLS and AUTH: what both a send and a probe need.
+struct Opened {
+    conn: Conn<Stream>,
+    ext: Extensions,
+    /// Set when STARTTLS upgraded the connection.
+    tls: Option<TlsInfo>,
+    tls_secs: Option<f64>,
+    auth: Option<&'static str>,
+    auth_secs: Option<f64>,
+}
+
+fn open_session(
+    stream: Stream,
+    host: &str,
+    server: &str,
+    tls: &TlsContext,
+    transcript: Transcript,
+    opts: &Options,
+) -> Result<Opened, Error> {
+    let mut opened_tls = None;
+    let mut tls_secs = None;
+    let mut auth = None;
+    let mut auth_secs = None;
+    let mut conn = Conn::timed(stream, transcript, opts.idle_timeout)?;
+    let greeting = conn.read_greeting()?;
+    if greeting.code != 220 {
+        return Err(reply_error("greeting", &greeting));
+    }
+    let mut ext = hello(&mut conn, &opts.helo_name)?;
+
+    let offered = ext.as_ref().is_some_and(|e| e.starttls);
+    let is_tls = conn_is_tls(&mut conn);
+    if !is_tls && tls.policy != TlsPolicy::Never {
+        if offered {
+            let t = Instant::now();
+            conn.transcript().phase(Phase::Tls);
+            conn = starttls(conn, host, tls, opts)?;
+            tls_secs = Some(t.elapsed().as_secs_f64());
+            opened_tls = conn.writer().tls_info();
+            ext = hello(&mut conn, &opts.helo_name)?;
+        } else if tls.policy == TlsPolicy::Required {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                format!("{server} does not offer STARTTLS and --tls required was given"),
+            ));
+        }
+    }
+    let ext = ext.unwrap_or_default();
+
+    if let (Some(user), Some(secret)) = (&opts.user, &opts.secret) {
+        if !conn_is_tls(&mut conn) && !opts.cleartext_auth_ok {
+            return Err(Error::new(
+                ErrorKind::Tls,
+                format!(
+                    "refusing to send credentials in clear text to {server} (it offers no \
+                     STARTTLS); use smtps://, or --tls none to allow it"
+                ),
+            ));
+        }
+        let t = Instant::now();
+        conn.transcript().phase(Phase::Auth);
+        let mech = authenticate(&mut conn, &ext, user, secret, opts)?;
+        auth_secs = Some(t.elapsed().as_secs_f64());
+        auth = Some(mech.name());
+    }
+
+    Ok(Opened {
+        conn,
+        ext,
+        tls: opened_tls,
+        tls_secs,
+        auth,
+        auth_secs,
+    })
+}
+
+/// `smtp-send --check`: greeting, EHLO, STARTTLS per the policy, AUTH when credentials are
+/// given, then NOOP (the cheapest harmless command, RFC 5321 §4.1.1.9) and QUIT. Each step
+/// marks its probe phase on the transcript's recorder.
+pub fn probe(peer: Peer<'_>, opts: &Options) -> Result<(), Error> {
+    let Peer {
+        stream,
+        host,
+        server,
+        tls,
+        transcript,
+        ..
+    } = peer;
+    let Opened { mut conn, .. } = open_session(stream, host, server, tls, transcript, opts)?;
+    conn.transcript().phase(Phase::Request);
+    conn.send("NOOP")?;
+    let reply = conn.read_reply()?;
+    if reply.class() != 2 {
+        return Err(reply_error("NOOP", &reply));
+    }
+    conn.transcript().phase(Phase::Quit);
+    conn.send("QUIT")?;
+    let result = conn.read_reply();
+    conn.writer().close();
+    match result {
+        // A server that hangs up on QUIT without its 221 has still done its part; one that
+        // stalls has not.
+        Err(e) if e.kind() == ErrorKind::Timeout => Err(e),
+        _ => Ok(()),
+    }
+}
+
 fn conn_is_tls(conn: &mut Conn<Stream>) -> bool {
     conn.writer().is_tls()
 }
@@ -340,9 +422,10 @@ fn starttls(
             ),
         ));
     }
-    let (stream, transcript) = conn.into_stream()?;
+    let (stream, mut transcript) = conn.into_stream()?;
     let deadline = Instant::now() + opts.handshake_timeout;
     let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
+    transcript.tls_established(&stream);
     Conn::timed(stream, transcript, opts.idle_timeout)
 }
 

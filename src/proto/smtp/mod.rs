@@ -8,5 +8,5 @@ pub mod composed;
 pub mod ehlo;
 pub mod message;
 
-pub use client::{Envelope, Message, Options, Peer, RecipientResult, Report, send};
+pub use client::{Envelope, Message, Options, Peer, RecipientResult, Report, probe, send};
 pub use message::Outgoing;

@@ -42,6 +42,8 @@ pub struct Query {
     pub connect: ConnectOptions,
     /// Longest silence waiting for a reply (`--timeout`).
     pub timeout: Duration,
+    /// `--check`'s phase clock (off otherwise): connect, then the request.
+    pub recorder: crate::probe::Recorder,
 }
 
 /// NTP header fields worth showing.
@@ -96,7 +98,9 @@ fn name(q: &Query, peer: SocketAddr) -> String {
 }
 
 fn query_tcp(q: &Query) -> Result<Answer> {
+    q.recorder.phase(crate::probe::Phase::Connect);
     let conn = connect(&q.host, q.port, &q.connect)?;
+    q.recorder.phase(crate::probe::Phase::Request);
     let t1 = UnixTime::now();
     let peer = conn.peer;
     let mut stream = conn.stream;
@@ -166,7 +170,9 @@ fn query_tcp(q: &Query) -> Result<Answer> {
 }
 
 fn query_udp(q: &Query) -> Result<Answer> {
+    q.recorder.phase(crate::probe::Phase::Connect);
     let d = connect_udp(&q.host, q.port, &q.connect)?;
+    q.recorder.phase(crate::probe::Phase::Request);
     let cap = match q.protocol {
         Protocol::Time => rfc868::REPLY_LEN + 1,
         _ => MAX_DAYTIME + 1,
@@ -273,7 +279,9 @@ fn decode_reply(
 }
 
 fn query_ntp(q: &Query) -> Result<Answer> {
+    q.recorder.phase(crate::probe::Phase::Connect);
     let d = connect_udp(&q.host, q.port, &q.connect)?;
+    q.recorder.phase(crate::probe::Phase::Request);
     let who = name(q, d.peer);
     let mut best: Option<ntp::Sample> = None;
     let samples = q.samples.max(1);
