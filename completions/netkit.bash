@@ -335,7 +335,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__ftp)
-            opts="-l -o -O -C -r -P -p -t -m -4 -6 -k -u -v -q -h -V --long --output --remote-name --continue --sha256 --append --recursive --newer --delete --exclude --parallel --parents --active --ascii --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version ls get put rm mkdir rmdir mv size mtime quote"
+            opts="-l -o -O -C -r -P -p -t -m -4 -6 -k -u -v -q -h -V --long --output --remote-name --continue --sha256 --append --recursive --newer --delete --exclude --parallel --parents --active --ascii --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version ls get put rm mkdir rmdir mv size mtime quote"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,6 +409,22 @@ _netkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -417,7 +433,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__gopher)
-            opts="-o -O -t -m -4 -6 -k -v -q -h -V --query --output --remote-name --output-dir --raw --sha256 --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --json --verbose --quiet --no-progress --help --version"
+            opts="-o -O -t -m -4 -6 -k -v -q -h -V --query --output --remote-name --output-dir --raw --sha256 --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,6 +484,22 @@ _netkit() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -767,7 +799,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__imap)
-            opts="-o -t -m -4 -6 -k -u -v -q -h -V --section --output --maildir --mbox --new --flags --from --subject --since --before --unseen --wait --auth --oauth2-token-file --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version ls status search get export append flag mv cp rm idle quote"
+            opts="-o -t -m -4 -6 -k -u -v -q -h -V --section --output --maildir --mbox --new --flags --from --subject --since --before --unseen --wait --auth --oauth2-token-file --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version ls status search get export append flag mv cp rm idle quote"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -869,6 +901,22 @@ _netkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -891,7 +939,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__nntp)
-            opts="-o -t -m -4 -6 -k -u -v -q -h -V --new --state --since --output --output-dir --from --subject --body --body-file --newsgroups --header --auth --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version groups group over hdr article head body stat post date newnews newgroups"
+            opts="-o -t -m -4 -6 -k -u -v -q -h -V --new --state --since --output --output-dir --from --subject --body --body-file --newsgroups --header --auth --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version groups group over hdr article head body stat post date newnews newgroups"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,6 +1037,22 @@ _netkit() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -997,7 +1061,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__pop)
-            opts="-o -t -m -4 -6 -k -u -v -q -h -V --uid --output --headers --check --maildir --mbox --new --delete --limit --max-size --auth --oauth2-token-file --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --help --version ls get rm stat fetch"
+            opts="-o -t -m -4 -6 -k -u -v -q -h -V --uid --output --headers --maildir --mbox --new --delete --limit --max-size --auth --oauth2-token-file --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version ls get rm stat fetch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1080,6 +1144,22 @@ _netkit() {
                     return 0
                     ;;
                 --netrc-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1225,17 +1305,13 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__telnet)
-            opts="-t -m -4 -6 -v -q -h -V --send --expect --script --check --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --verbose --quiet --no-progress --help --version"
+            opts="-t -m -4 -6 -v -q -h -V --send --script --connect-timeout --timeout --max-time --ipv4 --ipv6 --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --send)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --expect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1260,6 +1336,22 @@ _netkit() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warn-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --crit-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

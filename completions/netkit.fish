@@ -164,6 +164,10 @@ complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l cacert -d 'Extra t
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l cert-days -d 'With --check: exit 10 when the server\'s certificate expires within N days' -r
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l expect -d 'With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable: each must be found). telnet: a REGEX step, or with --check one the first bytes match' -r
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s l -l long -d 'ls: long form (type, permissions, size, time, name)'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s O -l remote-name -d 'get: name the local file after the URL (the default; for curl\'s muscle memory)'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s C -l continue -d 'get: resume from FILE.part (REST); put: resume the remote file from its size'
@@ -182,6 +186,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l json -d 'Machine-r
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l check -d 'Probe the service and exit: connect, greeting, TLS per --tls, login when credentials are given, the protocol\'s cheapest request, quit; one line with the timings (--json, --nagios). Exit 0, or the code of the first phase that failed'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l nagios -d 'With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand smtp-send" -l max-size -d 'Refuse to send more than BYTES (exit 1): a file over it is refused before it is read, stdin or a pipe as its spooling passes it; the server\'s SIZE limit bounds a composed message\'s spooling and is checked before MAIL FROM. Input that is not a regular file is spooled to a temporary file, at most 256 MiB in all without this flag' -r
@@ -246,8 +252,11 @@ complete -c netkit -n "__fish_netkit_using_subcommand pop" -l cacert -d 'Extra t
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l cert-days -d 'With --check: exit 10 when the server\'s certificate expires within N days' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l expect -d 'With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable: each must be found). telnet: a REGEX step, or with --check one the first bytes match' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -l headers -d 'get: headers only (TOP N 0)'
-complete -c netkit -n "__fish_netkit_using_subcommand pop" -l check -d 'stat: exit 1 when there is no mail (as fetchmail -c)'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -l new -d 'fetch: only messages not saved by an earlier run (state in DIR/.netkit-state or FILE.netkit-state)'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -l delete -d 'fetch: delete each message from the server once it is saved and recorded'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -s 4 -l ipv4 -d 'IPv4 addresses only'
@@ -258,6 +267,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand pop" -l json -d 'Machine-r
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l check -d 'Probe the service and exit: connect, greeting, TLS per --tls, login when credentials are given, the protocol\'s cheapest request, quit; one line with the timings (--json, --nagios). Exit 0, or the code of the first phase that failed'
+complete -c netkit -n "__fish_netkit_using_subcommand pop" -l nagios -d 'With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand pop" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -l section -d 'get: the section to fetch (HEADER, TEXT, 1, 1.2, 1.2.MIME…); default the whole message' -r
@@ -282,6 +293,10 @@ complete -c netkit -n "__fish_netkit_using_subcommand imap" -l cacert -d 'Extra 
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l cert-days -d 'With --check: exit 10 when the server\'s certificate expires within N days' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l expect -d 'With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable: each must be found). telnet: a REGEX step, or with --check one the first bytes match' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -l new -d 'export: only messages not exported before (state by UIDVALIDITY and UID)'
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -l unseen -d 'search: not \\Seen'
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -s 4 -l ipv4 -d 'IPv4 addresses only'
@@ -292,6 +307,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand imap" -l json -d 'Machine-
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l check -d 'Probe the service and exit: connect, greeting, TLS per --tls, login when credentials are given, the protocol\'s cheapest request, quit; one line with the timings (--json, --nagios). Exit 0, or the code of the first phase that failed'
+complete -c netkit -n "__fish_netkit_using_subcommand imap" -l nagios -d 'With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu'
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand imap" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l state -d 'over --new: the state file [default: $XDG_STATE_HOME/netkit/newsrc]' -r -F
@@ -316,6 +333,10 @@ complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l cacert -d 'Extra 
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s u -l user -d 'User name, optionally with :PASSWORD (which shows in ps: prefer --password-file)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l password-file -d 'Read the password from the first line of FILE' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l netrc-file -d 'Read credentials from FILE instead of ~/.netrc' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l cert-days -d 'With --check: exit 10 when the server\'s certificate expires within N days' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l expect -d 'With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable: each must be found). telnet: a REGEX step, or with --check one the first bytes match' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l new -d 'over: only articles not listed by an earlier --new run (high-water state file)'
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s 4 -l ipv4 -d 'IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s 6 -l ipv6 -d 'IPv6 addresses only'
@@ -325,21 +346,27 @@ complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l json -d 'Machine-
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l check -d 'Probe the service and exit: connect, greeting, TLS per --tls, login when credentials are given, the protocol\'s cheapest request, quit; one line with the timings (--json, --nagios). Exit 0, or the code of the first phase that failed'
+complete -c netkit -n "__fish_netkit_using_subcommand nntp" -l nagios -d 'With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu'
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand nntp" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l send -d 'Send TEXT and CR LF (a step; steps run in command-line order)' -r
-complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l expect -d 'Wait for REGEX in what arrived since the last match (a step, within -t)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l script -d 'Steps from FILE: `expect REGEX` or `send TEXT` a line; blank and # lines ignored' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l connect-timeout -d 'Seconds for resolve + connect + TLS handshake' -r
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s t -l timeout -d 'Longest silence, in seconds, on an established connection' -r
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s m -l max-time -d 'Hard deadline, in seconds, for the whole command' -r
-complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l check -d 'Only connect: exit 0 when the port answers (4 refused, 5 timed out)'
+complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l cert-days -d 'With --check: exit 10 when the server\'s certificate expires within N days' -r
+complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l expect -d 'With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable: each must be found). telnet: a REGEX step, or with --check one the first bytes match' -r
+complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s 4 -l ipv4 -d 'IPv4 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s 6 -l ipv6 -d 'IPv6 addresses only'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l json -d 'Machine-readable result on stdout'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l check -d 'Probe the service and exit: connect, greeting, TLS per --tls, login when credentials are given, the protocol\'s cheapest request, quit; one line with the timings (--json, --nagios). Exit 0, or the code of the first phase that failed'
+complete -c netkit -n "__fish_netkit_using_subcommand telnet" -l nagios -d 'With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand telnet" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l query -d 'Search text for a type 7 item (sent as SELECTOR TAB QUERY)' -r
@@ -353,6 +380,10 @@ complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l tls -d 'TLS for
 required\t'Fail (exit 6) when the server does not offer it'
 none\t'Never upgrade'"
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l cacert -d 'Extra trust anchor (PEM), added to the system store' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l cert-days -d 'With --check: exit 10 when the server\'s certificate expires within N days' -r
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l expect -d 'With --check: exit 10 unless the greeting or the reply contains TEXT (repeatable: each must be found). telnet: a REGEX step, or with --check one the first bytes match' -r
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s O -l remote-name -d 'Save under the selector\'s last component (sanitised), in --output-dir or here'
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l raw -d 'The answer exactly as the server sent it: no menu rendering, no un-stuffing'
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s 4 -l ipv4 -d 'IPv4 addresses only'
@@ -362,6 +393,8 @@ complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l json -d 'Machin
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s v -l verbose -d 'Protocol transcript on stderr (-vv adds timestamps)'
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s q -l quiet -d 'Nothing on stderr but errors'
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l no-progress -d 'Never draw progress bars'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l check -d 'Probe the service and exit: connect, greeting, TLS per --tls, login when credentials are given, the protocol\'s cheapest request, quit; one line with the timings (--json, --nagios). Exit 0, or the code of the first phase that failed'
+complete -c netkit -n "__fish_netkit_using_subcommand gopher" -l nagios -d 'With --check: monitoring-plugins output and exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) for Nagios, Icinga, Naemon and Sensu'
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c netkit -n "__fish_netkit_using_subcommand gopher" -s V -l version -d 'Print version'
 complete -c netkit -n "__fish_netkit_using_subcommand urlquote" -l safe -d 'ASCII characters to leave unquoted besides A-Za-z0-9_.-~ (default \'/\', \'\' with --plus and --form); non-ASCII characters here are ignored, as Python ignores them' -r

@@ -175,10 +175,141 @@ pub fn guarded<T>(
     result.map_err(|e| crate::cli::common::naming_server(server, e))
 }
 
+/// A probe's connection, made: what every line-protocol probe starts from.
+pub struct Started {
+    pub target: net::Target,
+    pub user: Option<String>,
+    pub secret: Option<crate::auth::Secret>,
+    pub oauth2: bool,
+    pub tls: net::TlsContext,
+    pub stream: Stream,
+    pub deadline: Deadline,
+    /// `host:port`, for messages.
+    pub server: String,
+    /// Credentials may go in clear text (loopback peer, or `--tls none`).
+    pub cleartext_auth_ok: bool,
+}
+
+/// Parses `url` for `schemes`, finds the credentials (SPEC §3's sources), connects (connect
+/// and, for implicit TLS, tls phases) and begins the greeting phase.
+pub fn start(
+    client: &crate::cli::common::ClientOpts,
+    command: &str,
+    url: &str,
+    schemes: &[&str],
+    recorder: &Recorder,
+    token_file: Option<&std::path::Path>,
+) -> Result<Started, Error> {
+    let (json, quiet) = (client.output.json, client.output.quiet);
+    let target = net::target::parse(url, schemes)?;
+    let (user, secret, oauth2) = client
+        .auth
+        .login(&target, command, json, quiet, token_file)?;
+    let tls = client.tls.context(command, json, quiet);
+    let deadline = client.net.deadline();
+    let stream = probe::open(
+        &target,
+        &client.net.connect_options(deadline),
+        client.net.timeout,
+        &tls,
+        recorder,
+    )?;
+    recorder.phase(Phase::Greeting);
+    Ok(Started {
+        server: target.authority(),
+        cleartext_auth_ok: target.is_loopback()
+            || client.tls.tls == crate::cli::common::TlsMode::None,
+        target,
+        user,
+        secret,
+        oauth2,
+        tls,
+        stream,
+        deadline,
+    })
+}
+
 /// Marks the request phase on `recorder` and runs it.
 pub fn request<T>(recorder: &Recorder, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     recorder.phase(Phase::Request);
     f()
+}
+
+/// The first positional of a command with action words (ftp, pop, imap, nntp): an action,
+/// or — for `--check URL`, which needs none — the URL itself.
+#[derive(Debug, Clone)]
+pub enum Word<A> {
+    Action(A),
+    Target(String),
+}
+
+/// Parses [`Word`]: an action name as clap's value enum spells it, else the text as a target.
+/// The action names stay the possible values for help, man pages and completions.
+#[derive(Debug, Clone)]
+pub struct WordParser<A>(std::marker::PhantomData<A>);
+
+impl<A> WordParser<A> {
+    pub fn new() -> Self {
+        WordParser(std::marker::PhantomData)
+    }
+}
+
+impl<A> Default for WordParser<A> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<A: clap::ValueEnum + Clone + Send + Sync + 'static> clap::builder::TypedValueParser
+    for WordParser<A>
+{
+    type Value = Word<A>;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Word<A>, clap::Error> {
+        let text = value
+            .to_str()
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))?;
+        Ok(match A::from_str(text, false) {
+            Ok(a) => Word::Action(a),
+            Err(_) => Word::Target(text.to_owned()),
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            A::value_variants()
+                .iter()
+                .filter_map(clap::ValueEnum::to_possible_value),
+        ))
+    }
+}
+
+impl<A: clap::ValueEnum + Copy> Word<A> {
+    /// The action, or the usage error clap would have given for a word that is none (a URL
+    /// is a target only with `--check`).
+    pub fn action(&self) -> Result<A, Error> {
+        match self {
+            Word::Action(a) => Ok(*a),
+            Word::Target(t) => {
+                let names: Vec<String> = A::value_variants()
+                    .iter()
+                    .filter_map(|v| v.to_possible_value())
+                    .map(|p| p.get_name().to_owned())
+                    .collect();
+                Err(Error::usage(format!(
+                    "invalid value '{t}' for '<ACTION>' [possible values: {}] (a URL alone goes with --check)",
+                    names.join(", ")
+                )))
+            }
+        }
+    }
 }
 
 /// The service name of a command for an UNKNOWN line before its URL is known.

@@ -668,6 +668,7 @@ fn gopher_urls(args: &Args) -> anyhow::Result<Outcome> {
             net: args.client.net.clone(),
             tls: args.client.tls.clone(),
             output_opts: args.client.output.clone(),
+            probe: crate::cli::probe::ProbeOpts::default(),
         };
         match crate::cli::cmd::gopher::run(one) {
             Ok(Outcome::Success | Outcome::Code(0)) => {}
@@ -724,7 +725,9 @@ fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
             Some(PathBuf::from("-"))
         };
         let one = crate::cli::cmd::ftp::Args {
+            word: crate::cli::probe::Word::Action(crate::cli::cmd::ftp::Action::Get),
             action: crate::cli::cmd::ftp::Action::Get,
+            probe: crate::cli::probe::ProbeOpts::default(),
             operands: vec![url.clone()],
             long: false,
             output,
@@ -772,6 +775,21 @@ fn check(args: &Args) -> anyhow::Result<Outcome> {
     let [url] = args.urls.as_slice() else {
         return Err(Error::usage("--check takes one URL").into());
     };
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("ftp://") || lower.starts_with("ftps://") {
+        return crate::cli::cmd::ftp::check_url(url, &args.client, &args.probe, "fetch");
+    }
+    if lower.starts_with("gopher://") || lower.starts_with("gophers://") {
+        let c = &args.client;
+        return crate::cli::cmd::gopher::check_url(
+            url,
+            &c.net,
+            &c.tls,
+            &c.output,
+            &args.probe,
+            "fetch",
+        );
+    }
     let ctx = Context {
         command: "fetch",
         service: "HTTP",

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
+use crate::cli::probe::{self as cli_probe, ProbeOpts, Word, WordParser};
 use crate::cli::render::{Stdout, warn_as, write_out};
 use crate::net::{self, Target, TlsInfo, TlsPolicy};
 use crate::progress::Progress;
@@ -50,12 +51,18 @@ pub enum Action {
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// What to do: ls, get, put, rm, mkdir, rmdir, mv, size, mtime, quote
-    #[arg(value_enum, value_name = "ACTION")]
+    #[arg(value_name = "ACTION", value_parser = WordParser::<Action>::new())]
+    pub word: Word<Action>,
+
+    /// The action of `word` (set by `run`).
+    #[arg(skip = Action::Ls)]
     pub action: Action,
 
     /// ftp:// or ftps:// URL, then what the action takes (put: FILE URL; mv: URL TO;
     /// quote: URL COMMAND…)
-    #[arg(value_name = "ARG", required = true)]
+    // Required unless --check: checked in `run`, so that a URL where the action should be
+    // is reported as the bad action it is.
+    #[arg(value_name = "ARG")]
     pub operands: Vec<String>,
 
     /// ls: long form (type, permissions, size, time, name)
@@ -118,6 +125,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub client: ClientOpts,
+
+    #[command(flatten)]
+    pub probe: ProbeOpts,
 }
 
 /// An FTP path from a URL path (RFC 1738): percent-decoded, relative to the login directory
@@ -212,7 +222,20 @@ struct Run<'a> {
     json: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    args.probe.validate(false)?;
+    if args.probe.check {
+        return match &args.word {
+            Word::Target(url) if args.operands.is_empty() => check(&args, url),
+            _ => Err(Error::usage("--check takes the URL alone, without an action word").into()),
+        };
+    }
+    args.action = args.word.action()?;
+    if args.operands.is_empty() {
+        return Err(
+            Error::usage("the following required arguments were not provided: <ARG>...").into(),
+        );
+    }
     let started = Instant::now();
     let deadline = args.client.net.deadline();
     // Ctrl-C: exit 130 with every .part left for -C (the server sees the connection drop,
@@ -1017,6 +1040,53 @@ fn clean(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
+}
+
+/// `ftp --check URL`: greeting, AUTH TLS per `--tls`, USER/PASS with credentials, NOOP (or
+/// FEAT before a login), QUIT.
+fn check(args: &Args, url: &str) -> anyhow::Result<Outcome> {
+    check_url(url, &args.client, &args.probe, "ftp")
+}
+
+/// The FTP probe, for `ftp --check` and `fetch --check ftp://…`.
+pub fn check_url(
+    url: &str,
+    client: &crate::cli::common::ClientOpts,
+    probe: &ProbeOpts,
+    command: &str,
+) -> anyhow::Result<Outcome> {
+    let ctx = cli_probe::Context {
+        command,
+        service: "FTP",
+        url,
+        probe,
+        output: &client.output,
+    };
+    cli_probe::run(&ctx, |recorder| {
+        let s = cli_probe::start(client, command, url, &["ftp", "ftps"], recorder, None)?;
+        let opts = ftp::Options {
+            user: s.user,
+            secret: s.secret,
+            cleartext_auth_ok: s.cleartext_auth_ok,
+            active: false,
+            ascii: false,
+            connect: client.net.connect_options(s.deadline),
+            idle_timeout: client.net.timeout,
+        };
+        let (host, server, tls) = (&s.target.host, &s.server, &s.tls);
+        cli_probe::guarded(s.stream, s.deadline, server, |stream| {
+            ftp::probe(
+                ftp::Peer {
+                    stream,
+                    host,
+                    server,
+                    tls,
+                    transcript: client.output.transcript().with_recorder(recorder.clone()),
+                },
+                opts,
+            )
+        })
+    })
 }
 
 #[cfg(test)]

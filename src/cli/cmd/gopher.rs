@@ -60,6 +60,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub output_opts: OutputOpts,
+
+    #[command(flatten)]
+    pub probe: crate::cli::probe::ProbeOpts,
 }
 
 /// One menu line under `--json`.
@@ -203,6 +206,17 @@ fn plan(args: &Args, target: &Target, loc: &Locator) -> Result<Option<Vec<u8>>, 
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    args.probe.validate(false)?;
+    if args.probe.check {
+        return check_url(
+            &args.url,
+            &args.net,
+            &args.tls,
+            &args.output_opts,
+            &args.probe,
+            "gopher",
+        );
+    }
     match run_one(args) {
         // `netkit gopher URL | head -1`: the reader has what it wanted.
         Err(e)
@@ -553,4 +567,111 @@ fn origin_authority(o: &Origin) -> String {
     } else {
         format!("{}:{}", o.host, o.port)
     }
+}
+
+/// The most lines a probe reads of a Gopher reply before it stops listening.
+const PROBE_MAX_LINES: usize = 100_000;
+
+/// `gopher --check URL` (and `fetch --check gopher://…`): sends the URL's selector (empty:
+/// the root menu) and reads the reply to its end, `.` or the close, within `-t` per line. A
+/// reply that is empty, or a menu whose first item is an error (type 3, RFC 1436 §3.8) or
+/// no menu item at all, fails the probe.
+pub fn check_url(
+    url: &str,
+    net_opts: &NetOpts,
+    tls_opts: &TlsOpts,
+    output: &OutputOpts,
+    probe: &crate::cli::probe::ProbeOpts,
+    command: &str,
+) -> anyhow::Result<Outcome> {
+    use crate::cli::probe as cli_probe;
+    use crate::probe::Phase;
+    let url_text = if url.contains("://") {
+        url.to_owned()
+    } else if url.parse::<std::net::Ipv6Addr>().is_ok() {
+        format!("gopher://[{url}]")
+    } else {
+        format!("gopher://{url}")
+    };
+    let ctx = cli_probe::Context {
+        command,
+        service: "GOPHER",
+        url: &url_text,
+        probe,
+        output,
+    };
+    cli_probe::run(&ctx, |recorder| {
+        let target = net::target::parse(&url_text, &["gopher", "gophers"])?;
+        let loc = gopher::locate(gopher::raw_path(&url_text)).map_err(|e| {
+            Error::usage(format!(
+                "'{}': {}",
+                net::target::redacted(&url_text),
+                e.message()
+            ))
+        })?;
+        let request = gopher::request(&loc.selector, None)?;
+        let tls = tls_opts.context(command, output.json, output.quiet);
+        let deadline = net_opts.deadline();
+        let stream = crate::probe::open(
+            &target,
+            &net_opts.connect_options(deadline),
+            net_opts.timeout,
+            &tls,
+            recorder,
+        )?;
+        let server = target.authority();
+        recorder.phase(Phase::Request);
+        cli_probe::guarded(stream, deadline, &server, |mut stream| {
+            let mut transcript = output.transcript().with_recorder(recorder.clone());
+            client::send_request(&mut stream, &request, &mut transcript)?;
+            let socket = stream
+                .try_clone_socket()
+                .map_err(|e| Error::new(ErrorKind::LocalIo, net::io_words(&e)))?;
+            let mut lines = LineReader::new(&mut stream);
+            lines.set_step_clock(StepClock::new(socket, net_opts.timeout));
+            let mut first: Option<Vec<u8>> = None;
+            for _ in 0..PROBE_MAX_LINES {
+                let Some(line) = lines.read_line()? else {
+                    break;
+                };
+                transcript.received(line);
+                if first.is_none() {
+                    first = Some(line.to_vec());
+                }
+                if line == b"." {
+                    break;
+                }
+            }
+            drop(lines);
+            stream.close();
+            match first {
+                None => Err(Error::new(
+                    ErrorKind::Protocol,
+                    "the server closed the connection without a reply",
+                )),
+                Some(l)
+                    if gopher::kind(loc.item_type) == Kind::Menu && l.first() == Some(&b'3') =>
+                {
+                    Err(Error::new(
+                        ErrorKind::Refused,
+                        format!(
+                            "the server answered with an error item: {}",
+                            clean_text(&String::from_utf8_lossy(l.get(1..).unwrap_or_default()))
+                        ),
+                    ))
+                }
+                // gophernicus answers a missing selector with a bare text line.
+                Some(l) if gopher::kind(loc.item_type) == Kind::Menu && !l.contains(&b'\t') => {
+                    Err(Error::new(
+                        ErrorKind::Protocol,
+                        format!(
+                            "the reply is not a menu: {}",
+                            clean_text(&String::from_utf8_lossy(&l))
+                        ),
+                    ))
+                }
+                Some(_) => Ok(()),
+            }
+        })
+    })
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::cli::common::{ClientOpts, naming_server, parse_seconds};
 use crate::cli::exit::Outcome;
+use crate::cli::probe::{self as cli_probe, ProbeOpts, Word, WordParser};
 use crate::cli::render::{Stdout, clean_text, write_out};
 use crate::net::{self, TlsPolicy};
 use crate::progress::Progress;
@@ -52,11 +53,17 @@ pub enum Action {
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// What to do: ls, status, search, get, export, append, flag, mv, cp, rm, idle, quote
-    #[arg(value_enum, value_name = "ACTION")]
+    #[arg(value_name = "ACTION", value_parser = WordParser::<Action>::new())]
+    pub word: Word<Action>,
+
+    /// The action of `word` (set by `run`).
+    #[arg(skip = Action::Ls)]
     pub action: Action,
 
     /// imap:// or imaps:// URL, then the mailbox and the action's operands
-    #[arg(value_name = "ARG", required = true)]
+    // Required unless --check: checked in `run`, so that a URL where the action should be
+    // is reported as the bad action it is.
+    #[arg(value_name = "ARG")]
     pub operands: Vec<String>,
 
     /// get: the section to fetch (HEADER, TEXT, 1, 1.2, 1.2.MIME…); default the whole message
@@ -118,6 +125,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub client: ClientOpts,
+
+    #[command(flatten)]
+    pub probe: ProbeOpts,
 }
 
 fn parse_login(text: &str) -> Result<Login, String> {
@@ -312,7 +322,20 @@ fn check_flag(flag: &str) -> Result<String, Error> {
     Ok(flag.to_owned())
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    args.probe.validate(false)?;
+    if args.probe.check {
+        return match &args.word {
+            Word::Target(url) if args.operands.is_empty() => check(&args, url),
+            _ => Err(Error::usage("--check takes the URL alone, without an action word").into()),
+        };
+    }
+    args.action = args.word.action()?;
+    if args.operands.is_empty() {
+        return Err(
+            Error::usage("the following required arguments were not provided: <ARG>...").into(),
+        );
+    }
     let started = Instant::now();
     let c = &args.client;
     let deadline = c.net.deadline();
@@ -956,6 +979,58 @@ fn quote(session: &mut Session, words: &[String], out: &mut Stdout) -> Result<Ou
             Ok(())
         })
         .map(|_| Outcome::Success)
+}
+
+/// `imap --check URL`: greeting, CAPABILITY, STARTTLS per `--tls`, LOGIN (or SASL) with
+/// credentials, CAPABILITY as the request, LOGOUT.
+fn check(args: &Args, url: &str) -> anyhow::Result<Outcome> {
+    let c = &args.client;
+    let ctx = cli_probe::Context {
+        command: "imap",
+        service: "IMAP",
+        url,
+        probe: &args.probe,
+        output: &c.output,
+    };
+    cli_probe::run(&ctx, |recorder| {
+        let s = cli_probe::start(
+            c,
+            "imap",
+            url,
+            &["imap", "imaps"],
+            recorder,
+            args.oauth2_token_file.as_deref(),
+        )?;
+        let opts = imap::Options {
+            user: s.user,
+            secret: s.secret,
+            oauth2: s.oauth2,
+            login: args.login,
+            cleartext_auth_ok: s.cleartext_auth_ok,
+            handshake_timeout: c.net.connect_timeout,
+            idle_timeout: c.net.timeout,
+        };
+        let (host, server, tls) = (&s.target.host, &s.server, &s.tls);
+        cli_probe::guarded(s.stream, s.deadline, server, |stream| {
+            let mut session = Session::open(
+                imap::Peer {
+                    stream,
+                    host,
+                    server,
+                    tls,
+                    transcript: c.output.transcript().with_recorder(recorder.clone()),
+                },
+                &opts,
+            )?;
+            recorder.phase(crate::probe::Phase::Request);
+            if let Err(e) = session.refresh_capabilities() {
+                session.abandon();
+                return Err(e);
+            }
+            recorder.phase(crate::probe::Phase::Quit);
+            session.logout()
+        })
+    })
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::cli::common::{ClientOpts, naming_server};
 use crate::cli::exit::Outcome;
+use crate::cli::probe::{self as cli_probe, ProbeOpts, Word, WordParser};
 use crate::cli::render::{Stdout, clean_text, warn_as, write_out};
 use crate::mail::newsrc::{self, Newsrc};
 use crate::net::{self, TlsPolicy};
@@ -62,7 +63,11 @@ pub enum AuthChoice {
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// What to do: groups, group, over, hdr, article, head, body, stat, post, date, newnews, newgroups
-    #[arg(value_enum, value_name = "ACTION")]
+    #[arg(value_name = "ACTION", value_parser = WordParser::<Action>::new())]
+    pub word: Word<Action>,
+
+    /// The action of `word` (set by `run`).
+    #[arg(skip = Action::Groups)]
     pub action: Action,
 
     /// nntp:// or nntps:// URL (the group is its path), then the action's operands
@@ -119,6 +124,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub client: ClientOpts,
+
+    #[command(flatten)]
+    pub probe: ProbeOpts,
 }
 
 /// Articles asked for ahead of the one being read (RFC 3977 §3.5 allows pipelining).
@@ -287,7 +295,15 @@ fn needs_group(plan: &Plan, what: &str) -> Result<String, Error> {
     })
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    args.probe.validate(false)?;
+    if args.probe.check {
+        return match &args.word {
+            Word::Target(url) if args.operands.is_empty() => check(&args, url),
+            _ => Err(Error::usage("--check takes the URL alone, without an action word").into()),
+        };
+    }
+    args.action = args.word.action()?;
     check_flags(&args)?;
     let plan = plan(&args)?;
     let deadline = args.client.net.deadline();
@@ -952,4 +968,54 @@ fn newnews(session: &mut Session, cx: &mut Cx, since: i64) -> Result<Outcome, Er
         }
     })?;
     Ok(Outcome::Success)
+}
+
+/// `nntp --check URL`: greeting, CAPABILITIES, STARTTLS per `--tls`, AUTHINFO with
+/// credentials (MODE READER where the server wants it), DATE as the request (RFC 3977
+/// §7.1; CAPABILITIES again where DATE is unknown), QUIT.
+fn check(args: &Args, url: &str) -> anyhow::Result<Outcome> {
+    let c = &args.client;
+    let ctx = cli_probe::Context {
+        command: "nntp",
+        service: "NNTP",
+        url,
+        probe: &args.probe,
+        output: &c.output,
+    };
+    cli_probe::run(&ctx, |recorder| {
+        let s = cli_probe::start(c, "nntp", url, SCHEMES, recorder, None)?;
+        let opts = nntp::Options {
+            user: s.user,
+            secret: s.secret,
+            login: match args.login {
+                Some(AuthChoice::Plain) => Login::SaslPlain,
+                _ => Login::User,
+            },
+            cleartext_auth_ok: s.cleartext_auth_ok,
+            handshake_timeout: c.net.connect_timeout,
+            idle_timeout: c.net.timeout,
+        };
+        let (host, server, tls) = (&s.target.host, &s.server, &s.tls);
+        cli_probe::guarded(s.stream, s.deadline, server, |stream| {
+            let mut session = Session::open(
+                nntp::Peer {
+                    stream,
+                    host,
+                    server,
+                    tls,
+                    transcript: c.output.transcript().with_recorder(recorder.clone()),
+                },
+                &opts,
+            )?;
+            recorder.phase(crate::probe::Phase::Request);
+            match session.date() {
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::Refused => session.refresh_capabilities()?,
+                Err(e) => return Err(e),
+            }
+            recorder.phase(crate::probe::Phase::Quit);
+            session.quit();
+            Ok(())
+        })
+    })
 }

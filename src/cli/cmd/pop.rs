@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::cli::common::{ClientOpts, naming_server};
 use crate::cli::exit::Outcome;
+use crate::cli::probe::{self as cli_probe, ProbeOpts, Word, WordParser};
 use crate::cli::render::{Stdout, write_out};
 use crate::net::{self, TlsPolicy};
 use crate::progress::Progress;
@@ -35,11 +36,17 @@ pub enum Action {
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// What to do: ls, get, rm, stat, fetch
-    #[arg(value_enum, value_name = "ACTION")]
+    #[arg(value_name = "ACTION", value_parser = WordParser::<Action>::new())]
+    pub word: Word<Action>,
+
+    /// The action of `word` (set by `run`).
+    #[arg(skip = Action::Ls)]
     pub action: Action,
 
     /// pop3:// or pop3s:// URL, then message numbers (get: one; rm: one or more)
-    #[arg(value_name = "ARG", required = true)]
+    // Required unless --check: checked in `run`, so that a URL where the action should be
+    // is reported as the bad action it is.
+    #[arg(value_name = "ARG")]
     pub operands: Vec<String>,
 
     /// get, rm: select by unique id (UIDL) instead of number; repeatable for rm
@@ -53,10 +60,6 @@ pub struct Args {
     /// get: headers only (TOP N 0)
     #[arg(long)]
     pub headers: bool,
-
-    /// stat: exit 1 when there is no mail (as fetchmail -c)
-    #[arg(long)]
-    pub check: bool,
 
     /// fetch: save into the Maildir DIR (created with tmp/ new/ cur/ when missing)
     #[arg(long, value_name = "DIR", conflicts_with = "mbox")]
@@ -94,6 +97,9 @@ pub struct Args {
 
     #[command(flatten)]
     pub client: ClientOpts,
+
+    #[command(flatten)]
+    pub probe: ProbeOpts,
 }
 
 fn parse_login(text: &str) -> Result<Login, String> {
@@ -126,7 +132,28 @@ fn message_number(text: &str) -> Result<u64, Error> {
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    // `stat URL --check` keeps its meaning (exit 1 without mail, as fetchmail -c); without
+    // an action word, --check probes the server.
+    let stat_check = matches!(args.word, Word::Action(Action::Stat));
+    if !stat_check {
+        args.probe.validate(false)?;
+    }
+    if args.probe.check && !stat_check {
+        return match &args.word {
+            Word::Target(url) if args.operands.is_empty() => check(&args, url),
+            _ => Err(Error::usage(
+                "--check takes the URL alone, without an action word (stat URL --check: exit 1 without mail)",
+            )
+            .into()),
+        };
+    }
+    args.action = args.word.action()?;
+    if args.operands.is_empty() {
+        return Err(
+            Error::usage("the following required arguments were not provided: <ARG>...").into(),
+        );
+    }
     let started = Instant::now();
     let deadline = args.client.net.deadline();
     let url = args.operands[0].as_str();
@@ -312,7 +339,7 @@ fn stat(session: &mut Session, args: &Args, out: &mut Stdout) -> Result<Outcome,
     } else {
         write_out(out.line(&format!("{count} {octets}")))?;
     }
-    Ok(if args.check && count == 0 {
+    Ok(if args.probe.check && count == 0 {
         Outcome::Exit(ErrorKind::Refused)
     } else {
         Outcome::Success
@@ -479,4 +506,62 @@ fn fetch_outcome(report: &FetchReport) -> Outcome {
     } else {
         Outcome::Exit(ErrorKind::Partial)
     }
+}
+
+/// `pop --check URL`: greeting, CAPA, STLS per `--tls`, the login with credentials, then
+/// NOOP after a login or CAPA before one, and QUIT.
+fn check(args: &Args, url: &str) -> anyhow::Result<Outcome> {
+    let c = &args.client;
+    let ctx = cli_probe::Context {
+        command: "pop",
+        service: "POP",
+        url,
+        probe: &args.probe,
+        output: &c.output,
+    };
+    cli_probe::run(&ctx, |recorder| {
+        let s = cli_probe::start(
+            c,
+            "pop",
+            url,
+            &["pop3", "pop3s"],
+            recorder,
+            args.oauth2_token_file.as_deref(),
+        )?;
+        let logging_in = s.user.is_some();
+        let opts = pop::Options {
+            user: s.user,
+            secret: s.secret,
+            oauth2: s.oauth2,
+            login: args.login,
+            cleartext_auth_ok: s.cleartext_auth_ok,
+            handshake_timeout: c.net.connect_timeout,
+            idle_timeout: c.net.timeout,
+        };
+        let (host, server, tls) = (&s.target.host, &s.server, &s.tls);
+        cli_probe::guarded(s.stream, s.deadline, server, |stream| {
+            let mut session = Session::open(
+                pop::Peer {
+                    stream,
+                    host,
+                    server,
+                    tls,
+                    transcript: c.output.transcript().with_recorder(recorder.clone()),
+                },
+                &opts,
+            )?;
+            recorder.phase(crate::probe::Phase::Request);
+            let asked = if logging_in {
+                session.noop()
+            } else {
+                session.refresh_capa()
+            };
+            if let Err(e) = asked {
+                session.abandon();
+                return Err(e);
+            }
+            recorder.phase(crate::probe::Phase::Quit);
+            session.quit()
+        })
+    })
 }

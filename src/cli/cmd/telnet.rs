@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::cli::common::{NetOpts, OutputOpts};
 use crate::cli::exit::Outcome;
+use crate::cli::probe::{self as cli_probe, ProbeOpts};
 use crate::cli::render::{Stdout, write_out};
 use crate::cli::tty;
 use crate::net;
@@ -30,23 +31,20 @@ pub struct Args {
     #[arg(long, value_name = "TEXT")]
     pub send: Vec<String>,
 
-    /// Wait for REGEX in what arrived since the last match (a step, within -t)
-    #[arg(long, value_name = "REGEX")]
-    pub expect: Vec<String>,
-
     /// Steps from FILE: `expect REGEX` or `send TEXT` a line; blank and # lines ignored
     #[arg(long, value_name = "FILE", conflicts_with_all = ["send", "expect"])]
     pub script: Option<PathBuf>,
-
-    /// Only connect: exit 0 when the port answers (4 refused, 5 timed out)
-    #[arg(long, conflicts_with_all = ["send", "expect", "script"])]
-    pub check: bool,
 
     #[command(flatten)]
     pub net: NetOpts,
 
     #[command(flatten)]
     pub output: OutputOpts,
+
+    /// `--expect REGEX` is a step here (wait for REGEX in what arrived since the last
+    /// match, within -t); with `--check` the first bytes must match it.
+    #[command(flatten)]
+    pub probe: ProbeOpts,
 }
 
 #[derive(Debug, Clone)]
@@ -101,7 +99,10 @@ fn steps(m: &ArgMatches, args: &Args) -> Result<Vec<Step>, Error> {
         return Ok(out);
     }
     let mut indexed: Vec<(usize, bool, &String)> = Vec::new();
-    for (id, values, is_send) in [("send", &args.send, true), ("expect", &args.expect, false)] {
+    for (id, values, is_send) in [
+        ("send", &args.send, true),
+        ("expect", &args.probe.expect, false),
+    ] {
         if let Some(indices) = m.indices_of(id) {
             indexed.extend(indices.zip(values).map(|(i, v)| (i, is_send, v)));
         }
@@ -285,35 +286,19 @@ impl Link {
 
 pub fn run_matches(m: &ArgMatches) -> anyhow::Result<Outcome> {
     let args = Args::from_arg_matches(m).map_err(|e| Error::usage(e.to_string()))?;
+    args.probe.validate(true)?;
+    if args.probe.check {
+        return check(&args);
+    }
     let steps = steps(m, &args)?;
     let target = target(&args)?;
     let deadline = args.net.deadline();
-    let connect_started = Instant::now();
     let connected = net::connect(
         &target.host,
         target.port,
         &args.net.connect_options(deadline),
     )?;
     let server = target.authority();
-    let json = args.output.json;
-    let quiet = args.output.quiet;
-    if args.check {
-        let mut out = Stdout::new();
-        let secs = connect_started.elapsed().as_secs_f64();
-        if json {
-            write_out(out.json(&serde_json::json!({
-                "server": server, "address": connected.peer.to_string(), "connect_seconds": secs
-            })))?;
-        } else if !quiet {
-            write_out(out.line(&format!(
-                "connected to {server} ({}) in {:.1} ms",
-                connected.peer,
-                secs * 1000.0
-            )))?;
-        }
-        write_out(out.finish())?;
-        return Ok(Outcome::Success);
-    }
     let sock = connected.stream;
     let _ = sock.set_nodelay(true);
     // A peer that stops reading must not hold a write for ever: -t bounds each write too.
@@ -685,6 +670,128 @@ fn prompt(link: &mut Link, server: &str) -> Result<bool, Error> {
             _ => eprintln!("commands: quit, send brk, status (an empty line goes back)"),
         }
     }
+}
+
+/// How long `--check` listens for a greeting when no `--expect` asks for one: telnetd and
+/// busybox send their negotiation and banner at once; a silent service is not a failure.
+const CHECK_LISTEN: Duration = Duration::from_millis(1000);
+/// Once bytes came, a pause this long ends the greeting.
+const CHECK_QUIET: Duration = Duration::from_millis(100);
+
+/// `telnet --check TARGET`: connect, answer the option negotiation, read what the server
+/// sends first (within a short wait, or with `--expect REGEX…` until each matched or -t
+/// passed: exit 10 otherwise), close. The greeting shown is its first line of text.
+fn check(args: &Args) -> anyhow::Result<Outcome> {
+    if !args.send.is_empty() || args.script.is_some() {
+        return Err(
+            Error::usage("--check takes no --send or --script steps (only --expect)").into(),
+        );
+    }
+    let url = args.target.join(":");
+    // The regexes are matched here, on the text after negotiation, not as substrings.
+    let mut probe = args.probe.clone();
+    let patterns = std::mem::take(&mut probe.expect);
+    let ctx = cli_probe::Context {
+        command: "telnet",
+        service: "TELNET",
+        url: &url,
+        probe: &probe,
+        output: &args.output,
+    };
+    cli_probe::run(&ctx, |recorder| {
+        let regexes = patterns
+            .iter()
+            .enumerate()
+            .map(|(k, p)| match expect_step(p, k + 1)? {
+                Step::Expect(re, _) => Ok(re),
+                Step::Send(_) => Err(Error::usage("not a regex")),
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let target = target(args)?;
+        let deadline = args.net.deadline();
+        recorder.phase(crate::probe::Phase::Connect);
+        let connected = net::connect(
+            &target.host,
+            target.port,
+            &args.net.connect_options(deadline),
+        )?;
+        recorder.phase(crate::probe::Phase::Greeting);
+        let mut link = Link {
+            sock: connected.stream,
+            neg: Negotiator::new(Offer::default()),
+            verbose: args.output.verbose > 0,
+            closed: false,
+        };
+        let _ = link.sock.set_nodelay(true);
+        link.sock
+            .set_write_timeout(Some(args.net.timeout))
+            .map_err(|e| io_error("socket", &e))?;
+        let start = link.neg.start();
+        link.write(&start)?;
+        let began = Instant::now();
+        let limit = if regexes.is_empty() {
+            CHECK_LISTEN.min(args.net.timeout)
+        } else {
+            args.net.timeout
+        };
+        let until = began + deadline.cap(limit).unwrap_or(Duration::ZERO);
+        let (mut text, mut carry) = (String::new(), Vec::new());
+        let mut heard = false;
+        loop {
+            let done = if regexes.is_empty() {
+                false
+            } else {
+                regexes.iter().all(|re| re.is_match(&text))
+            };
+            let left = until.saturating_duration_since(Instant::now());
+            if done || link.closed || left.is_zero() {
+                break;
+            }
+            let wait = if heard && regexes.is_empty() {
+                left.min(CHECK_QUIET)
+            } else {
+                left
+            };
+            match link.read(wait)? {
+                Got::Data(d) => {
+                    heard |= !d.is_empty();
+                    text.push_str(&utf8_chunk(&mut carry, &d));
+                    if text.len() > 1 << 20 {
+                        break;
+                    }
+                }
+                Got::Nothing if heard && regexes.is_empty() => break,
+                Got::Nothing | Got::Closed => {}
+            }
+        }
+        if let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty()) {
+            recorder.set_greeting(first);
+        }
+        let missing = regexes
+            .iter()
+            .zip(&patterns)
+            .find(|(re, _)| !re.is_match(&text));
+        if let Some((_, pattern)) = missing {
+            let why = if link.closed {
+                "before the connection closed"
+            } else if deadline.is_binding(limit) {
+                "before --max-time"
+            } else {
+                "within -t"
+            };
+            return Err(Error::new(
+                ErrorKind::CheckFailed,
+                format!(
+                    "{}: --expect '{}' did not match what the server sent {why}",
+                    target.authority(),
+                    crate::cli::render::clean_text(pattern)
+                ),
+            ));
+        }
+        recorder.phase(crate::probe::Phase::Quit);
+        let _ = link.sock.shutdown(std::net::Shutdown::Both);
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@ use rustls::ClientConfig;
 use super::list::{self, Entry};
 use super::pasv;
 use crate::auth::Secret;
+use crate::net::TlsContext;
 use crate::net::{ConnectOptions, Stream, TlsInfo, TlsPolicy, Watchdog};
+use crate::proto::pingpong::Transcript;
 use crate::proto::pingpong::reply::{clean, reply_error};
 use crate::proto::pingpong::{Conn, Continuation, Reply, write_error};
 use crate::{Error, ErrorKind};
@@ -116,6 +118,113 @@ pub struct Session {
     opts: Options,
 }
 
+/// The greeting (after any 120 "ready in nnn minutes"), then AUTH TLS per the policy (RFC
+/// 4217 §4): the control connection as every session and probe starts it.
+fn greet_and_secure(
+    stream: Stream,
+    transcript: Transcript,
+    host: &str,
+    server: &str,
+    tls: &TlsContext,
+    opts: &Options,
+) -> Result<Conn<Stream>, Error> {
+    let mut conn = Conn::timed(stream, transcript, opts.idle_timeout)?;
+    conn.set_continuation(Continuation::FreeText);
+    let mut greeting = conn.read_greeting()?;
+    // 120: "ready in nnn minutes", then the real greeting.
+    if greeting.code == 120 {
+        greeting = conn.read_reply()?;
+    }
+    if greeting.code != 220 {
+        return Err(reply_error("greeting", &greeting));
+    }
+    if !conn.writer().is_tls() && tls.policy != TlsPolicy::Never {
+        conn.transcript().phase(crate::probe::Phase::Tls);
+        conn.send("AUTH TLS")?;
+        let reply = conn.read_reply()?;
+        if matches!(reply.code, 234 | 334) {
+            let (stream, mut transcript) = conn.into_stream()?;
+            let deadline = Instant::now() + opts.connect.connect_timeout;
+            let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
+            transcript.tls_established(&stream);
+            conn = Conn::timed(stream, transcript, opts.idle_timeout)?;
+            conn.set_continuation(Continuation::FreeText);
+        } else if tls.policy == TlsPolicy::Required || reply.code == 421 {
+            return Err(Error::new(
+                if reply.code == 421 {
+                    ErrorKind::Temporary
+                } else {
+                    ErrorKind::Tls
+                },
+                format!(
+                    "{server} refused AUTH TLS ({} {}) and --tls required was given",
+                    reply.code,
+                    clean(&reply.text())
+                ),
+            ));
+        }
+    }
+    Ok(conn)
+}
+
+/// `ftp --check`: greeting, AUTH TLS per the policy, USER/PASS only when credentials are
+/// given (no anonymous login: a server without it is still up), then NOOP after a login or
+/// FEAT before one (vsftpd answers only a few commands before login; FEAT is one, RFC 2389),
+/// and QUIT.
+pub fn probe(peer: Peer<'_>, opts: Options) -> Result<(), Error> {
+    let Peer {
+        stream,
+        host,
+        server,
+        tls,
+        transcript,
+    } = peer;
+    let conn = greet_and_secure(stream, transcript, host, server, tls, &opts)?;
+    let is_tls = conn.stream_ref().is_tls();
+    let logging_in = opts.user.is_some();
+    let mut session = Session {
+        conn,
+        host: host.to_owned(),
+        server: server.to_owned(),
+        peer: std::net::IpAddr::from([0, 0, 0, 0]),
+        local: std::net::IpAddr::from([0, 0, 0, 0]),
+        data_tls: None,
+        tls_info: None,
+        features: Features::default(),
+        try_epsv: true,
+        out_of_step: false,
+        opts,
+    };
+    if logging_in {
+        session.conn.transcript().phase(crate::probe::Phase::Auth);
+        session.login(is_tls)?;
+    }
+    session
+        .conn
+        .transcript()
+        .phase(crate::probe::Phase::Request);
+    let reply = if logging_in {
+        session.command("NOOP")?
+    } else {
+        match session.command("FEAT")? {
+            feat if feat.code == 211 => feat,
+            // A server without FEAT (500) still answers NOOP, or asks for a login (530).
+            _ => session.command("NOOP")?,
+        }
+    };
+    if !(reply.class() == 2 || !logging_in && reply.code == 530) {
+        return Err(reply_error("the probe's NOOP", &reply));
+    }
+    session.conn.transcript().phase(crate::probe::Phase::Quit);
+    session.conn.send("QUIT")?;
+    let result = session.conn.read_reply();
+    session.conn.writer().close();
+    match result {
+        Err(e) if e.kind() == ErrorKind::Timeout => Err(e),
+        _ => Ok(()),
+    }
+}
+
 impl Session {
     /// Greeting, TLS, login, FEAT, TYPE: a session ready for commands.
     pub fn open(peer: Peer<'_>, opts: Options) -> Result<Session, Error> {
@@ -133,40 +242,7 @@ impl Session {
             .try_clone_socket()
             .and_then(|s| s.local_addr())
             .map_err(sock_err)?;
-        let mut conn = Conn::timed(stream, transcript, opts.idle_timeout)?;
-        conn.set_continuation(Continuation::FreeText);
-        let mut greeting = conn.read_greeting()?;
-        // 120: "ready in nnn minutes", then the real greeting.
-        if greeting.code == 120 {
-            greeting = conn.read_reply()?;
-        }
-        if greeting.code != 220 {
-            return Err(reply_error("greeting", &greeting));
-        }
-        if !conn.writer().is_tls() && tls.policy != TlsPolicy::Never {
-            conn.send("AUTH TLS")?;
-            let reply = conn.read_reply()?;
-            if matches!(reply.code, 234 | 334) {
-                let (stream, transcript) = conn.into_stream()?;
-                let deadline = Instant::now() + opts.connect.connect_timeout;
-                let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
-                conn = Conn::timed(stream, transcript, opts.idle_timeout)?;
-                conn.set_continuation(Continuation::FreeText);
-            } else if tls.policy == TlsPolicy::Required || reply.code == 421 {
-                return Err(Error::new(
-                    if reply.code == 421 {
-                        ErrorKind::Temporary
-                    } else {
-                        ErrorKind::Tls
-                    },
-                    format!(
-                        "{server} refused AUTH TLS ({} {}) and --tls required was given",
-                        reply.code,
-                        clean(&reply.text())
-                    ),
-                ));
-            }
-        }
+        let mut conn = greet_and_secure(stream, transcript, host, server, tls, &opts)?;
         let is_tls = conn.writer().is_tls();
         let tls_info = conn.writer().tls_info();
         let mut session = Session {

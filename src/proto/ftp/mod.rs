@@ -7,5 +7,5 @@ pub mod list;
 pub mod mirror;
 pub mod pasv;
 
-pub use client::{Features, Options, Peer, Session};
+pub use client::{Features, Options, Peer, Session, probe};
 pub use list::{Entry, Kind};

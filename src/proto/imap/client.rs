@@ -203,6 +203,7 @@ impl Session {
                     ),
                 ));
             }
+            s.conn.transcript().phase(crate::probe::Phase::Auth);
             let done = s.authenticate(user, secret, opts)?;
             match done
                 .code
@@ -329,6 +330,7 @@ impl Session {
     }
 
     fn starttls(mut self, host: &str, tls: &TlsContext, opts: &Options) -> Result<Session, Error> {
+        self.conn.transcript().phase(crate::probe::Phase::Tls);
         self.run(&[Part::Text("STARTTLS".into())], &mut |_| Ok(()))
             .map_err(|e| {
                 Error::new(
@@ -336,9 +338,10 @@ impl Session {
                     format!("{} (use --tls none to go on without TLS)", e.message()),
                 )
             })?;
-        let (stream, transcript) = self.conn.into_stream()?;
+        let (stream, mut transcript) = self.conn.into_stream()?;
         let deadline = Instant::now() + opts.handshake_timeout;
         let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
+        transcript.tls_established(&stream);
         Ok(Session {
             conn: Conn::timed(stream, transcript, opts.idle_timeout)?,
             caps: Vec::new(),

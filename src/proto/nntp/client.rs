@@ -190,6 +190,7 @@ impl Session {
                     ),
                 ));
             }
+            session.conn.transcript().phase(crate::probe::Phase::Auth);
             session.authenticate(user, secret, opts.login)?;
             capa_read = false;
         }
@@ -283,6 +284,12 @@ impl Session {
         Ok(())
     }
 
+    /// CAPABILITIES again (`nntp --check`'s request where DATE is unknown).
+    pub fn refresh_capabilities(&mut self) -> Result<(), Error> {
+        self.capa = self.read_capabilities()?;
+        Ok(())
+    }
+
     fn read_capabilities(&mut self) -> Result<Option<Capabilities>, Error> {
         let r = self.command("CAPABILITIES")?;
         if r.code != 101 {
@@ -303,6 +310,7 @@ impl Session {
     }
 
     fn starttls(mut self, host: &str, tls: &TlsContext, opts: &Options) -> Result<Session, Error> {
+        self.conn.transcript().phase(crate::probe::Phase::Tls);
         let r = self.command("STARTTLS")?;
         // 580 (RFC 4642 §2.2.1): the server cannot start TLS and the session goes on in
         // the clear. Under --tls auto that is a server without TLS; credentials then still
@@ -321,9 +329,10 @@ impl Session {
                 ),
             ));
         }
-        let (stream, transcript) = self.conn.into_stream()?;
+        let (stream, mut transcript) = self.conn.into_stream()?;
         let deadline = Instant::now() + opts.handshake_timeout;
         let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
+        transcript.tls_established(&stream);
         Ok(Session {
             conn: Conn::timed(stream, transcript, opts.idle_timeout)?,
             capa: None,

@@ -131,6 +131,7 @@ impl Session {
                     ),
                 ));
             }
+            session.conn.transcript().phase(crate::probe::Phase::Auth);
             let login = session.authenticate(user, secret, opts, apop_timestamp(&greeting))?;
             session.login = Some(login);
             // RFC 2449 §4: capabilities may change after login.
@@ -215,6 +216,12 @@ impl Session {
         Ok(())
     }
 
+    /// CAPA again (`pop --check`'s request before a login: harmless in any state).
+    pub fn refresh_capa(&mut self) -> Result<(), Error> {
+        self.capa = self.read_capa()?;
+        Ok(())
+    }
+
     fn read_capa(&mut self) -> Result<Option<Capabilities>, Error> {
         self.conn.send("CAPA")?;
         match self.status()? {
@@ -243,6 +250,7 @@ impl Session {
     }
 
     fn starttls(mut self, host: &str, tls: &TlsContext, opts: &Options) -> Result<Session, Error> {
+        self.conn.transcript().phase(crate::probe::Phase::Tls);
         self.conn.send("STLS")?;
         match self.status()? {
             PopStatus::Ok(_) => {}
@@ -257,9 +265,10 @@ impl Session {
                 ));
             }
         }
-        let (stream, transcript) = self.conn.into_stream()?;
+        let (stream, mut transcript) = self.conn.into_stream()?;
         let deadline = Instant::now() + opts.handshake_timeout;
         let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
+        transcript.tls_established(&stream);
         Ok(Session {
             conn: Conn::timed(stream, transcript, opts.idle_timeout)?,
             server: self.server,

@@ -90,3 +90,75 @@ fn smtps_check_times_the_implicit_handshake_before_the_greeting() {
         ["connect", "tls", "greeting", "request", "quit"]
     );
 }
+
+#[test]
+fn pop_and_imap_check_with_and_without_a_login() {
+    let stack = MailStack::start();
+    let ca = stack.ca.ca_pem();
+    let ca = ca.to_str().unwrap();
+    let (user, pass) = nkuser1();
+    let d = &stack.dovecot;
+    for (url, with_login) in [
+        (format!("pop3://127.0.0.1:{}", d.pop3_port()), false),
+        (format!("pop3s://127.0.0.1:{}", d.pop3s_port()), true),
+        (format!("imap://127.0.0.1:{}", d.imap_port()), false),
+        (format!("imaps://127.0.0.1:{}", d.imaps_port()), true),
+    ] {
+        let command = if url.starts_with("pop") {
+            "pop"
+        } else {
+            "imap"
+        };
+        let mut args = vec![command, "--check", &url, "--cacert", ca, "--json"];
+        if with_login {
+            args.extend(["-u", user]);
+        }
+        let out = with_password(&args, pass);
+        let v = json(&out);
+        assert_eq!(code(&out), 0, "{url}: {v}\n{}", stderr(&out));
+        let phases = phase_names(&v);
+        assert_eq!(
+            phases.contains(&"auth".to_owned()),
+            with_login,
+            "{url}: {phases:?}"
+        );
+        assert!(phases.contains(&"tls".to_owned()), "{url}: {phases:?}");
+        assert_eq!(phases.last().map(String::as_str), Some("quit"), "{url}");
+        assert!(v["greeting"].as_str().unwrap().contains("OK"), "{v}");
+        let out = with_password(&args, "not-the-password");
+        if with_login {
+            assert_eq!(code(&out), 7, "{url}: {}", stdout(&out));
+        }
+    }
+}
+
+#[test]
+fn pop_stat_check_keeps_its_meaning() {
+    let stack = MailStack::start();
+    let url = format!("pop3://127.0.0.1:{}", stack.dovecot.pop3_port());
+    let ca = stack.ca.ca_pem();
+    let (user, pass) = nkuser1();
+    let args = [
+        "pop",
+        "stat",
+        &url,
+        "--check",
+        "-u",
+        user,
+        "--cacert",
+        ca.to_str().unwrap(),
+    ];
+    let out = with_password(&args, pass);
+    // No mail delivered yet: stat --check is fetchmail -c's "no mail" (1), not a probe.
+    assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
+    assert!(!stdout(&out).starts_with("OK "), "{}", stdout(&out));
+}
+
+#[test]
+fn an_action_word_with_check_is_a_usage_error() {
+    let out = netkit(&["imap", "ls", "imap://127.0.0.1:1", "--check"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = netkit(&["imap", "imap://127.0.0.1:1"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("possible values"), "{}", stderr(&out));
+}

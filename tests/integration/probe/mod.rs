@@ -9,6 +9,7 @@ use crate::util::script::escape;
 use crate::util::{code, netkit, netkit_env, stderr, stdout};
 
 mod mail;
+mod servers;
 mod web;
 
 /// The probe's JSON document on stdout.

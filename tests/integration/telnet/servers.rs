@@ -120,8 +120,9 @@ fn pipe_mode_sends_stdin_lines_and_check_only_connects() {
 
     let out = netkit(&["telnet", "--check", &format!("telnet://127.0.0.1:{port}")]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // --check is the shared probe now: one OK line with the banner and the timings.
     assert!(
-        stdout(&out).starts_with("connected to 127.0.0.1:"),
+        stdout(&out).starts_with(&format!("OK telnet://127.0.0.1:{port} ")),
         "{}",
         stdout(&out)
     );
