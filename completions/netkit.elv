@@ -221,7 +221,7 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --version 'Print version'
         }
         &'netkit;smtp-send'= {
-            cand --max-size 'Refuse to send more than BYTES (exit 1): a file over it is refused before it is read, stdin or a pipe as its spooling passes it; the server''s SIZE limit bounds a composed message''s spooling and is checked before MAIL FROM. Input that is not a regular file is spooled to a temporary file, at most 256 MiB in all without this flag'
+            cand --max-size 'Refuse to send more than BYTES (exit 1): a file over it is refused before it is read, stdin or a pipe as its spooling passes it; the server''s SIZE limit bounds the spooling too and is checked before MAIL FROM. Input that is not a regular file is spooled to a temporary file after EHLO (a raw message''s header block before connecting), at most 256 MiB in all without this flag'
             cand --from 'Envelope sender and From: (default: the From: of a raw message)'
             cand --to 'Recipient (To: header and envelope); repeat for more. With none of --to/--cc/--bcc, a raw message''s To:, Cc: and Bcc: are the recipients (as sendmail -t), and its Bcc: is removed before sending'
             cand --cc 'Recipient in Cc: and the envelope; repeat for more'
