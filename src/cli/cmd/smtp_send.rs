@@ -523,8 +523,6 @@ fn check_max_size(outgoing: &Outgoing, max_size: Option<u64>) -> Result<(), Erro
     }
 }
 
-/// Stdin copied to an unnamed temporary file: the message is read twice (size and 8-bit
-/// scan, then DATA) and may be far larger than memory should hold.
 fn print_human(out: &mut Stdout, report: &Report) -> std::io::Result<()> {
     for r in &report.recipients {
         let verdict = if r.accepted { "accepted" } else { "refused" };
