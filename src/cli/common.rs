@@ -275,9 +275,11 @@ impl AuthOpts {
 }
 
 /// Seconds as a positive, finite decimal: `10`, `0.5`.
-/// A session error that names the server it came from (`host:port: …`), once.
+/// A session error that names the server it came from (`host:port: …`), once. A name that
+/// does not resolve is named by net's message already (`host: does not resolve …`, the one
+/// wording every command shows).
 pub fn naming_server(server: &str, e: crate::Error) -> crate::Error {
-    if e.message().contains(server) {
+    if e.message().contains(server) || e.kind() == crate::ErrorKind::Resolve {
         e
     } else {
         crate::Error::new(e.kind(), format!("{server}: {}", e.message()))

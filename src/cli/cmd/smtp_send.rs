@@ -262,6 +262,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         ret: args.ret.clone(),
         handshake_timeout: net.connect_timeout,
         idle_timeout: net.timeout,
+        progress: crate::progress::Progress::for_stderr(quiet, args.client.output.no_progress),
     };
     let server = target.authority();
     let (stream, _peer) = net::open(&target, &net.connect_options(deadline), net.timeout, &tls)?;
