@@ -286,6 +286,18 @@ pub fn naming_server(server: &str, e: crate::Error) -> crate::Error {
     }
 }
 
+/// A value parser for an option whose values are a fixed list (`--auth MECH`): `--help` and
+/// the completions list them, any case is accepted (`--auth plain`), and `parse` turns the
+/// value into its type.
+pub fn listed<T: Clone + Send + Sync + 'static>(
+    values: impl IntoIterator<Item = impl Into<clap::builder::PossibleValue>>,
+    parse: fn(&str) -> Option<T>,
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(move |s| parse(&s).ok_or_else(|| format!("'{s}' is not a value netkit knows")))
+}
+
 pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     let secs: f64 = text
         .trim()

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::auth::sasl::Mechanism;
-use crate::cli::common::ClientOpts;
+use crate::cli::common::{ClientOpts, listed};
 use crate::cli::exit::Outcome;
 use crate::cli::render::{Stdout, warn};
 use crate::net::{self, TlsContext, TlsPolicy, TlsSettings};
@@ -96,7 +96,8 @@ pub struct Args {
     pub ret: Option<String>,
 
     /// SASL mechanism: PLAIN, LOGIN, CRAM-MD5 or XOAUTH2 (default: strongest offered)
-    #[arg(long = "auth", value_name = "MECH", value_parser = parse_mechanism)]
+    #[arg(long = "auth", value_name = "MECH", ignore_case = true,
+          value_parser = listed(["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"], Mechanism::parse))]
     pub mechanism: Option<Mechanism>,
 
     /// OAuth2 bearer token for XOAUTH2, first line of FILE
@@ -130,10 +131,6 @@ fn parse_ret(text: &str) -> Result<String, String> {
     matches!(upper.as_str(), "FULL" | "HDRS")
         .then_some(upper)
         .ok_or_else(|| "expected FULL or HDRS".to_owned())
-}
-
-fn parse_mechanism(text: &str) -> Result<Mechanism, String> {
-    Mechanism::parse(text).ok_or_else(|| "expected PLAIN, LOGIN, CRAM-MD5 or XOAUTH2".to_owned())
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
