@@ -25,9 +25,24 @@ pub fn copy(
     bounds: Bounds,
     what: &str,
 ) -> Result<u64, Error> {
+    copy_until(from, to, bounds, what, 0, |_| false).map(|(n, _)| n)
+}
+
+/// [`copy`] in steps: `already` bytes of the same input were read before (they count
+/// against `bounds.max_bytes` and in messages), and after each chunk is written `stop` sees
+/// it and may end the copy early (a header block's end, say). Returns the bytes copied by
+/// this call and whether the input reached its end.
+pub fn copy_until(
+    from: &mut (impl Read + AsRawFd),
+    to: &mut impl Write,
+    bounds: Bounds,
+    what: &str,
+    already: u64,
+    mut stop: impl FnMut(&[u8]) -> bool,
+) -> Result<(u64, bool), Error> {
     let fd = from.as_raw_fd();
     let mut buf = vec![0u8; 64 * 1024];
-    let mut total = 0u64;
+    let mut total = already;
     let local = |e: io::Error| {
         Error::new(
             ErrorKind::LocalIo,
@@ -45,7 +60,7 @@ pub fn copy(
             }
         }
         let n = match from.read(&mut buf) {
-            Ok(0) => return Ok(total),
+            Ok(0) => return Ok((total - already, true)),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(local(e)),
@@ -63,6 +78,9 @@ pub fn copy(
                 format!("spooling {what}: {}", crate::error::io_words(&e)),
             )
         })?;
+        if stop(&buf[..n]) {
+            return Ok((total - already, false));
+        }
     }
 }
 
@@ -126,6 +144,30 @@ mod tests {
         };
         let err = copy(&mut zero, &mut io::sink(), bounds, "x").expect_err("deadline");
         assert_eq!(err.kind(), ErrorKind::Timeout);
+    }
+
+    #[test]
+    fn a_copy_in_steps_counts_what_was_read_before_and_stops_when_asked() {
+        let mut zero = std::fs::File::open("/dev/zero").expect("/dev/zero");
+        let mut out = Vec::new();
+        let (n, eof) = copy_until(&mut zero, &mut out, Bounds::default(), "z", 0, |_| true)
+            .expect("one chunk");
+        assert!(!eof && n > 0 && out.len() as u64 == n);
+        let bounds = Bounds {
+            max_bytes: Some(n + 10),
+            deadline: None,
+        };
+        let err =
+            copy_until(&mut zero, &mut out, bounds, "z", n, |_| false).expect_err("over the limit");
+        assert!(
+            err.message().contains(&format!("{} bytes", n + 10)),
+            "{err}"
+        );
+        let mut f = tempfile::tempfile().expect("tempfile");
+        f.write_all(b"hello").expect("write");
+        std::io::Seek::rewind(&mut f).expect("rewind");
+        let (n, eof) = copy_until(&mut f, &mut io::sink(), bounds, "f", 3, |_| false).expect("f");
+        assert_eq!((n, eof), (5, true));
     }
 
     #[test]

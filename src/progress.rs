@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// Whether bars are drawn at all, decided once per run.
-#[derive(Debug, Clone)]
+/// Whether bars are drawn at all, decided once per run. The default draws none.
+#[derive(Debug, Clone, Default)]
 pub struct Progress {
     multi: Option<MultiProgress>,
 }
@@ -59,6 +59,24 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(120));
         }
         Bar { bar: Some(bar) }
+    }
+}
+
+/// A writer that advances a bar by what it writes (an upload through a protocol encoder).
+pub struct Counting<'a, W> {
+    pub inner: W,
+    pub bar: &'a Bar,
+}
+
+impl<W: std::io::Write> std::io::Write for Counting<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bar.advance(n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -275,13 +275,27 @@ impl AuthOpts {
 }
 
 /// Seconds as a positive, finite decimal: `10`, `0.5`.
-/// A session error that names the server it came from (`host:port: …`), once.
+/// A session error that names the server it came from (`host:port: …`), once. A name that
+/// does not resolve is named by net's message already (`host: does not resolve …`, the one
+/// wording every command shows).
 pub fn naming_server(server: &str, e: crate::Error) -> crate::Error {
-    if e.message().contains(server) {
+    if e.message().contains(server) || e.kind() == crate::ErrorKind::Resolve {
         e
     } else {
         crate::Error::new(e.kind(), format!("{server}: {}", e.message()))
     }
+}
+
+/// A value parser for an option whose values are a fixed list (`--auth MECH`): `--help` and
+/// the completions list them, any case is accepted (`--auth plain`), and `parse` turns the
+/// value into its type.
+pub fn listed<T: Clone + Send + Sync + 'static>(
+    values: impl IntoIterator<Item = impl Into<clap::builder::PossibleValue>>,
+    parse: fn(&str) -> Option<T>,
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(values)
+        .try_map(move |s| parse(&s).ok_or_else(|| format!("'{s}' is not a value netkit knows")))
 }
 
 pub fn parse_seconds(text: &str) -> Result<Duration, String> {

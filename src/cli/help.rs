@@ -107,8 +107,9 @@ Message-ID added when absent; or, with --subject/--body/--body-file/--attach/--h
 one composed as MIME from the flags. --bcc recipients never appear in a header.
 Attachments (and a --body-file over 1 MiB) are streamed from their files as base64 while
 DATA is sent: memory stays flat whatever their size. Stdin from a pipe and other
-non-regular inputs are spooled to a temporary file after the server's EHLO, up to 256 MiB
-(or --max-size) and its SIZE, stopping as they pass it; a message over --max-size or the
+non-regular inputs are spooled to a temporary file after the server's EHLO (a raw
+message's header block, which names its sender and recipients, before connecting), up to
+256 MiB (or --max-size) and its SIZE, stopping as they pass it; a message over --max-size or the
 server's SIZE is refused (exit 1) before MAIL FROM. -m covers the whole run, reading the
 input included.
 TLS: smtps:// is implicit TLS; smtp:// upgrades with STARTTLS when offered (--tls auto),

@@ -158,12 +158,21 @@ pub fn entry(name: &str) -> Option<&'static Entry> {
     COMMANDS.iter().find(|e| e.name == name)
 }
 
+/// Network commands that draw no progress bar (a time reply, a terminal session, articles
+/// printed as they come). They still accept `--no-progress`, as SPEC §3 says every network
+/// command does (a script may pass it to all of them), but their help, man page and
+/// completions do not offer a flag that would change nothing.
+pub const DRAW_NO_PROGRESS: &[&str] = &["timeclient", "telnet", "nntp"];
+
 impl Entry {
     /// This command's clap definition, as `netkit NAME` (it takes `--version` too).
     pub fn definition(&self) -> clap::Command {
         // The Args definition first: a doc comment on an Args struct would set `about` too.
         let mut c = (self.define)(clap::Command::new(self.name)).about(self.about);
         c = c.version(VERSION);
+        if DRAW_NO_PROGRESS.contains(&self.name) {
+            c = c.mut_arg("no_progress", |a| a.hide(true));
+        }
         if let Some(help) = self.long_help {
             c = c.after_long_help(help);
         }

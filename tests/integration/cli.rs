@@ -207,6 +207,78 @@ fn completions_are_printed_for_every_shell_and_cover_the_short_names() {
     assert_eq!(code(&out), 2);
 }
 
+/// What bash offers after `netkit WORDS… <TAB>` (the word being completed is empty), in a
+/// directory holding one file, `somefile`.
+fn bash_offers(words: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("somefile"), b"").expect("write");
+    let list = words
+        .iter()
+        .map(|w| format!("'{w}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let script = format!(
+        "source <('{nk}' completions bash)\n\
+         COMP_WORDS=(netkit {list} ''); COMP_CWORD={n}\n\
+         _netkit netkit '' '{prev}'; echo \"${{COMPREPLY[*]}}\"\n",
+        nk = netkit_path().display(),
+        n = words.len() + 1,
+        prev = words.last().copied().unwrap_or("netkit"),
+    );
+    let out = Command::new("bash")
+        .args(["--norc", "-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .expect("bash");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    stdout(&out).trim_end_matches('\n').to_owned()
+}
+
+/// Every option value completes as what it is (issue 20 #9): lists from their values, files
+/// where a file is asked, and nothing, rather than the directory's file names, for seconds,
+/// counts, addresses or text.
+#[test]
+fn completions_offer_each_values_kind_not_file_names_everywhere() {
+    assert_eq!(
+        bash_offers(&["hostinfo", "--type"]),
+        "A AAAA MX TXT NS SOA CNAME PTR SRV CAA NAPTR DS DNSKEY SSHFP TLSA HTTPS SVCB ANY"
+    );
+    assert_eq!(bash_offers(&["timeclient", "--proto"]), "daytime time ntp");
+    assert!(bash_offers(&["timeserver", "--log"]).contains("json"));
+    assert_eq!(
+        bash_offers(&["pop", "--auth"]),
+        "USER APOP PLAIN LOGIN CRAM-MD5 XOAUTH2"
+    );
+    assert!(bash_offers(&["imap", "--auth"]).starts_with("LOGIN-CMD PLAIN"));
+    assert_eq!(
+        bash_offers(&["smtp-send", "--auth"]),
+        "PLAIN LOGIN CRAM-MD5 XOAUTH2"
+    );
+    assert_eq!(bash_offers(&["fetch", "--tls"]), "auto required none");
+    for words in [
+        &["hostinfo", "--timeout"][..],
+        &["timeclient", "-m"],
+        &["smtp-send", "--to"],
+        &["smtp-send", "--max-size"],
+        &["fetch", "-A"],
+        &["ftp", "-P"],
+        &["hostinfo", "--service"],
+        &["urlquote", "--safe"],
+        &["nntp", "--newsgroups"],
+    ] {
+        let offered = bash_offers(words);
+        assert!(!offered.contains("somefile"), "{words:?}: {offered}");
+    }
+    for words in [
+        &["fetch", "--cacert"][..],
+        &["smtp-send", "--attach"],
+        &["pop", "--password-file"],
+        &["telnet", "--script"],
+    ] {
+        assert_eq!(bash_offers(words), "somefile", "{words:?}");
+    }
+}
+
 #[test]
 fn man_prints_roff_pages_that_man_can_render() {
     let out = netkit(&["man", "fetch"]);

@@ -633,3 +633,87 @@ fn attach_dash_is_stdin_and_stdin_is_read_once() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("once"), "{}", stderr(&out));
 }
+
+// --- the same habits everywhere (issue 20 #6, #7) ------------------------------------------
+
+/// `--no-progress` is offered where a bar can be drawn; the commands that draw none still
+/// accept it (SPEC §3: every network command does) but do not advertise it.
+#[test]
+fn no_progress_is_offered_only_where_a_bar_is_drawn() {
+    for cmd in ["fetch", "ftp", "smtp-send", "pop", "imap", "gopher"] {
+        let help = String::from_utf8_lossy(&netkit(&[cmd, "--help"]).stdout).into_owned();
+        assert!(help.contains("--no-progress"), "{cmd}: {help}");
+    }
+    for cmd in ["timeclient", "telnet", "nntp"] {
+        let help = String::from_utf8_lossy(&netkit(&[cmd, "--help"]).stdout).into_owned();
+        assert!(!help.contains("--no-progress"), "{cmd}: {help}");
+        let man = String::from_utf8_lossy(&netkit(&["man", cmd]).stdout).into_owned();
+        assert!(!man.contains("no\\-progress"), "{cmd}: {man}");
+        let out = netkit(&[cmd, "--no-progress", "--version"]);
+        assert_eq!(code(&out), 0, "{cmd}: {}", stderr(&out));
+    }
+}
+
+/// A name that does not resolve reads the same in every client: net's one wording, exit 3.
+#[test]
+fn a_name_that_does_not_resolve_reads_the_same_in_every_command() {
+    let host = "no-such-host.invalid";
+    let runs: [&[&str]; 10] = [
+        &["hostinfo", host],
+        &["timeclient", host],
+        &[
+            "smtp-send",
+            host,
+            "--from",
+            "a@b.example",
+            "--to",
+            "c@d.example",
+            "--body",
+            "x",
+        ],
+        &["fetch", "http://no-such-host.invalid/"],
+        &["ftp", "ls", "ftp://no-such-host.invalid/"],
+        &["pop", "ls", "pop3://u:p@no-such-host.invalid/"],
+        &["imap", "ls", "imap://u:p@no-such-host.invalid/"],
+        &["nntp", "groups", "nntp://no-such-host.invalid/"],
+        &["telnet", "--check", host],
+        &["gopher", "gopher://no-such-host.invalid/"],
+    ];
+    let mut wordings = Vec::new();
+    for args in runs {
+        let out = netkit(args);
+        assert_eq!(code(&out), 3, "{args:?}: {}", stderr(&out));
+        // The last line: pop and imap warn first about the password in the URL.
+        let err = stderr(&out)
+            .trim_end()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_owned();
+        let prefix = format!("netkit {}: ", args[0]);
+        let said = err.strip_prefix(&prefix).unwrap_or(&err).to_owned();
+        assert!(
+            said.starts_with(&format!("{host}: does not resolve")),
+            "{args:?}: {err}"
+        );
+        assert!(said.ends_with("check the spelling"), "{args:?}: {err}");
+        wordings.push(said);
+    }
+    wordings.dedup();
+    assert_eq!(wordings.len(), 1, "{wordings:#?}");
+}
+
+/// `timeserver --help` says what happens without --stratum (leap 3, unsynchronised), not a
+/// default that replies do not carry.
+#[test]
+fn timeserver_help_says_what_replies_carry_without_stratum() {
+    let help = String::from_utf8_lossy(&netkit(&["timeserver", "--help"]).stdout).into_owned();
+    let stratum = help
+        .split("--stratum")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(stratum.contains("leap 3"), "{stratum}");
+    assert!(!stratum.contains("[default:"), "{stratum}");
+}

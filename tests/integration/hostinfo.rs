@@ -224,7 +224,7 @@ fn dns_aaaa_over_ipv6_server_address() {
         &["--type", "aaaa", "www.netkit.test", "--short"],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(stdout(&out), "::1\n");
+    assert_eq!(stdout(&out), "2001:db8::1\n");
 }
 
 #[test]
@@ -708,33 +708,62 @@ fn service_is_repeatable() {
     assert_eq!(stdout(&out), "25\n80\n");
 }
 
-#[test]
-fn a_name_with_only_ipv4_says_so_under_dash_6() {
-    // localhost has ::1 in most hosts files; a name with only an IPv4 address is needed.
-    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
-    let v4_only = hosts.lines().find_map(|l| {
-        let mut w = l.split_whitespace();
-        let addr = w.next()?;
-        (addr.parse::<std::net::Ipv4Addr>().is_ok() && !addr.starts_with('#'))
-            .then(|| w.next().map(str::to_owned))
-            .flatten()
-            .filter(|name| {
-                !hosts.lines().any(|m| {
-                    let mut x = m.split_whitespace();
-                    x.next().is_some_and(|a| a.contains(':')) && x.any(|n| n == name)
-                })
-            })
-    });
-    let Some(name) = v4_only else {
-        panic!("/etc/hosts has no IPv4-only name to test -6 with: {hosts}");
-    };
-    let out = netkit(&["hostinfo", "-6", &name]);
-    assert_eq!(code(&out), 3, "{}", stderr(&out));
+/// `hostinfo ARGS` in a private mount namespace whose /etc/hosts is `hosts` (the machine's
+/// own may list `::1 localhost` or not): the system resolver reads exactly these names.
+fn with_hosts_file(hosts: &str, args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("hosts");
+    std::fs::write(&file, hosts).expect("write hosts");
+    let out = std::process::Command::new("unshare")
+        .args([
+            "-m",
+            "sh",
+            "-c",
+            "mount --bind \"$1\" /etc/hosts && shift && exec \"$@\"",
+        ])
+        .arg("sh")
+        .arg(&file)
+        .arg(crate::util::netkit_path())
+        .arg("hostinfo")
+        .args(args)
+        .output()
+        .expect("unshare (util-linux) runs");
     assert!(
-        stderr(&out).contains("has no IPv6 address"),
-        "{}",
-        stderr(&out)
+        !String::from_utf8_lossy(&out.stderr).contains("unshare:")
+            && !String::from_utf8_lossy(&out.stderr).contains("mount:"),
+        "a mount namespace is needed (tests run as root): {}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+#[test]
+fn a_name_with_only_one_family_says_so_under_dash_4_and_dash_6() {
+    // Not ::1: glibc answers an IPv4 question for a ::1 line with 127.0.0.1.
+    let hosts = "127.0.0.1 localhost v4only.netkit.test\n2001:db8::1 v6only.netkit.test\n";
+    for (args, says) in [
+        (&["-6", "localhost"][..], "localhost: has no IPv6 address"),
+        (
+            &["-6", "v4only.netkit.test"],
+            "v4only.netkit.test: has no IPv6 address",
+        ),
+        (
+            &["-4", "v6only.netkit.test"],
+            "v6only.netkit.test: has no IPv4 address",
+        ),
+        (
+            &["-6", "nowhere.invalid"],
+            "nowhere.invalid: does not resolve",
+        ),
+    ] {
+        let out = with_hosts_file(hosts, args);
+        assert_eq!(code(&out), 3, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    // The family that is there still answers.
+    let out = with_hosts_file(hosts, &["-6", "--short", "v6only.netkit.test"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out), "2001:db8::1\n");
 }
 
 #[test]

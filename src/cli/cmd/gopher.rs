@@ -293,12 +293,7 @@ fn run_one(args: Args) -> anyhow::Result<Outcome> {
             let (file, _) = f.into_parts();
             file.discard();
         }
-        let e = if e.message().contains(server.as_str()) {
-            e
-        } else {
-            Error::new(e.kind(), format!("{server}: {}", e.message()))
-        };
-        Err(e.into())
+        Err(crate::cli::common::naming_server(&server, e).into())
     };
     if let Err(e) = result {
         if let Sink::Stdout(s) = &mut out.sink {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cli::common::{ClientOpts, naming_server, parse_seconds};
+use crate::cli::common::{ClientOpts, listed, naming_server, parse_seconds};
 use crate::cli::exit::Outcome;
 use crate::cli::probe::{self as cli_probe, ProbeOpts, Word, WordParser};
 use crate::cli::render::{Stdout, clean_text, write_out};
@@ -116,7 +116,11 @@ pub struct Args {
 
     /// Login: LOGIN-CMD (the LOGIN command) or a SASL mechanism (PLAIN, LOGIN, CRAM-MD5,
     /// XOAUTH2); default: the strongest SASL mechanism offered, else the LOGIN command
-    #[arg(long = "auth", value_name = "MECH", value_parser = parse_login)]
+    #[arg(long = "auth", value_name = "MECH", ignore_case = true,
+          value_parser = listed([
+              clap::builder::PossibleValue::new("LOGIN-CMD").alias("COMMAND"),
+              "PLAIN".into(), "LOGIN".into(), "CRAM-MD5".into(), "XOAUTH2".into(),
+          ], Login::parse))]
     pub login: Option<Login>,
 
     /// OAuth2 bearer token for XOAUTH2, first line of FILE
@@ -128,11 +132,6 @@ pub struct Args {
 
     #[command(flatten)]
     pub probe: ProbeOpts,
-}
-
-fn parse_login(text: &str) -> Result<Login, String> {
-    Login::parse(text)
-        .ok_or_else(|| "expected LOGIN-CMD, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2".to_owned())
 }
 
 #[derive(Serialize)]

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::cli::common::{ClientOpts, naming_server};
+use crate::cli::common::{ClientOpts, listed, naming_server};
 use crate::cli::exit::Outcome;
 use crate::cli::probe::{self as cli_probe, ProbeOpts, Word, WordParser};
 use crate::cli::render::{Stdout, write_out};
@@ -88,7 +88,8 @@ pub struct Args {
 
     /// Login: USER, APOP, or a SASL mechanism (PLAIN, LOGIN, CRAM-MD5, XOAUTH2); default:
     /// the strongest SASL mechanism offered, else APOP, else USER/PASS
-    #[arg(long = "auth", value_name = "MECH", value_parser = parse_login)]
+    #[arg(long = "auth", value_name = "MECH", ignore_case = true,
+          value_parser = listed(["USER", "APOP", "PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"], Login::parse))]
     pub login: Option<Login>,
 
     /// OAuth2 bearer token for XOAUTH2, first line of FILE
@@ -100,11 +101,6 @@ pub struct Args {
 
     #[command(flatten)]
     pub probe: ProbeOpts,
-}
-
-fn parse_login(text: &str) -> Result<Login, String> {
-    Login::parse(text)
-        .ok_or_else(|| "expected USER, APOP, PLAIN, LOGIN, CRAM-MD5 or XOAUTH2".to_owned())
 }
 
 #[derive(Serialize)]

@@ -4,20 +4,20 @@
 
 use std::fs::File;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
 
 use crate::auth::sasl::Mechanism;
-use crate::cli::common::ClientOpts;
+use crate::cli::common::{ClientOpts, listed};
 use crate::cli::exit::Outcome;
 use crate::cli::probe::{self as cli_probe, ProbeOpts};
 use crate::cli::render::{Stdout, warn};
 use crate::net::{self, TlsContext, TlsPolicy, TlsSettings};
 use crate::proto::pingpong::Transcript;
 use crate::proto::smtp::compose::{self, Draft};
-use crate::proto::smtp::message::{self, Outgoing, Source as MessageSource};
+use crate::proto::smtp::message::{self, Outgoing};
 use crate::proto::smtp::{self, Envelope, Options, Peer, Report};
 use crate::{Error, ErrorKind};
 
@@ -32,9 +32,10 @@ pub struct Args {
     pub message: Option<String>,
 
     /// Refuse to send more than BYTES (exit 1): a file over it is refused before it is read,
-    /// stdin or a pipe as its spooling passes it; the server's SIZE limit bounds a composed
-    /// message's spooling and is checked before MAIL FROM. Input that is not a regular file
-    /// is spooled to a temporary file, at most 256 MiB in all without this flag
+    /// stdin or a pipe as its spooling passes it; the server's SIZE limit bounds the
+    /// spooling too and is checked before MAIL FROM. Input that is not a regular file is
+    /// spooled to a temporary file after EHLO (a raw message's header block before
+    /// connecting), at most 256 MiB in all without this flag
     #[arg(long, value_name = "BYTES")]
     pub max_size: Option<u64>,
 
@@ -96,7 +97,8 @@ pub struct Args {
     pub ret: Option<String>,
 
     /// SASL mechanism: PLAIN, LOGIN, CRAM-MD5 or XOAUTH2 (default: strongest offered)
-    #[arg(long = "auth", value_name = "MECH", value_parser = parse_mechanism)]
+    #[arg(long = "auth", value_name = "MECH", ignore_case = true,
+          value_parser = listed(["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"], Mechanism::parse))]
     pub mechanism: Option<Mechanism>,
 
     /// OAuth2 bearer token for XOAUTH2, first line of FILE
@@ -133,10 +135,6 @@ fn parse_ret(text: &str) -> Result<String, String> {
     matches!(upper.as_str(), "FULL" | "HDRS")
         .then_some(upper)
         .ok_or_else(|| "expected FULL or HDRS".to_owned())
-}
-
-fn parse_mechanism(text: &str) -> Result<Mechanism, String> {
-    Mechanism::parse(text).ok_or_else(|| "expected PLAIN, LOGIN, CRAM-MD5 or XOAUTH2".to_owned())
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -187,12 +185,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if let Some(from) = &args.from {
         compose::split_addresses("--from", from)?;
     }
-    let (to_send, from) = message_to_send(&args, &to, &cc, &domain, bounds)?;
+    let (to_send, from, header_recipients) = message_to_send(&args, &to, &cc, &domain, bounds)?;
     // A draft is composed now, unless an input must be spooled: then after EHLO, so that
-    // the server's SIZE stops the spooling as it passes it.
-    let (draft, mut ready) = match to_send {
-        ToSend::Raw(outgoing) => (None, Some(outgoing)),
-        ToSend::Draft(draft) => (Some(draft), None),
+    // the server's SIZE stops the spooling as it passes it. A raw message from a pipe is
+    // spooled then too.
+    let (draft, mut ready, mut spooling) = match to_send {
+        ToSend::Raw(outgoing) => (None, Some(outgoing), None),
+        ToSend::Spooling(raw) => (None, None, Some(raw)),
+        ToSend::Draft(draft) => (Some(draft), None, None),
     };
     let mut deferred = match &draft {
         Some(d) => Some(compose::prepare(d)?),
@@ -215,8 +215,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if recipients.is_empty() {
         // No recipient flag: a raw message's To:, Cc: and Bcc: are the recipients, as with
         // `sendmail -t` (Bcc: itself is never sent).
-        let listed = ready.as_ref().map(|o| o.header_recipients.clone());
-        for field in listed.unwrap_or_default() {
+        for field in header_recipients {
             for r in compose::split_addresses("the message's To:/Cc:/Bcc:", &field)? {
                 if let Some(addr) = message::address_in(&r)
                     && !recipients.contains(&addr)
@@ -268,6 +267,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         ret: args.ret.clone(),
         handshake_timeout: net.connect_timeout,
         idle_timeout: net.timeout,
+        progress: crate::progress::Progress::for_stderr(quiet, args.client.output.no_progress),
     };
     let server = target.authority();
     let (stream, _peer) = net::open(&target, &net.connect_options(deadline), net.timeout, &tls)?;
@@ -298,7 +298,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 Ok(outgoing)
             }))
         }
-        (None, None) => return Err(Error::usage("nothing to send").into()),
+        (None, None) => match spooling.take() {
+            Some(raw) => {
+                let (server, domain) = (server.as_str(), opts.helo_name.as_str());
+                smtp::Message::AfterEhlo(Box::new(move |limit| {
+                    let outgoing = raw.finish(limit.map(|l| (l, server)), domain)?;
+                    check_max_size(&outgoing, max_size)?;
+                    Ok(outgoing)
+                }))
+            }
+            None => return Err(Error::usage("nothing to send").into()),
+        },
     };
     let report = smtp::send(peer, &envelope, message, &opts).map_err(|e| {
         if watchdog.fired() {
@@ -351,7 +361,7 @@ fn message_to_send(
     cc: &[String],
     domain: &str,
     bounds: crate::local::Bounds,
-) -> anyhow::Result<(ToSend, String)> {
+) -> anyhow::Result<(ToSend, String, Vec<String>)> {
     if composing(args) || args.message.is_none() && std::io::stdin().is_terminal() {
         let from = args
             .from
@@ -379,41 +389,129 @@ fn message_to_send(
             date_unix: i64::try_from(now).unwrap_or(i64::MAX),
         };
         let from = message::address_in(&draft.from).unwrap_or_default();
-        return Ok((ToSend::Draft(Box::new(draft)), from));
+        return Ok((ToSend::Draft(Box::new(draft)), from, Vec::new()));
     }
-    let outgoing = {
-        let (file, shown) = match args.message.as_deref() {
-            Some("-") | None => (spool_stdin(bounds)?, "stdin"),
-            Some(path) => (
-                File::open(path)
-                    .map_err(|e| Error::usage(format!("{path}: {}", crate::error::io_words(&e))))?,
-                path,
-            ),
-        };
-        let empty = file.metadata().is_ok_and(|m| m.is_file() && m.len() == 0);
-        if empty && !args.allow_empty {
-            return Err(Error::usage(format!(
-                "the message on {} is empty: nothing to send (--allow-empty sends it anyway)",
-                crate::cli::render::clean_text(shown)
-            ))
-            .into());
-        }
-        let source: Box<dyn MessageSource> = Box::new(file);
-        Outgoing::prepare(source, domain)?
+    let (path, shown) = match args.message.as_deref() {
+        Some("-") | None => ("-", "stdin".to_owned()),
+        Some(path) => (path, crate::cli::render::clean_text(path)),
     };
-    let from = match (&args.from, &outgoing.from_header) {
+    let empty = || {
+        Error::usage(format!(
+            "the message on {shown} is empty: nothing to send (--allow-empty sends it anyway)"
+        ))
+    };
+    let (to_send, facts) = match compose::open_input(Path::new(path), &shown, None)? {
+        // A regular file (stdin redirected from one too) is read in place, twice.
+        compose::Opened::Sized(input) => {
+            if input.len == 0 && !args.allow_empty {
+                return Err(empty().into());
+            }
+            let outgoing = Outgoing::prepare(Box::new(input.file), domain)?;
+            let facts = (
+                outgoing.from_header.clone(),
+                outgoing.header_recipients.clone(),
+            );
+            (ToSend::Raw(outgoing), facts)
+        }
+        // A pipe or a device: only the header block is read now (the sender and recipients
+        // are checked before connecting); the rest is spooled after EHLO, within the
+        // server's SIZE.
+        compose::Opened::ToSpool(source) => {
+            let raw = RawSpool::start(source, shown.clone(), bounds)?;
+            if raw.read == 0 && raw.eof && !args.allow_empty {
+                return Err(empty().into());
+            }
+            let facts = message::header_facts(&raw.head);
+            (ToSend::Spooling(Box::new(raw)), facts)
+        }
+    };
+    let (from_header, header_recipients) = facts;
+    let from = match (&args.from, from_header) {
         (Some(f), _) => message::address_in(f).unwrap_or_default(),
-        (None, Some(f)) => f.clone(),
+        (None, Some(f)) => f,
         (None, None) => {
             return Err(Error::usage("no sender: give --from or a From: header").into());
         }
     };
-    Ok((ToSend::Raw(outgoing), from))
+    Ok((to_send, from, header_recipients))
 }
 
-/// A raw message, prepared; or a draft still to compose.
+/// A raw message from a pipe, spooled to a temporary file in two steps: its header block
+/// before connecting, the rest once the server's SIZE is known.
+struct RawSpool {
+    source: File,
+    spool: File,
+    /// The first bytes, up to the end of the header block (at most 1 MiB and a read).
+    head: Vec<u8>,
+    read: u64,
+    eof: bool,
+    shown: String,
+    bounds: crate::local::Bounds,
+}
+
+impl RawSpool {
+    fn start(
+        mut source: File,
+        shown: String,
+        bounds: crate::local::Bounds,
+    ) -> anyhow::Result<RawSpool> {
+        let mut spool = tempfile::tempfile().context("creating a temporary file for stdin")?;
+        let mut head = Vec::new();
+        let within = crate::local::Bounds {
+            max_bytes: Some(bounds.max_bytes.unwrap_or(compose::SPOOL_MAX)),
+            ..bounds
+        };
+        let (read, eof) =
+            crate::local::copy_until(&mut source, &mut spool, within, &shown, 0, |chunk| {
+                let room = message::MAX_HEADER_BLOCK.saturating_sub(head.len());
+                head.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                message::header_block_read(&head)
+            })?;
+        Ok(RawSpool {
+            source,
+            spool,
+            head,
+            read,
+            eof,
+            shown,
+            bounds,
+        })
+    }
+
+    /// Spools the rest within `--max-size` (or [`compose::SPOOL_MAX`]) and the server's
+    /// SIZE, stopping as soon as the spool passes the lower, and prepares the message.
+    fn finish(mut self, server: compose::ServerLimit<'_>, domain: &str) -> Result<Outgoing, Error> {
+        let own = self.bounds.max_bytes.unwrap_or(compose::SPOOL_MAX);
+        let limit = server.map_or(own, |(size, _)| own.min(size));
+        if !self.eof {
+            let within = crate::local::Bounds {
+                max_bytes: Some(limit),
+                ..self.bounds
+            };
+            crate::local::copy_until(
+                &mut self.source,
+                &mut self.spool,
+                within,
+                &self.shown,
+                self.read,
+                |_| false,
+            )
+            .map_err(|e| compose::over_server_size(e, &self.shown, server, own))?;
+        }
+        self.spool.flush().map_err(|e| {
+            Error::new(
+                ErrorKind::LocalIo,
+                format!("spooling {}: {}", self.shown, crate::error::io_words(&e)),
+            )
+        })?;
+        Outgoing::prepare(Box::new(self.spool), domain)
+    }
+}
+
+/// A raw message, prepared or still spooling; or a draft still to compose.
 enum ToSend {
     Raw(Outgoing),
+    Spooling(Box<RawSpool>),
     Draft(Box<Draft>),
 }
 
@@ -429,19 +527,6 @@ fn check_max_size(outgoing: &Outgoing, max_size: Option<u64>) -> Result<(), Erro
         )),
         None => Ok(()),
     }
-}
-
-/// Stdin copied to an unnamed temporary file: the message is read twice (size and 8-bit
-/// scan, then DATA) and may be far larger than memory should hold.
-fn spool_stdin(bounds: crate::local::Bounds) -> anyhow::Result<File> {
-    let mut file = tempfile::tempfile().context("creating a temporary file for stdin")?;
-    let bounds = crate::local::Bounds {
-        max_bytes: Some(bounds.max_bytes.unwrap_or(compose::SPOOL_MAX)),
-        ..bounds
-    };
-    crate::local::copy(&mut std::io::stdin().lock(), &mut file, bounds, "stdin")?;
-    file.flush().context("spooling stdin")?;
-    Ok(file)
 }
 
 fn print_human(out: &mut Stdout, report: &Report) -> std::io::Result<()> {

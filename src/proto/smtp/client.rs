@@ -39,7 +39,13 @@ pub struct Options {
     /// Budget for a STARTTLS handshake.
     pub handshake_timeout: Duration,
     pub idle_timeout: Duration,
+    /// Where a bar for a large message's DATA is drawn (off by default).
+    pub progress: crate::progress::Progress,
 }
+
+/// A message from this size on gets a progress bar while DATA is sent; a smaller one goes
+/// out before a bar would be seen.
+pub const PROGRESS_FROM: u64 = 1 << 20;
 
 /// The envelope: who the message is from and for (Bcc included, never in headers).
 #[derive(Debug, Clone)]
@@ -257,12 +263,21 @@ pub fn send(
     if go.code != 354 {
         return Err(reply_error("DATA", &go));
     }
+    // The bar stays until the server's reply: it takes the message when it answers.
+    let bar = match message.size {
+        size if size >= PROGRESS_FROM => opts.progress.bar(server, Some(size), 0),
+        _ => crate::progress::Progress::off().bar(server, None, 0),
+    };
     {
         let mut body = DotStuffer::new(conn.writer());
-        message.write_to(&mut body)?;
+        message.write_to(&mut crate::progress::Counting {
+            inner: &mut body,
+            bar: &bar,
+        })?;
         body.finish().map_err(write_error)?;
     }
     let done = conn.read_reply()?;
+    bar.finish();
     if done.class() != 2 {
         return Err(reply_error("end of DATA", &done));
     }

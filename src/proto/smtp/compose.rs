@@ -188,21 +188,21 @@ pub const SPOOL_MAX: u64 = 256 << 20;
 pub const BODY_IN_MEMORY_MAX: u64 = 1 << 20;
 
 /// A file part's input: an open file and how many of its bytes are the part.
-struct Input {
-    file: File,
-    len: u64,
+pub struct Input {
+    pub file: File,
+    pub len: u64,
 }
 
 /// An input as opened before connecting: sized (a regular file), or still to be spooled
 /// (a pipe, stdin from a pipe, a device), which waits for the server's SIZE limit.
-enum Opened {
+pub enum Opened {
     Sized(Input),
     ToSpool(File),
 }
 
 /// Opens `path` (`-`: stdin): a regular file is used in place, sized by its length and
 /// refused at once when over `--max-size`; anything else is left to spool.
-fn open_input(path: &Path, what: &str, max: Option<u64>) -> Result<Opened, Error> {
+pub fn open_input(path: &Path, what: &str, max: Option<u64>) -> Result<Opened, Error> {
     let local = |e: std::io::Error| {
         Error::new(
             ErrorKind::LocalIo,
@@ -242,6 +242,18 @@ fn open_input(path: &Path, what: &str, max: Option<u64>) -> Result<Opened, Error
 /// A server's SIZE limit and its name (`host:port`), for messages.
 pub type ServerLimit<'a> = Option<(u64, &'a str)>;
 
+/// A spool stopped by a limit says which one: the server's SIZE when it was the lower (the
+/// bounded reader alone would blame `--max-size`).
+pub fn over_server_size(e: Error, what: &str, server: ServerLimit<'_>, own: u64) -> Error {
+    match server {
+        Some((size, server)) if e.kind() == ErrorKind::Refused && size < own => Error::new(
+            ErrorKind::Refused,
+            format!("{what} is over {server}'s SIZE limit of {size} bytes: not sent"),
+        ),
+        _ => e,
+    }
+}
+
 /// The spool budget: `--max-size` or [`SPOOL_MAX`], and the server's SIZE, for all spooled
 /// inputs together.
 struct Budget<'a> {
@@ -267,20 +279,8 @@ impl Budget<'_> {
             ..self.bounds
         };
         let mut spool = tempfile_for(what)?;
-        let len =
-            crate::local::copy(&mut source, &mut spool, bounds, what).map_err(|e| {
-                match self.server {
-                    Some((size, server)) if e.kind() == ErrorKind::Refused && size < own => {
-                        Error::new(
-                            ErrorKind::Refused,
-                            format!(
-                                "{what} is over {server}'s SIZE limit of {size} bytes: not sent"
-                            ),
-                        )
-                    }
-                    _ => e,
-                }
-            })?;
+        let len = crate::local::copy(&mut source, &mut spool, bounds, what)
+            .map_err(|e| over_server_size(e, what, self.server, own))?;
         self.spooled += len;
         spool.flush().map_err(|e| {
             Error::new(

@@ -114,6 +114,19 @@ fn read_headers(head: &[u8]) -> Headers {
     h
 }
 
+/// What a header block names before the message is sent: the From: address and the To:,
+/// Cc: and Bcc: values. `head` is the message's start; it need not be complete.
+pub fn header_facts(head: &[u8]) -> (Option<String>, Vec<String>) {
+    let h = read_headers(head);
+    (h.from, h.recipients)
+}
+
+/// Whether `head` holds the whole header block (its empty line), or is as long as
+/// [`Outgoing::prepare`] ever looks.
+pub fn header_block_read(head: &[u8]) -> bool {
+    head.len() >= MAX_HEADER_BLOCK || find_blank_line(head).is_some()
+}
+
 /// Offset of the empty line that ends the header block (the index just past it).
 fn find_blank_line(data: &[u8]) -> Option<usize> {
     let mut i = 0;

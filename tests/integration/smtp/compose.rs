@@ -421,9 +421,84 @@ fn a_stdin_attachment_stops_as_it_passes_the_servers_size() {
     );
 }
 
+/// A raw message piped on stdin is spooled after EHLO too (issue 11 #3): its header block
+/// is read before connecting (sender and recipients come from it), the rest stops as the
+/// spool passes the server's SIZE of 1000 bytes, 10 MB offered: exit 1, the limit named,
+/// QUIT sent, no MAIL FROM or DATA. The pipe took a bounded amount.
+#[test]
+fn a_raw_stdin_message_stops_as_it_passes_the_servers_size() {
+    let peer = peer_until_quit("250-peer\r\n250 SIZE 1000\r\n");
+    let url = peer.addr();
+    let mut child = Command::new(netkit_path())
+        .args(["smtp-send", &url, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn netkit");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let head = b"From: a@netkit.test\r\nTo: b@netkit.test\r\nSubject: big\r\n\r\n";
+        let mut written = 0usize;
+        if stdin.write_all(head).is_err() {
+            return written;
+        }
+        written += head.len();
+        let line = [b"0123456789".repeat(7).as_slice(), b"\r\n"].concat();
+        let chunk = line.repeat(64 * 1024 / line.len());
+        while written < 10_000_000 && stdin.write_all(&chunk).is_ok() {
+            written += chunk.len();
+        }
+        written
+    });
+    let out = child.wait_with_output().expect("netkit exits");
+    let written = writer.join().expect("writer");
+    assert!(written < 1_000_000, "netkit read {written} bytes of stdin");
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("stdin is over {url}'s SIZE limit of 1000 bytes")),
+        "{}",
+        stderr(&out)
+    );
+    let seen = peer.assert_ok();
+    assert!(
+        seen.iter()
+            .all(|l| !l.starts_with(b"MAIL") && !l.starts_with(b"DATA")),
+        "{:?}",
+        lines(&seen)
+    );
+}
+
+/// What the pipe's header block lacks is a usage error before connecting (port 1 has no
+/// listener: exit 2, not 4): no From: without --from, no To:/Cc: without recipient flags,
+/// nothing at all.
+#[test]
+fn a_piped_raw_message_is_checked_before_connecting() {
+    for (message, flags, says) in [
+        (
+            &b"To: b@netkit.test\r\n\r\nhi\r\n"[..],
+            &[][..],
+            "no sender",
+        ),
+        (b"From: a@netkit.test\r\n\r\nhi\r\n", &[], "no recipient"),
+        (
+            b"",
+            &["--from", "a@netkit.test", "--to", "b@netkit.test"][..],
+            "empty",
+        ),
+    ] {
+        let mut args = vec!["smtp-send", "127.0.0.1:1"];
+        args.extend_from_slice(flags);
+        args.push("-");
+        let out = run_with_stdin(&args, message);
+        assert_eq!(code(&out), 2, "{says}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{says}: {}", stderr(&out));
+    }
+}
+
 /// Without --max-size, endless input stops at the 256 MiB spool limit (exit 1) instead of
-/// filling the disk: `--attach /dev/zero` (spooled after EHLO) and a raw message from
-/// `- < /dev/zero` (spooled before connecting; port 1 has no listener).
+/// filling the disk: `--attach /dev/zero` and a raw message from `- < /dev/zero`, both
+/// spooled after EHLO.
 #[test]
 fn endless_input_stops_at_the_spool_limit_without_max_size() {
     let peer = peer_until_quit("250 peer\r\n");
@@ -442,14 +517,16 @@ fn endless_input_stops_at_the_spool_limit_without_max_size() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("268435456 bytes"), "{}", stderr(&out));
     peer.assert_ok();
+    let peer = peer_until_quit("250 peer\r\n");
     let out = Command::new(netkit_path())
-        .args(["smtp-send", "127.0.0.1:1", "--from", "a@netkit.test"])
+        .args(["smtp-send", &peer.addr(), "--from", "a@netkit.test"])
         .args(["--to", "b@netkit.test", "-"])
         .stdin(fs::File::open("/dev/zero").expect("/dev/zero"))
         .output()
         .expect("run netkit");
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("268435456 bytes"), "{}", stderr(&out));
+    peer.assert_ok();
 }
 
 /// Peak memory does not follow the attachment: a 128 MiB file (sparse) sent to a sink that

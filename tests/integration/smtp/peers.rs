@@ -483,3 +483,140 @@ fn bad_addresses_and_built_headers_are_usage_errors() {
         assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
     }
 }
+
+// --- progress (issue 20 #6) -----------------------------------------------------------
+
+/// A peer that takes one message, stalling 3 s after `354` so that a large one is seen
+/// mid-send.
+fn slow_data_peer() -> ScriptedPeer {
+    ScriptedPeer::start(vec![
+        send("220 hi\r\n"),
+        expect("EHLO"),
+        send("250 peer\r\n"),
+        expect("MAIL FROM"),
+        send("250 ok\r\n"),
+        expect("RCPT TO"),
+        send("250 ok\r\n"),
+        expect("DATA"),
+        send("354 go\r\n"),
+        Step::Stall(Duration::from_secs(3)),
+        Step::ReadUntilDot,
+        send("250 queued\r\n"),
+        expect("QUIT"),
+        send("221 bye\r\n"),
+    ])
+}
+
+/// An 8 MiB raw message: headers, then 80-byte lines.
+fn large_message(dir: &std::path::Path) -> std::path::PathBuf {
+    let file = dir.join("big.eml");
+    let mut text = b"From: a@netkit.test\r\nTo: b@netkit.test\r\nSubject: big\r\n\r\n".to_vec();
+    let line = [b"0123456789".repeat(7).as_slice(), b"abcdefgh\r\n"].concat();
+    while text.len() + line.len() <= 8 << 20 {
+        text.extend_from_slice(&line);
+    }
+    fs::write(&file, &text).expect("write the message");
+    file
+}
+
+/// `netkit smtp-send ARGS` in a tmux terminal: what the screen shows while `peer` stalls
+/// after `354` (once `during` is satisfied), and at the end.
+fn smtp_send_in_a_terminal(
+    peer: &ScriptedPeer,
+    args: &[&str],
+    during: &dyn Fn(&str) -> bool,
+) -> (String, String) {
+    let session = format!(
+        "netkit-smtp-progress-{}-{}",
+        std::process::id(),
+        peer.port()
+    );
+    let command = format!(
+        "{} smtp-send {} {}; echo exit=$?; sleep 30",
+        crate::util::netkit_path().display(),
+        peer.addr(),
+        args.join(" ")
+    );
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(["-L", &session])
+            .args(args)
+            .output()
+            .expect("run tmux (apt package tmux)")
+    };
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "120",
+        "-y",
+        "10",
+        &command,
+    ]);
+    assert!(started.status.success(), "{}", stderr(&started));
+    let capture = || stdout(&tmux(&["capture-pane", "-p", "-t", &session]));
+    let wait_for = |what: &str, done: &dyn Fn(&str) -> bool| {
+        let end = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = capture();
+            if done(&screen) {
+                return screen;
+            }
+            if std::time::Instant::now() > end {
+                let _ = tmux(&["kill-server"]);
+                panic!("timed out waiting for {what}: {screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let seen = wait_for("the DATA stall", &|s| during(s));
+    let after = wait_for("the end of the send", &|s| s.contains("exit="));
+    let _ = tmux(&["kill-server"]);
+    (seen, after)
+}
+
+/// In a real terminal (tmux), a large message's DATA shows the shared bar (server, bytes
+/// of the total) until the server answers; it is cleared at the end. `--no-progress` and a
+/// stderr that is not a terminal draw nothing.
+#[test]
+fn a_large_message_draws_a_progress_bar_in_a_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = large_message(dir.path());
+    let file = file.to_string_lossy();
+    let peer = slow_data_peer();
+    let (during, after) = smtp_send_in_a_terminal(&peer, &[&file], &|s| s.contains("/8.00 MiB"));
+    assert!(during.contains(&peer.addr()), "{during}");
+    assert!(after.contains("exit=0"), "{after}");
+    assert!(after.contains("sent to 1 of 1"), "{after}");
+    assert!(
+        !after.contains("MiB"),
+        "the bar is cleared at the end: {after}"
+    );
+    let seen = peer.assert_ok();
+    assert!(
+        seen.iter().any(|l| l.len() > 8 << 20),
+        "the whole message arrived"
+    );
+
+    // --no-progress: the screen mid-DATA (the peer has read DATA and stalls 3 s) is empty.
+    let peer = slow_data_peer();
+    let in_data = || peer.transcript().iter().any(|l| l.starts_with(b"DATA"));
+    let (during, after) = smtp_send_in_a_terminal(&peer, &[&file, "--no-progress"], &|_| {
+        in_data() && {
+            std::thread::sleep(Duration::from_millis(500));
+            true
+        }
+    });
+    assert!(!during.contains("MiB"), "{during}");
+    assert!(after.contains("exit=0"), "{after}");
+    peer.assert_ok();
+
+    // Not a terminal: nothing but the report.
+    let peer = slow_data_peer();
+    let out = netkit(&["smtp-send", &peer.addr(), &file]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    peer.assert_ok();
+}
