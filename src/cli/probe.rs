@@ -133,12 +133,10 @@ pub fn run(
         write_out(out.line(&exit::safe_text(&format::text_line(&report))))?;
     }
     write_out(out.finish())?;
+    // The error line reads as every command's does (issue 20 item 7): the phase that failed
+    // is already in the probe line on stdout.
     if let Some(f) = &report.failure {
-        let message = match f.phase {
-            Some(p) => format!("{} failed: {}", p.name(), f.message),
-            None => f.message.clone(),
-        };
-        exit::print_error(ctx.command, json, f.kind, &message);
+        exit::print_error(ctx.command, json, f.kind, &f.message);
     }
     Ok(Outcome::Code(code))
 }
