@@ -8,7 +8,9 @@ use crate::util::accounts::NKUSER1;
 use crate::util::script::escape;
 use crate::util::{code, netkit, netkit_env, stderr, stdout};
 
+mod certs;
 mod mail;
+mod plugins;
 mod servers;
 mod web;
 

@@ -27,7 +27,7 @@ use std::os::unix::fs::{PermissionsExt, chown};
 use std::path::PathBuf;
 use std::process::Command;
 
-use super::ca::TestCa;
+use super::ca::{CertFiles, TestCa};
 use super::peer::{Peer, Readiness, StateDir, free_port, require_binary};
 
 /// The basic-auth account of `/private/`.
@@ -107,7 +107,14 @@ fn write(path: PathBuf, bytes: &[u8]) {
     fs::write(&path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
 }
 
-fn config(state: &StateDir, port: u16, other: u16, tls: u16, echo: u16, ca: &TestCa) -> String {
+fn config(
+    state: &StateDir,
+    port: u16,
+    other: u16,
+    tls: u16,
+    echo: u16,
+    cert: &CertFiles,
+) -> String {
     let d = state.path().display();
     let mut cd = String::new();
     for (key, value) in CD_NAMES {
@@ -126,8 +133,8 @@ fn config(state: &StateDir, port: u16, other: u16, tls: u16, echo: u16, ca: &Tes
             } else {
                 format!(
                     "    ssl_certificate {};\n    ssl_certificate_key {};\n",
-                    ca.cert_pem().display(),
-                    ca.key_pem().display()
+                    cert.cert.display(),
+                    cert.key.display()
                 )
             }
         )
@@ -183,9 +190,19 @@ http {{
 
 impl Nginx {
     pub fn start() -> Nginx {
+        Nginx::start_with_cert(None)
+    }
+
+    /// nginx whose TLS server shows `cert` instead of the test CA's good certificate (an
+    /// expiring, expired or wrong-name one for the probe tests).
+    pub fn start_with_cert(cert: Option<CertFiles>) -> Nginx {
         let bin = require_binary("/usr/sbin/nginx", "nginx");
         let python = require_binary("/usr/bin/python3", "python3");
         let ca = TestCa::new();
+        let cert = cert.unwrap_or_else(|| CertFiles {
+            cert: ca.cert_pem(),
+            key: ca.key_pem(),
+        });
         let echo_state = StateDir::new("nginx-echo");
         fs::write(echo_state.join("echo.py"), ECHO_PY).expect("write echo.py");
         let echo = Peer::start(
@@ -208,7 +225,7 @@ impl Nginx {
                 extra.set((other, tls));
                 Nginx::prepare(state);
                 let conf = state.join("nginx.conf");
-                fs::write(&conf, config(state, port, other, tls, echo_port, &ca))
+                fs::write(&conf, config(state, port, other, tls, echo_port, &cert))
                     .expect("write nginx.conf");
                 let check = Command::new(&bin)
                     .args(["-t", "-q", "-c"])
