@@ -103,7 +103,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s H -l header -d '
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s d -l data -d 'POST data, form-encoded; @FILE reads FILE (line ends removed), @- reads stdin; repeated values are joined with &' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l data-binary -d 'POST data sent exactly as given; @FILE and @- as for -d, bytes kept' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s F -l form -d 'Multipart form field NAME=VALUE or NAME=@FILE (streamed); repeat for more' -r -f
-complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s T -l upload-file -d 'Upload FILE as the request body (PUT unless -X says otherwise)' -r -F
+complete -c netkit -n "__fish_netkit_using_subcommand fetch" -s T -l upload-file -d 'Upload FILE as the request body (PUT unless -X says otherwise); - reads stdin (spooled first, up to 256 MiB, so that a retry or redirect can send it again)' -r -F
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l max-redirs -d 'Most redirects to follow before giving up (exit 8)' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l retry -d 'Retry up to N times on connect errors, timeouts, drops, 408, 429 and (for GET, HEAD, PUT, DELETE) 5xx, backing off 1, 2, 4… s or as Retry-After says (a Retry-After over 2 min fails at once); a partial file is resumed with Range' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand fetch" -l sha256 -d 'Fail with exit 10 unless the body\'s SHA-256 is HEX; the file is then not kept' -r -f

@@ -95,6 +95,62 @@ pub fn read_all(
     Ok(out)
 }
 
+/// Most bytes of stdin spooled to a temporary file when a command needs its length or must
+/// read it twice (an IMAP literal, an HTTP body sent again after a redirect), unless the
+/// command has a limit of its own: endless input stops there instead of filling the disk.
+pub const SPOOL_MAX: u64 = 256 << 20;
+
+/// Stdin as a `File` (a duplicate of descriptor 0), for commands that take `-` where a file
+/// goes: its metadata tells a regular file (used in place) from a pipe.
+pub fn stdin_file() -> io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+}
+
+/// Stdin spooled to an unnamed temporary file within `bounds` (at most [`SPOOL_MAX`] unless
+/// `bounds` says less), rewound; and its length.
+pub fn spool_stdin(bounds: Bounds) -> Result<(std::fs::File, u64), Error> {
+    let local = |e: io::Error| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("spooling stdin: {}", crate::error::io_words(&e)),
+        )
+    };
+    let mut spool = tempfile::tempfile().map_err(local)?;
+    let bounds = Bounds {
+        max_bytes: Some(bounds.max_bytes.unwrap_or(SPOOL_MAX)),
+        ..bounds
+    };
+    let len = copy(&mut io::stdin().lock(), &mut spool, bounds, "stdin")?;
+    std::io::Seek::rewind(&mut spool).map_err(local)?;
+    Ok((spool, len))
+}
+
+/// A reader that waits for data only until `deadline`: a pipe whose writer went silent
+/// ends with `TimedOut` at `--max-time` instead of holding the run past it.
+pub struct UntilDeadline<R> {
+    pub inner: R,
+    pub deadline: Option<Instant>,
+}
+
+impl<R: Read + AsRawFd> Read for UntilDeadline<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(end) = self.deadline {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() || !readable_within(self.inner.as_raw_fd(), left)? {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "--max-time reached while reading the input",
+                ));
+            }
+        }
+        self.inner.read(buf)
+    }
+}
+
 /// True when `fd` has data (or EOF) within `wait`. Regular files are always readable.
 fn readable_within(fd: RawFd, wait: std::time::Duration) -> io::Result<bool> {
     let mut pfd = libc::pollfd {

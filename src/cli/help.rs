@@ -272,7 +272,7 @@ recorded in the state file (DIR/.netkit-state or FILE.netkit-state) by UIDVALIDI
 kill loses nothing and a re-run with --new neither duplicates nor skips. A changed
 UIDVALIDITY exports everything again under the new numbering, with a warning.
 
-append BOX FILE… [--flags FLAG] uploads (line ends made CRLF). flag BOX UID… +FLAG|-FLAG…
+append BOX FILE… [--flags FLAG] uploads (line ends made CRLF; - is stdin). flag BOX UID… +FLAG|-FLAG…
 (-- before a -FLAG is accepted). cp|mv SRC UID… DEST: MOVE when offered, else COPY, then
 \\Deleted and UID EXPUNGE of exactly those UIDs. rm BOX UID… needs UIDPLUS: a plain EXPUNGE
 would remove other clients' \\Deleted messages too. idle BOX [--wait SECS] exits 0 when new
@@ -358,8 +358,9 @@ server unless --tls none.
 get writes NAME.part, checks its size against SIZE, sets the server's MDTM time, fsyncs and
 renames: a file under its final name is always whole, and -C resumes the .part with REST.
 Without -o the name is the URL's last component (sanitised); -o - writes to stdout. put
-uploads FILE to URL (a URL ending in / takes FILE's name), checks SIZE afterwards and sets
-MFMT where offered; -C resumes from the remote size, --append uses APPE.
+uploads FILE to URL (a URL ending in / takes FILE's name; put - URL streams stdin), checks
+SIZE afterwards and sets MFMT where offered; -C resumes from the remote size, --append uses
+APPE.
 
 Output: ls prints names (-l: type, permissions, size, time, name; --json: one object per
 entry with name, type, size, modified, perms, unique); size prints bytes; mtime prints RFC

@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::{Error, ErrorKind};
 
@@ -15,6 +15,12 @@ pub enum Payload {
     Data { bytes: Vec<u8>, form_encoded: bool },
     /// `-T FILE`: the file's bytes, as they are (PUT).
     Upload(PathBuf),
+    /// `-T -`: stdin, spooled to a temporary file before the request (its length is then
+    /// known, and a retry or a 307/308 redirect can send it again).
+    Spooled {
+        file: std::sync::Arc<File>,
+        len: u64,
+    },
     /// `-F`: multipart/form-data.
     Form { parts: Vec<Part>, boundary: String },
 }
@@ -37,7 +43,7 @@ type Opened = (Box<dyn Read + Send>, Option<u64>, Option<String>);
 impl Payload {
     /// True for `-T` (its default method is PUT).
     pub fn is_upload(&self) -> bool {
-        matches!(self, Payload::Upload(_))
+        matches!(self, Payload::Upload(_) | Payload::Spooled { .. })
     }
 
     /// `-F` fields, as curl writes them: `name=value`, `name=@path`.
@@ -88,6 +94,13 @@ impl Payload {
                     .filter(|m| m.is_file())
                     .map(|m| m.len());
                 Ok((Box::new(file), len, None))
+            }
+            Payload::Spooled { file, len } => {
+                let mut file = file
+                    .try_clone()
+                    .map_err(|e| open_error(Path::new("-"), &e))?;
+                io::Seek::rewind(&mut file).map_err(|e| open_error(Path::new("-"), &e))?;
+                Ok((Box::new(file.take(*len)), Some(*len), None))
             }
             Payload::Form { parts, boundary } => {
                 let mut pieces: Vec<Box<dyn Read + Send>> = Vec::new();

@@ -84,7 +84,8 @@ pub struct Args {
     #[arg(short = 'F', long = "form", value_name = "NAME=VALUE")]
     pub form: Vec<String>,
 
-    /// Upload FILE as the request body (PUT unless -X says otherwise)
+    /// Upload FILE as the request body (PUT unless -X says otherwise); - reads stdin
+    /// (spooled first, up to 256 MiB, so that a retry or redirect can send it again)
     #[arg(short = 'T', long = "upload-file", value_name = "FILE")]
     pub upload: Option<PathBuf>,
 
@@ -227,7 +228,7 @@ fn data_value(value: &str, strip: bool, stdin_used: &mut bool) -> Result<Vec<u8>
     Ok(bytes)
 }
 
-fn payload(args: &Args) -> Result<Option<Payload>, Error> {
+fn payload(args: &Args, deadline: net::Deadline) -> Result<Option<Payload>, Error> {
     let kinds = usize::from(!args.data.is_empty() || !args.data_binary.is_empty())
         + usize::from(!args.form.is_empty())
         + usize::from(args.upload.is_some());
@@ -243,6 +244,19 @@ fn payload(args: &Args) -> Result<Option<Payload>, Error> {
     }
     if !args.form.is_empty() {
         return Payload::form(&args.form).map(Some);
+    }
+    if let Some(path) = &args.upload
+        && path.as_os_str() == "-"
+    {
+        let bounds = crate::local::Bounds {
+            max_bytes: None,
+            deadline: deadline.instant(),
+        };
+        let (file, len) = crate::local::spool_stdin(bounds)?;
+        return Ok(Some(Payload::Spooled {
+            file: std::sync::Arc::new(file),
+            len,
+        }));
     }
     if let Some(path) = &args.upload {
         std::fs::metadata(path).map_err(|e| {
@@ -494,7 +508,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     let deadline = args.client.net.deadline();
     let dest = destination(&args)?;
     check_distinct_names(&args, &dest)?;
-    let payload = payload(&args)?;
+    let payload = payload(&args, deadline)?;
     let first_host = url::Url::parse(&args.urls[0])
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))

@@ -220,6 +220,8 @@ struct Run<'a> {
     url_shown: String,
     quiet: bool,
     json: bool,
+    /// `--max-time`'s end, for reading local input (put from a pipe).
+    deadline: Option<Instant>,
 }
 
 pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
@@ -289,13 +291,29 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         target,
         quiet,
         json,
+        deadline: deadline.instant(),
     };
     let path = remote_path(&run.target.path)?;
     // Check local inputs before connecting: a typo should not cost a login.
     let upload = match args.action {
         Action::Put if !args.recursive => {
             let local = PathBuf::from(&args.operands[0]);
-            let file = File::open(&local).map_err(|e| {
+            let stdin = local.as_os_str() == "-";
+            if stdin && (path.is_empty() || path.ends_with('/')) {
+                return Err(Error::usage(
+                    "put - (stdin) has no file name: give the URL the remote file's name",
+                )
+                .into());
+            }
+            if stdin && args.resume {
+                return Err(Error::usage("-C resumes from a file, not from stdin (put -)").into());
+            }
+            let file = if stdin {
+                crate::local::stdin_file()
+            } else {
+                File::open(&local)
+            };
+            let file = file.map_err(|e| {
                 Error::new(
                     ErrorKind::LocalIo,
                     format!("{}: {}", local.display(), crate::error::io_words(&e)),
@@ -924,11 +942,16 @@ impl Run<'_> {
         out: &mut Stdout,
         started: Instant,
     ) -> Result<Outcome, Error> {
-        let name = local
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| Error::usage(format!("{}: not a file name", local.display())))?
-            .to_owned();
+        let name = if local.as_os_str() == "-" {
+            // stdin: the URL names the remote file (checked before connecting).
+            last_component(path).unwrap_or_else(|| "stdin".to_owned())
+        } else {
+            local
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or_else(|| Error::usage(format!("{}: not a file name", local.display())))?
+                .to_owned()
+        };
         let remote = if path.is_empty() || path.ends_with('/') {
             join(path, &name)
         } else {
@@ -964,7 +987,12 @@ impl Run<'_> {
         }
         let progress = Progress::for_stderr(self.quiet, self.args.client.output.no_progress);
         let bar = progress.bar(&name, meta.is_file().then_some(meta.len()), offset);
-        let mut reader: &mut dyn Read = &mut file;
+        // A pipe is read only until --max-time (a silent writer cannot hold the run).
+        let mut bounded = crate::local::UntilDeadline {
+            inner: file,
+            deadline: self.deadline,
+        };
+        let mut reader: &mut dyn Read = &mut bounded;
         let sent = if offset > 0 && offset == meta.len() {
             0
         } else {
@@ -987,9 +1015,10 @@ impl Run<'_> {
                 ),
             ));
         }
-        let modified = meta
-            .modified()
-            .ok()
+        // A pipe's time is not the data's: only a file's is set on the server.
+        let modified = Some(&meta)
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map(|d| d.as_secs() as i64);
         if let Some(secs) = modified {

@@ -147,6 +147,8 @@ struct ExportJson<'a> {
 struct Plan {
     mailbox: Option<String>,
     rest: Vec<String>,
+    /// `append URL BOX -`: stdin, spooled before connecting (a literal's size goes first).
+    stdin: Option<std::fs::File>,
 }
 
 fn uid_of(text: &str) -> Result<u32, Error> {
@@ -173,7 +175,11 @@ fn url_mailbox(path: &str) -> Result<Option<String>, Error> {
         .map_err(|_| Error::usage("the URL's mailbox is not UTF-8"))
 }
 
-fn plan(args: &Args, url_box: Option<String>) -> Result<Plan, Error> {
+fn plan(
+    args: &Args,
+    url_box: Option<String>,
+    deadline: Option<std::time::Instant>,
+) -> Result<Plan, Error> {
     let mut rest: Vec<String> = args.operands[1..]
         .iter()
         .filter(|o| o.as_str() != "--")
@@ -259,14 +265,31 @@ fn plan(args: &Args, url_box: Option<String>) -> Result<Plan, Error> {
         }
         Action::Append => {
             append_flags(args)?;
-            for f in &rest {
+            if rest.iter().filter(|f| *f == "-").count() > 1 {
+                return usage("stdin (-) can be appended once");
+            }
+            for f in rest.iter().filter(|f| *f != "-") {
                 let path = std::path::Path::new(f);
                 std::fs::metadata(path).map_err(|e| crate::save::local("reading", path, &e))?;
             }
         }
         _ => {}
     }
-    Ok(Plan { mailbox, rest })
+    let stdin = match args.action {
+        Action::Append if rest.iter().any(|f| f == "-") => {
+            let bounds = crate::local::Bounds {
+                max_bytes: None,
+                deadline,
+            };
+            Some(crate::local::spool_stdin(bounds)?.0)
+        }
+        _ => None,
+    };
+    Ok(Plan {
+        mailbox,
+        rest,
+        stdin,
+    })
 }
 
 /// `+FLAG`/`-FLAG` operands as (STORE verb, flag).
@@ -340,7 +363,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     let deadline = c.net.deadline();
     let url = args.operands[0].as_str();
     let target = net::target::parse(url, &["imap", "imaps"])?;
-    let plan = plan(&args, url_mailbox(&target.path)?)?;
+    let plan = plan(&args, url_mailbox(&target.path)?, deadline.instant())?;
     let quiet = c.output.quiet;
     let json = c.output.json;
     let url_shown = net::target::redacted(url);
@@ -451,7 +474,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
                 )?;
                 Ok(Outcome::Success)
             }
-            Action::Append => append(&mut session, &args, mailbox, &plan.rest, &mut out),
+            Action::Append => append(&mut session, &args, mailbox, &plan, &mut out),
             Action::Flag => flag(&mut session, mailbox, &plan.rest),
             Action::Mv | Action::Cp => copy(&mut session, &args, mailbox, &plan.rest, &mut out),
             Action::Rm => rm(&mut session, &args, mailbox, &plan.rest, &mut out),
@@ -715,12 +738,22 @@ fn crlf_end(prev: u8, out: &mut Vec<u8>) {
 }
 
 /// Reads `path` in chunks through [`crlf_chunk`], handing each converted chunk to `each`.
+/// Feeds `path` (`-`: the stdin spool, from its start) to `each` with CRLF line ends.
 fn crlf_file(
     path: &std::path::Path,
+    stdin: Option<&std::fs::File>,
     each: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let mut file =
-        std::fs::File::open(path).map_err(|e| crate::save::local("reading", path, &e))?;
+    let mut file = match stdin.filter(|_| path.as_os_str() == "-") {
+        Some(spool) => {
+            let mut f = spool
+                .try_clone()
+                .map_err(|e| crate::save::local("reading", path, &e))?;
+            std::io::Seek::rewind(&mut f).map_err(|e| crate::save::local("reading", path, &e))?;
+            f
+        }
+        None => std::fs::File::open(path).map_err(|e| crate::save::local("reading", path, &e))?,
+    };
     let mut buf = vec![0u8; 64 * 1024];
     let mut out = Vec::with_capacity(130 * 1024);
     let mut prev = 0u8;
@@ -742,14 +775,15 @@ fn append(
     session: &mut Session,
     args: &Args,
     mailbox: &str,
-    files: &[String],
+    plan: &Plan,
     out: &mut Stdout,
 ) -> Result<Outcome, Error> {
     let flags = append_flags(args)?;
-    for f in files {
+    let stdin = plan.stdin.as_ref();
+    for f in &plan.rest {
         let path = std::path::Path::new(f);
         let mut size = 0u64;
-        crlf_file(path, &mut |chunk| {
+        crlf_file(path, stdin, &mut |chunk| {
             size += chunk.len() as u64;
             Ok(())
         })?;
@@ -765,7 +799,7 @@ fn append(
             &parts,
             size,
             &mut |w| {
-                crlf_file(path, &mut |chunk| {
+                crlf_file(path, stdin, &mut |chunk| {
                     w.write_all(chunk)
                         .map_err(crate::proto::pingpong::write_error)
                 })
@@ -787,7 +821,8 @@ fn append(
             })))?;
         } else if !args.client.output.quiet {
             let as_uid = uid.map(|u| format!(" as UID {u}")).unwrap_or_default();
-            write_out(out.line(&format!("appended {f} to {mailbox}{as_uid}")))?;
+            let shown = if f == "-" { "stdin" } else { f.as_str() };
+            write_out(out.line(&format!("appended {shown} to {mailbox}{as_uid}")))?;
         }
     }
     Ok(Outcome::Success)

@@ -657,3 +657,18 @@ fn limit_rate_with_max_time_1_is_exit_5_and_no_final_name() {
         "part is a prefix"
     );
 }
+
+/// `-T -` uploads stdin (issue 20 #4), spooled so that it has a Content-Length.
+#[test]
+fn upload_dash_puts_stdin() {
+    let nginx = Nginx::start();
+    let bytes = pattern(1 << 20, 3);
+    let url = nginx.url("/dav/piped.bin");
+    let out = crate::util::run_with_stdin(
+        &["fetch", "--json", "-T", "-", "-o", "/dev/null", &url],
+        &bytes,
+    );
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), nginx.logs());
+    assert_eq!(json(&out)["status"], 201);
+    assert!(fs::read(nginx.dav_file("piped.bin")).expect("stored") == bytes);
+}

@@ -505,3 +505,31 @@ fn mirror_of_1000_files_with_a_sparse_gib_through_vsftpd_and_pyftpdlib() {
     assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), py.logs());
     assert_eq!(hashes(&back, false), want);
 }
+
+/// `put - URL` uploads stdin (issue 20 #4: `-` is stdin everywhere) to the file the URL
+/// names; a URL naming a directory, or -C, has nothing to go by and is a usage error.
+#[test]
+fn put_dash_uploads_stdin_to_the_file_the_url_names() {
+    let server = Pyftpd::start(|home| fill_tree(home, 1));
+    let data = bytes(200_003, 9);
+    let out = crate::util::run_with_stdin(
+        &["ftp", "put", "-", &server.user_url("piped.bin"), "-q"],
+        &data,
+    );
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    assert_eq!(
+        fs::read(server.home().join("piped.bin")).expect("uploaded"),
+        data
+    );
+    for extra in [&[][..], &["-C"][..]] {
+        let url = if extra.is_empty() {
+            server.user_url("")
+        } else {
+            server.user_url("piped.bin")
+        };
+        let mut args = vec!["ftp", "put", "-", url.as_str()];
+        args.extend_from_slice(extra);
+        let out = crate::util::run_with_stdin(&args, b"x");
+        assert_eq!(code(&out), 2, "{extra:?}: {}", stderr(&out));
+    }
+}

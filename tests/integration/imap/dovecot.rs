@@ -730,3 +730,32 @@ fn kill_9_during_export_loses_and_duplicates_nothing() {
         assert_eq!(uids(&u, cacert, "INBOX", &["UNSEEN"]).len(), 500);
     }
 }
+
+/// `append URL BOX -` appends stdin (issue 20 #4), with CRLF line ends like a file; stdin
+/// given twice is a usage error.
+#[test]
+fn append_dash_appends_stdin() {
+    let ca = TestCa::new();
+    let dc = Dovecot::start(&ca);
+    let cacert = ca.ca_pem();
+    let cacert = cacert.to_str().expect("path");
+    let u = url(&dc, &NKUSER2, false);
+    let out = crate::util::run_with_stdin(
+        &["imap", "append", &u, "INBOX", "-", "--cacert", cacert],
+        &message(7, 300),
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("appended stdin to INBOX"),
+        "{}",
+        stdout(&out)
+    );
+    let out = netkit(&["imap", "get", &u, "INBOX", "1", "--cacert", cacert, "-q"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(out.stdout, wire(&message(7, 300)));
+    let out = crate::util::run_with_stdin(
+        &["imap", "append", &u, "INBOX", "-", "-", "--cacert", cacert],
+        b"x",
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+}
