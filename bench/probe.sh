@@ -5,6 +5,11 @@
 # Pairs do the same work: plain pairs with --tls none, TLS pairs checking the certificate
 # (--cert-days 7 beside -D/-C 7,7). Reports mean wall time, netkit/plugin ratio, user+sys CPU
 # per run, and peak RSS (/usr/bin/time -f %M). Target: netkit ≤ the plugin's wall time.
+# Measured 2026-12-07 (2 shared cores, 200 runs; ratio = netkit/plugin wall): smtp 0.87,
+# smtp STARTTLS -D 2.14, pop 0.98, imap 0.95, imaps -D 0.89, ftp 0.89, nntp 0.97, http 0.83,
+# https -C 0.94, ntp 1.26, time 1.41, gopher 1.61 (reads the menu; check_tcp only connects),
+# telnet 6.00 (waits for the banner; check_tcp only connects). CPU ≤ the plugin's except
+# ntp/time (+0.4 ms, start-up).
 # Usage: bench/probe.sh [RUNS]   (default 200)
 # Needs: hyperfine, /usr/bin/time, monitoring-plugins-basic/-standard, the harness's servers.
 set -euo pipefail
