@@ -639,6 +639,13 @@ pub fn check_url(
             }
             drop(lines);
             stream.close();
+            // A menu's first item is shown by its display text, not its raw fields.
+            if let Some(l) = first.as_deref().filter(|l| l.contains(&b'\t')) {
+                let display = l.split(|&b| b == b'\t').next().unwrap_or_default();
+                recorder.set_greeting(&String::from_utf8_lossy(
+                    display.get(1..).unwrap_or_default(),
+                ));
+            }
             match first {
                 None => Err(Error::new(
                     ErrorKind::Protocol,

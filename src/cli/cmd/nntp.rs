@@ -351,6 +351,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         cleartext_auth_ok: target.is_loopback() || policy == TlsPolicy::Never,
         handshake_timeout: c.net.connect_timeout,
         idle_timeout: c.net.timeout,
+        no_mode_reader: false,
     };
     let with_server = |e: Error| naming_server(&server, e);
     let mut session = Session::open(
@@ -971,8 +972,8 @@ fn newnews(session: &mut Session, cx: &mut Cx, since: i64) -> Result<Outcome, Er
 }
 
 /// `nntp --check URL`: greeting, CAPABILITIES, STARTTLS per `--tls`, AUTHINFO with
-/// credentials (MODE READER where the server wants it), DATE as the request (RFC 3977
-/// §7.1; CAPABILITIES again where DATE is unknown), QUIT.
+/// credentials (no MODE READER: INN would start a reader process for it), DATE as the
+/// request (RFC 3977 §7.1; CAPABILITIES again where DATE is unknown), QUIT.
 fn check(args: &Args, url: &str) -> anyhow::Result<Outcome> {
     let c = &args.client;
     let ctx = cli_probe::Context {
@@ -994,6 +995,7 @@ fn check(args: &Args, url: &str) -> anyhow::Result<Outcome> {
             cleartext_auth_ok: s.cleartext_auth_ok,
             handshake_timeout: c.net.connect_timeout,
             idle_timeout: c.net.timeout,
+            no_mode_reader: true,
         };
         let (host, server, tls) = (&s.target.host, &s.server, &s.tls);
         cli_probe::guarded(s.stream, s.deadline, server, |stream| {

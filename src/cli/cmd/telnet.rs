@@ -675,8 +675,9 @@ fn prompt(link: &mut Link, server: &str) -> Result<bool, Error> {
 /// How long `--check` listens for a greeting when no `--expect` asks for one: telnetd and
 /// busybox send their negotiation and banner at once; a silent service is not a failure.
 const CHECK_LISTEN: Duration = Duration::from_millis(1000);
-/// Once bytes came, a pause this long ends the greeting.
-const CHECK_QUIET: Duration = Duration::from_millis(100);
+/// Once text (not only negotiation) came, a pause this long ends the greeting: a banner
+/// and prompt arrive in one burst, and a monitor should not wait longer than it must.
+const CHECK_QUIET: Duration = Duration::from_millis(10);
 
 /// `telnet --check TARGET`: connect, answer the option negotiation, read what the server
 /// sends first (within a short wait, or with `--expect REGEX…` until each matched or -t
@@ -754,8 +755,8 @@ fn check(args: &Args) -> anyhow::Result<Outcome> {
             };
             match link.read(wait)? {
                 Got::Data(d) => {
-                    heard |= !d.is_empty();
                     text.push_str(&utf8_chunk(&mut carry, &d));
+                    heard = text.chars().any(|c| !c.is_whitespace() && !c.is_control());
                     if text.len() > 1 << 20 {
                         break;
                     }

@@ -168,9 +168,8 @@ fn greet_and_secure(
 }
 
 /// `ftp --check`: greeting, AUTH TLS per the policy, USER/PASS only when credentials are
-/// given (no anonymous login: a server without it is still up), then NOOP after a login or
-/// FEAT before one (vsftpd answers only a few commands before login; FEAT is one, RFC 2389),
-/// and QUIT.
+/// given (no anonymous login: a server without it is still up), then NOOP (one line, where
+/// FEAT's multi-line reply would cost a monitor more) and QUIT.
 pub fn probe(peer: Peer<'_>, opts: Options) -> Result<(), Error> {
     let Peer {
         stream,
@@ -203,15 +202,9 @@ pub fn probe(peer: Peer<'_>, opts: Options) -> Result<(), Error> {
         .conn
         .transcript()
         .phase(crate::probe::Phase::Request);
-    let reply = if logging_in {
-        session.command("NOOP")?
-    } else {
-        match session.command("FEAT")? {
-            feat if feat.code == 211 => feat,
-            // A server without FEAT (500) still answers NOOP, or asks for a login (530).
-            _ => session.command("NOOP")?,
-        }
-    };
+    // Before a login vsftpd (and others) may answer 530: the control channel works all the
+    // same, and that is what a probe without credentials asks.
+    let reply = session.command("NOOP")?;
     if !(reply.class() == 2 || !logging_in && reply.code == 530) {
         return Err(reply_error("the probe's NOOP", &reply));
     }

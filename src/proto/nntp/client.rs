@@ -40,6 +40,9 @@ pub struct Options {
     pub cleartext_auth_ok: bool,
     pub handshake_timeout: Duration,
     pub idle_timeout: Duration,
+    /// No MODE READER (`nntp --check`): on INN it hands the connection to a new nnrpd,
+    /// which costs a probe 50 ms and tells it nothing more.
+    pub no_mode_reader: bool,
 }
 
 pub use crate::proto::pingpong::Peer;
@@ -203,7 +206,7 @@ impl Session {
             // No CAPABILITIES (RFC 977 servers): MODE READER is harmless where unknown.
             None => true,
         };
-        if needs_mode {
+        if needs_mode && !opts.no_mode_reader {
             session.conn.send("MODE READER")?;
             let r = session.conn.read_reply()?;
             match r.code {

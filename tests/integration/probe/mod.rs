@@ -8,6 +8,7 @@ use crate::util::accounts::NKUSER1;
 use crate::util::script::escape;
 use crate::util::{code, netkit, netkit_env, stderr, stdout};
 
+mod bench_host;
 mod certs;
 mod mail;
 mod plugins;
