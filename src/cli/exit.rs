@@ -128,6 +128,20 @@ pub fn report(command: &str, json: bool, err: &anyhow::Error) -> u8 {
     print_error(command, json, kind, &format!("{err:#}"))
 }
 
+/// [`report`] for one item among many: with `--json` the error line names the item.
+pub fn report_item(command: &str, json: bool, item: &str, err: &anyhow::Error) -> u8 {
+    if is_broken_pipe(err) {
+        return 0;
+    }
+    print_item_error(
+        command,
+        json,
+        Some(item),
+        classify(err),
+        &format!("{err:#}"),
+    )
+}
+
 /// One error line on stderr, text or JSON, with any URL password masked and control
 /// characters escaped, whatever produced the message. Returns the exit code.
 pub fn print_error(command: &str, json: bool, kind: ErrorKind, message: &str) -> u8 {

@@ -1,6 +1,10 @@
 //! The server's sockets: bound from `-l`/`-p`, or inherited through systemd socket activation
 //! (`sd_listen_fds(3)`: `LISTEN_PID` names this process, `LISTEN_FDS` counts the sockets from
-//! fd 3).
+//! fd 3). Parsed here rather than with `listenfd` (weighed for issue 20, +1,752 bytes):
+//! listenfd takes the sockets when `LISTEN_PID` is absent (its systemfd extension), so a
+//! `LISTEN_FDS` leaked into a child's environment would hand it fds that are not its own,
+//! and it asks the caller to guess each socket's type, where this code reads it (TCP or UDP)
+//! and names a descriptor of any other kind.
 //!
 //! * Default: `[::]` with `IPV6_V6ONLY` plus `0.0.0.0`, so both families work whatever the
 //!   `net.ipv6.bindv6only` sysctl says; a host without IPv6 loses only the IPv6 listener.

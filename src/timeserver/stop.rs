@@ -5,8 +5,9 @@
 //! async-signal-safe). That wakes the threads blocked in `accept`/`recvfrom` (EINVAL, or an
 //! empty read on UDP); they see the flag and return, so an idle server sleeps in the kernel
 //! with no timer, and an exchange in flight always finishes. libc directly rather than
-//! `signal-hook`: signal-hook's iterator needs a thread and a pipe to do what this does in a
-//! few lines, and cannot run `shutdown` in the handler itself.
+//! `signal-hook` (weighed for issue 20): its iterator needs a thread and a pipe, and its
+//! `low_level::register`, which would run this same handler, is as `unsafe` as the
+//! `sigaction` call it replaces and cost 6,216 bytes of release binary for these few lines.
 
 use std::io;
 use std::os::fd::RawFd;

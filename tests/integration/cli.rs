@@ -350,3 +350,43 @@ fn json_error_line_goes_to_stderr_with_kind_and_code() {
             .is_some_and(|m| !m.is_empty())
     );
 }
+
+/// The man pages' shape (issue 20 #9): SEE ALSO names the shipped pages and the README, no
+/// unshipped SPEC.md and no netkit-help(1); prose sits under NOTES and EXAMPLES holds only
+/// command lines; a synopsis shows value names and `...` for repeatable arguments.
+#[test]
+fn man_pages_point_at_what_is_shipped_and_keep_examples_to_commands() {
+    let mut pages = vec![stdout(&netkit(&["man"]))];
+    for name in stdout(&netkit(&["--list"])).lines() {
+        pages.push(stdout(&netkit(&["man", name])));
+    }
+    for page in &pages {
+        let title = page.lines().find(|l| l.starts_with(".TH")).unwrap_or("?");
+        let see_also = page.split(".SH \"SEE ALSO\"").nth(1).unwrap_or_default();
+        let see_also = see_also.split("\n.SH").next().unwrap_or_default();
+        assert!(see_also.contains("README"), "{title}: {see_also}");
+        assert!(see_also.contains("\\fBnetkit\\-hostinfo\\fR(1)") || title.contains("HOSTINFO"));
+        assert!(!page.contains("SPEC.md"), "{title}");
+        assert!(!page.contains("netkit\\-help"), "{title}");
+        if let Some(examples) = page.split(".SH EXAMPLES").nth(1) {
+            let examples = examples.split("\n.SH").next().unwrap_or_default();
+            let mut continued = false;
+            for line in examples
+                .lines()
+                .filter(|l| !l.starts_with('.') && !l.is_empty())
+            {
+                let line = line.trim_start();
+                assert!(
+                    continued || line.starts_with('#') || line.contains("netkit "),
+                    "{title}: prose under EXAMPLES: {line}"
+                );
+                // `\e` at the end: the command goes on on the next line.
+                continued = line.ends_with("\\e");
+            }
+        }
+    }
+    let urlparse = stdout(&netkit(&["man", "urlparse"]));
+    let synopsis = urlparse.split(".SH SYNOPSIS").nth(1).unwrap_or_default();
+    assert!(synopsis.contains("[\\fIURL\\fR]..."), "{synopsis}");
+    assert!(synopsis.contains("\\fIPART=VALUE\\fR]..."), "{synopsis}");
+}

@@ -121,6 +121,19 @@ fn some_names_failing_is_partial_and_the_others_still_print() {
     assert!(lines[0].contains("127.0.0.1"));
     let err: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
     assert_eq!(err["error"]["exit_code"], 3);
+    // The per-item error names its item, as urlparse's do (issue 20 #5).
+    assert_eq!(err["error"]["item"], "no-such-host.invalid", "{err}");
+    let out = netkit(&[
+        "hostinfo",
+        "--json",
+        "--service",
+        "smtp",
+        "--service",
+        "nosuch",
+    ]);
+    assert_eq!(code(&out), 12, "{}", stderr(&out));
+    let err: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(err["error"]["item"], "nosuch", "{err}");
 }
 
 #[test]

@@ -147,7 +147,7 @@ fn each_service(out: &mut Stdout, args: &Args) -> anyhow::Result<Outcome> {
             Err(err) if exit::is_broken_pipe(&err) => return Err(err),
             Err(err) => {
                 std::io::Write::flush(out)?;
-                exit::report("hostinfo", args.json, &err);
+                exit::report_item("hostinfo", args.json, s, &err);
                 tally.failed += 1;
             }
         }
@@ -174,7 +174,7 @@ fn each(
             }
             // Keep stdout and stderr in order for a reader watching both.
             std::io::Write::flush(out)?;
-            exit::report("hostinfo", args.json, &err);
+            exit::report_item("hostinfo", args.json, name, &err);
             failures += 1;
             first_failure.get_or_insert(exit::classify(&err));
         }

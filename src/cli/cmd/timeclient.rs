@@ -183,7 +183,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 // stdout and stderr stay in order on a terminal).
                 out.flush()?;
                 let kind = e.kind();
-                exit::report(NAME, json, &anyhow::Error::new(e));
+                exit::report_item(NAME, json, label, &anyhow::Error::new(e));
                 worst = worse(worst, Some(kind));
             }
         }

@@ -222,4 +222,10 @@ fn several_servers_print_one_line_each_and_exit_with_the_worst() {
     let (code, v, err) = client_json(&[&good, &good]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(v.len(), 2);
+    // With --json, a failed server's error line names it (issue 20 #5).
+    let out = crate::util::netkit(&["timeclient", "--json", &good, &silent, "-t", "1"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let line: serde_json::Value =
+        serde_json::from_str(err.trim()).unwrap_or_else(|e| panic!("{e}: {err}"));
+    assert_eq!(line["error"]["item"], silent.as_str(), "{line}");
 }
