@@ -23,7 +23,7 @@ PORTS=$WORK/ports
 HOST_PID=
 cleanup() { rm -f "$PORTS"; [ -n "$HOST_PID" ] && wait "$HOST_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-NETKIT_BENCH_PORTS=$PORTS cargo nextest run --run-ignored only -E 'test(=probe::bench_host::bench_probe_servers)' \
+NETKIT_BENCH_PORTS=$PORTS cargo nextest run -E 'test(=probe::bench_host::bench_probe_servers)' \
   >"$WORK/host.log" 2>&1 &
 HOST_PID=$!
 for _ in $(seq 1 1200); do [ -f "$PORTS" ] && break; sleep 0.25; done
