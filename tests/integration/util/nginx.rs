@@ -28,6 +28,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use super::ca::{CertFiles, TestCa};
+
 use super::peer::{Peer, Readiness, StateDir, free_port, require_binary};
 
 /// The basic-auth account of `/private/`.
@@ -35,6 +36,9 @@ pub const USER: &str = "nkuser1";
 pub const PASS: &str = "nkuser1-pass";
 /// www-data in Debian.
 const WWW_DATA: u32 = 33;
+
+/// The path [`Nginx::requests`] asks for to know the log has caught up (a 404, not in its answer).
+const SYNC_PATH: &str = "/__netkit_log_sync";
 
 /// `/cd/KEY` sends `Content-Disposition: VALUE` (nginx config syntax) with body `cd-KEY\n`.
 pub const CD_NAMES: &[(&str, &str)] = &[
@@ -142,7 +146,7 @@ fn config(
     format!(
         "daemon off;
 user www-data;
-worker_processes 2;
+worker_processes 1;
 pid {d}/nginx.pid;
 error_log {d}/log/error.log info;
 events {{ worker_connections 512; }}
@@ -335,14 +339,35 @@ impl Nginx {
         self.peer.state().join("davroot/dav").join(name)
     }
 
-    /// Access-log lines (`METHOD URI STATUS "RANGE" BODY_BYTES`) so far. nginx writes each line when
-    /// the request ends, before the connection is closed, so a finished client sees them.
+    /// Access-log lines (`METHOD URI STATUS "RANGE" BODY_BYTES`) of every request that ended
+    /// before this call. nginx logs a request after its last byte is sent, so a client that has
+    /// exited may be ahead of the log (CI once read an empty log after `fetch -I`). The one
+    /// worker logs in its event loop before it takes the next connection, so a `Connection:
+    /// close` request read to EOF here ([`SYNC_PATH`], logged before the close and left out of
+    /// the answer) comes after every earlier request's line.
     pub fn requests(&self) -> Vec<String> {
+        self.sync_log();
         fs::read_to_string(self.peer.state().log_dir().join("access.log"))
             .unwrap_or_default()
             .lines()
+            .filter(|l| !l.contains(SYNC_PATH))
             .map(str::to_owned)
             .collect()
+    }
+
+    fn sync_log(&self) {
+        use std::io::{Read, Write};
+        let mut conn =
+            std::net::TcpStream::connect(("127.0.0.1", self.port())).expect("sync connect");
+        conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .expect("sync timeout");
+        write!(
+            conn,
+            "GET {SYNC_PATH} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .expect("sync request");
+        let mut sink = Vec::new();
+        conn.read_to_end(&mut sink).expect("sync response");
     }
 
     pub fn logs(&self) -> String {
