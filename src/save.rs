@@ -239,6 +239,19 @@ impl Output {
     /// fsyncs and renames `.part` to the final name, then fsyncs the directory: after this
     /// returns, the complete file is on disk under its name.
     pub fn commit(self) -> Result<Option<PathBuf>, Error> {
+        let done = self.sync_and_rename()?;
+        if let Some(target) = &done {
+            sync_parent(target)?;
+        }
+        Ok(done)
+    }
+
+    /// The first half of [`Output::commit`]: the data fsynced, then `.part` renamed to the
+    /// final name, which therefore never names a partial file. The rename itself is durable
+    /// only once the caller fsyncs the directory ([`sync_parent`]); a mirror does that once
+    /// per directory, after all its files, and reports none of them saved before. A crash
+    /// in between leaves the complete, synced data under either name.
+    pub fn sync_and_rename(self) -> Result<Option<PathBuf>, Error> {
         let Some(target) = self.target else {
             return Ok(None);
         };
@@ -247,7 +260,6 @@ impl Output {
             .map_err(|e| local("syncing", &self.part, &e))?;
         drop(self.file);
         fs::rename(&self.part, &target).map_err(|e| local("renaming", &self.part, &e))?;
-        sync_parent(&target)?;
         Ok(Some(target))
     }
 
