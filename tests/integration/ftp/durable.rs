@@ -1,6 +1,7 @@
 //! The mirror's durability order, read from the system calls netkit makes (strace -f -y):
 //! each file's data fsynced before its rename, each directory fsynced once after the last
-//! rename into it, and all of it before the first byte of the report on stdout.
+//! rename into it, and all of it before the first byte of the report on stdout; a big file's
+//! writeback started as it arrives, so the fsync before its rename has little left to do.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -159,4 +160,73 @@ fn a_mirror_fsyncs_each_file_then_each_directory_once_before_reporting() {
         let report = String::from_utf8_lossy(&out.stdout);
         assert!(report.contains(r#""files":61"#), "-P {parallel}: {report}");
     }
+}
+
+#[test]
+fn a_big_download_starts_writeback_as_it_goes_so_the_final_fsync_has_little_left() {
+    const MIB: usize = 1 << 20;
+    let server = Vsftpd::start(VsftpdMode::Explicit, |root| {
+        fs::write(root.join("big"), vec![7u8; 40 * MIB]).expect("big");
+    });
+    let work = tempfile::tempdir().expect("tempdir");
+    let file = work.path().join("big");
+    let log = work.path().join("strace.log");
+    let out = Command::new("strace")
+        .args(["-f", "-qq", "-o"])
+        .arg(&log)
+        .args([
+            "-e",
+            "trace=sync_file_range,fsync,rename,renameat,renameat2",
+        ])
+        .arg(netkit_path())
+        .args(["ftp", "get", "--tls", "none"])
+        .arg(format!("ftp://127.0.0.1:{}/big", server.port()))
+        .arg("-o")
+        .arg(&file)
+        .output()
+        .expect("strace (scripts/test installs it)");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(fs::metadata(&file).expect("big").len(), 40 * MIB as u64);
+    let calls = calls(&fs::read_to_string(&log).expect("strace log"));
+    let ranges: Vec<(u64, u64)> = calls
+        .iter()
+        .filter(|c| c.starts_with("sync_file_range("))
+        .map(|c| {
+            let args: Vec<&str> = c["sync_file_range(".len()..].split(", ").collect();
+            assert!(
+                c.contains("SYNC_FILE_RANGE_WRITE") && !c.contains("WAIT"),
+                "{c}"
+            );
+            (
+                args[1].parse().expect("offset"),
+                args[2].parse().expect("length"),
+            )
+        })
+        .collect();
+    // Contiguous from byte 0, well short of the end before the fsync.
+    assert!(ranges.len() >= 4, "{ranges:?}");
+    let mut next = 0;
+    for (from, len) in &ranges {
+        assert_eq!(*from, next, "{ranges:?}");
+        next += len;
+    }
+    assert!(next >= 32 * MIB as u64, "{ranges:?}");
+    let last_range = calls
+        .iter()
+        .rposition(|c| c.starts_with("sync_file_range("))
+        .expect("a range");
+    let fsync = calls
+        .iter()
+        .position(|c| c.starts_with("fsync("))
+        .expect("an fsync");
+    let rename = calls
+        .iter()
+        .position(|c| c.starts_with("rename"))
+        .expect("a rename");
+    assert!(last_range < fsync && fsync < rename, "{calls:?}");
 }
