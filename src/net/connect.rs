@@ -229,6 +229,20 @@ fn race(
     handshake_deadline: Instant,
 ) -> Result<Connected> {
     let until = Instant::now() + budget;
+    // One address: nothing to race, so no thread (an FTP mirror connects once per file).
+    if let [addr] = addrs {
+        return match attempt(*addr, until) {
+            Ok(stream) => Ok(Connected {
+                stream,
+                peer: *addr,
+                handshake_deadline,
+            }),
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                Err(timed_out(host, addrs, budget, opts))
+            }
+            Err(e) => Err(connect_error(host, *addr, 1, &e)),
+        };
+    }
     let (tx, rx) = mpsc::channel::<AttemptResult>();
     let mut next = 0;
     let mut running = 0;

@@ -584,12 +584,12 @@ impl Run<'_> {
         for _ in 1..workers {
             sessions.push(self.open(deadline)?);
         }
-        let work = if download {
-            mirror::download
+        let (prepare, work): (mirror::Prepare, mirror::Work) = if download {
+            (mirror::open_part, mirror::download)
         } else {
-            mirror::upload
+            (mirror::nothing, mirror::upload)
         };
-        let left = mirror::run_jobs(sessions, jobs, work, &advance, &report);
+        let left = mirror::run_jobs(sessions, jobs, prepare, work, &advance, &report);
         bar.finish();
         for s in left {
             s.quit();

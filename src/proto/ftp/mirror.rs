@@ -2,18 +2,19 @@
 //! the local or remote directories, collect the files) on one session, then transfer the
 //! files on N sessions (`-P N`), each taking the next file from a shared queue. Server names
 //! are refused, not rewritten, when they could not be a single local path component; every
-//! downloaded file goes through `.part`, fsync, rename and a size check.
+//! downloaded file goes through `.part`, a size check, fsync and rename (the last two, and
+//! the directory's fsync, on the sync pool of `pipeline`).
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
 use super::client::Session;
 use super::list::{Kind, is_safe_component};
+pub use super::pipeline::{Prepare, Transferred, Work, run_jobs};
 use crate::error::io_words;
 use crate::save::Output;
 use crate::{Error, ErrorKind};
@@ -203,7 +204,19 @@ pub fn plan_download(
     let mut items = Vec::new();
     let mut stack = vec![(remote.to_owned(), local.to_owned(), 0usize)];
     let precise = session.features().mlsd;
+    // Directories holding a directory this walk created: fsynced once, before any file
+    // is transferred, so a file reported copied is not in a directory a crash could lose.
+    let mut new_entries_in: BTreeSet<PathBuf> = BTreeSet::new();
     while let Some((dir, into, depth)) = stack.pop() {
+        for missing in into
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && fs::symlink_metadata(a).is_err())
+        {
+            new_entries_in.insert(match missing.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+                _ => PathBuf::from("."),
+            });
+        }
         fs::create_dir_all(&into).map_err(|e| local_err("creating", &into, &e))?;
         let entries = session.list(&dir, now())?;
         let files: HashSet<String> = entries
@@ -314,6 +327,9 @@ pub fn plan_download(
             delete_missing(&into, &keep, &mut items)?;
         }
     }
+    for dir in &new_entries_in {
+        crate::save::sync_dir(dir)?;
+    }
     Ok((jobs, items))
 }
 
@@ -359,13 +375,28 @@ fn delete_missing(dir: &Path, keep: &HashSet<String>, items: &mut Vec<Item>) -> 
     Ok(())
 }
 
-/// Downloads one file: `.part`, size check, the server's time, fsync, rename.
+/// A download's [`Prepare`]: its `.part`, created (or emptied) and locked.
+pub fn open_part(job: &Job) -> Result<Option<Output>, Error> {
+    Output::open(&job.local, false).map(Some)
+}
+
+/// Uploads need nothing prepared.
+pub fn nothing(_: &Job) -> Result<Option<Output>, Error> {
+    Ok(None)
+}
+
+/// Downloads one file into its `.part`, checks the size and sets the server's time; the
+/// complete `.part` is returned for the sync pool to fsync and rename.
 pub fn download(
     session: &mut Session,
     job: &Job,
+    output: Option<Output>,
     advance: &(dyn Fn(u64) + Sync),
-) -> Result<u64, Error> {
-    let mut output = Output::open(&job.local, false)?;
+) -> Result<Transferred, Error> {
+    let mut output = match output {
+        Some(o) => o,
+        None => Output::open(&job.local, false)?,
+    };
     let got = session.retrieve(&job.remote, 0, &mut |chunk| {
         advance(chunk.len() as u64);
         output.write_all(chunk)
@@ -403,8 +434,11 @@ pub fn download(
     if let Some(secs) = modified {
         output.set_modified(UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64))?;
     }
-    output.commit()?;
-    Ok(bytes)
+    // fsync, rename and the directory's fsync are the sync pool's (pipeline.rs).
+    Ok(Transferred {
+        bytes,
+        output: Some(output),
+    })
 }
 
 /// Walks the local tree under `local` onto the server under `remote`: creates the remote
@@ -480,8 +514,9 @@ fn refused(path: &Path, why: &str) -> Item {
 pub fn upload(
     session: &mut Session,
     job: &Job,
+    _: Option<Output>,
     advance: &(dyn Fn(u64) + Sync),
-) -> Result<u64, Error> {
+) -> Result<Transferred, Error> {
     let mut file = File::open(&job.local).map_err(|e| local_err("opening", &job.local, &e))?;
     let sent = session.store(&job.remote, &mut file, false, 0, &mut |n| advance(n))?;
     if let Some(size) = job.size
@@ -499,70 +534,9 @@ pub fn upload(
     if let Some(secs) = job.modified {
         session.set_mtime(&job.remote, secs)?;
     }
-    Ok(sent)
-}
-
-/// One file's transfer ([`download`] or [`upload`]), reporting bytes as they pass.
-pub type Work = fn(&mut Session, &Job, &(dyn Fn(u64) + Sync)) -> Result<u64, Error>;
-
-/// Runs `jobs` on the sessions (one thread each), `work` per file. A file that fails is
-/// reported and the rest go on; a session whose connection broke stops taking files.
-pub fn run_jobs(
-    sessions: Vec<Session>,
-    jobs: Vec<Job>,
-    work: Work,
-    advance: &(dyn Fn(u64) + Sync),
-    report: &(dyn Fn(&Item) + Sync),
-) -> Vec<Session> {
-    let queue = Mutex::new(jobs.into_iter());
-    let next = || queue.lock().ok().and_then(|mut q| q.next());
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = sessions
-            .into_iter()
-            .map(|mut session| {
-                let next = &next;
-                scope.spawn(move || {
-                    while let Some(job) = next() {
-                        let result = work(&mut session, &job, advance);
-                        let broken = session.is_out_of_step()
-                            || result.as_ref().is_err_and(|e| {
-                                matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Connect)
-                                    || e.message().contains("closed the connection")
-                                    || e.message().contains("421")
-                            });
-                        let item = match result {
-                            Ok(bytes) => Item {
-                                remote: job.remote,
-                                local: job.local.display().to_string(),
-                                result: "copied",
-                                bytes,
-                                error: None,
-                                kind: None,
-                            },
-                            Err(e) => Item {
-                                remote: job.remote,
-                                local: job.local.display().to_string(),
-                                result: "failed",
-                                bytes: 0,
-                                error: Some(
-                                    crate::auth::secret::mask_secrets(e.message()).into_owned(),
-                                ),
-                                kind: Some(e.kind()),
-                            },
-                        };
-                        report(&item);
-                        if broken {
-                            return None;
-                        }
-                    }
-                    Some(session)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .filter_map(|h| h.join().ok().flatten())
-            .collect()
+    Ok(Transferred {
+        bytes: sent,
+        output: None,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod client;
 pub mod list;
 pub mod mirror;
 pub mod pasv;
+pub mod pipeline;
 
 pub use client::{Features, Options, Peer, Session, probe};
 pub use list::{Entry, Kind};

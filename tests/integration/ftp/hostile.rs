@@ -292,3 +292,59 @@ fn a_remote_name_that_is_another_file_s_working_name_is_refused() {
     data.join().expect("data");
     peer.assert_ok();
 }
+
+#[test]
+fn files_left_when_the_only_connection_is_lost_are_reported_failed() {
+    // The server closes the session at the first file: the other two were never tried,
+    // and the summary said "1 failed" as though they had not been in the tree.
+    let listing = "-rw-r--r-- 1 ftp ftp 1 Jan 01 2024 f1\r\n\
+                   -rw-r--r-- 1 ftp ftp 2 Jan 01 2024 f2\r\n\
+                   -rw-r--r-- 1 ftp ftp 3 Jan 01 2024 f3\r\n";
+    let (list_port, list_data) = data_port(listing.as_bytes().to_vec());
+    let peer = ScriptedPeer::start(with(
+        login(&["EPSV", "SIZE", "MDTM"]),
+        vec![
+            expect("EPSV"),
+            send(format!("229 ok (|||{list_port}|)\r\n")),
+            expect("LIST"),
+            send("150 here\r\n226 done\r\n"),
+            expect("EPSV"),
+            send("421 shutting down\r\n"),
+            Step::Drop,
+        ],
+    ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("m");
+    let out = netkit(&[
+        "ftp",
+        "get",
+        "-r",
+        "--json",
+        &url(&peer, "/"),
+        target.to_str().expect("path"),
+        "-t",
+        "5",
+    ]);
+    assert_eq!(code(&out), 11, "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let summary = &lines.last().expect("summary")["summary"];
+    assert_eq!(summary["failed"], 3, "{}", stdout(&out));
+    for name in ["f2", "f3"] {
+        let item = lines
+            .iter()
+            .find(|l| l["remote"].as_str().is_some_and(|r| r.ends_with(name)))
+            .unwrap_or_else(|| panic!("{name} reported: {}", stdout(&out)));
+        assert_eq!(item["result"], "failed");
+        assert!(
+            item["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("connection")),
+            "{item}"
+        );
+    }
+    list_data.join().expect("data");
+    peer.assert_ok();
+}
