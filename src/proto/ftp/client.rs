@@ -4,7 +4,8 @@
 //! connection: EPSV then PASV with the PASV address ignored, or EPRT/PORT with `--active`,
 //! TLS on it resumed from the control connection's session (one shared rustls config holds
 //! the session cache). Transfers follow RFC 959's sequence: a 1xx reply, the data, its
-//! close, then the final 2xx.
+//! close, then the final 2xx. On TLS that close must be a close_notify: a data connection
+//! cut without one is a truncated transfer (exit 8), whatever the 226 after it says.
 
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
@@ -18,6 +19,7 @@ use super::list::{self, Entry};
 use super::pasv;
 use crate::auth::Secret;
 use crate::net::TlsContext;
+use crate::net::stream::StrictEof;
 use crate::net::{ConnectOptions, Stream, TlsInfo, TlsPolicy, Watchdog};
 use crate::proto::pingpong::Transcript;
 use crate::proto::pingpong::reply::{clean, reply_error};
@@ -625,8 +627,12 @@ impl Session {
         let watchdog = self.data_watchdog(&data);
         let mut buf = vec![0u8; DATA_CHUNK];
         let mut received = 0u64;
+        // The end of the data connection is the end of the file or listing (RFC 959 §3.4,
+        // stream mode), so on TLS it must be a close_notify: a bare TCP close is a cut
+        // connection or a FIN someone injected, and the 226 the server sends next cannot
+        // tell (it wrote everything into its socket). curl fails such a receive too.
         let copied: Result<(), Error> = loop {
-            match data.read(&mut buf) {
+            match StrictEof(&mut data).read(&mut buf) {
                 Ok(0) => break Ok(()),
                 Ok(n) => {
                     received += n as u64;

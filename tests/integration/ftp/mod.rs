@@ -4,3 +4,4 @@ mod durable;
 mod hostile;
 mod peers;
 mod servers;
+mod tls_peers;
