@@ -38,7 +38,6 @@ pub(super) fn gopher_urls(args: &Args) -> anyhow::Result<Outcome> {
     if args.output.is_some() && args.urls.len() > 1 {
         return Err(Error::usage("-o names one file: use -O with several URLs").into());
     }
-    let json = args.client.output.json;
     let mut failures: Vec<ErrorKind> = Vec::new();
     for url in &args.urls {
         let one = crate::cli::cmd::gopher::Args {
@@ -54,26 +53,9 @@ pub(super) fn gopher_urls(args: &Args) -> anyhow::Result<Outcome> {
             output_opts: args.client.output.clone(),
             probe: crate::cli::probe::ProbeOpts::default(),
         };
-        match crate::cli::cmd::gopher::run(one) {
-            Ok(Outcome::Success | Outcome::Code(0)) => {}
-            Ok(Outcome::Exit(kind)) => failures.push(kind),
-            // Only a probe decides its own code, and fetch does not probe through here.
-            Ok(Outcome::Code(_)) => failures.push(ErrorKind::CheckFailed),
-            Err(e) => {
-                if args.urls.len() == 1 {
-                    return Err(e);
-                }
-                let kind = exit::classify(&e);
-                exit::report("fetch", json, &e);
-                failures.push(kind);
-            }
-        }
+        record(crate::cli::cmd::gopher::run(one), args, &mut failures)?;
     }
-    Ok(match failures.first() {
-        None => Outcome::Success,
-        Some(_) if failures.len() < args.urls.len() => Outcome::Exit(ErrorKind::Partial),
-        Some(&first) => Outcome::Exit(first),
-    })
+    Ok(run_outcome(&failures, args.urls.len()))
 }
 
 /// `fetch ftp://…` and `ftps://…`: each URL is an `ftp get` with fetch's output flags
@@ -86,7 +68,6 @@ pub(super) fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
     if args.output.is_some() && args.urls.len() > 1 {
         return Err(Error::usage("-o names one file: use -O with several URLs").into());
     }
-    let json = args.client.output.json;
     let mut failures: Vec<ErrorKind> = Vec::new();
     for url in &args.urls {
         let output = if let Some(o) = &args.output {
@@ -129,24 +110,41 @@ pub(super) fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
             ascii: false,
             client: args.client.clone(),
         };
-        match crate::cli::cmd::ftp::run(one) {
-            Ok(Outcome::Success | Outcome::Code(0)) => {}
-            Ok(Outcome::Exit(kind)) => failures.push(kind),
-            // Only a probe decides its own code, and fetch does not probe through here.
-            Ok(Outcome::Code(_)) => failures.push(ErrorKind::CheckFailed),
-            Err(e) => {
-                if args.urls.len() == 1 {
-                    return Err(e);
-                }
-                let kind = exit::classify(&e);
-                exit::report("fetch", json, &e);
-                failures.push(kind);
+        record(crate::cli::cmd::ftp::run(one), args, &mut failures)?;
+    }
+    Ok(run_outcome(&failures, args.urls.len()))
+}
+
+/// One handed-over URL's result: a failure kept for the end of the run; an error printed
+/// when there are several URLs, returned as the command's own when there is one.
+fn record(
+    result: anyhow::Result<Outcome>,
+    args: &Args,
+    failures: &mut Vec<ErrorKind>,
+) -> anyhow::Result<()> {
+    match result {
+        Ok(Outcome::Success | Outcome::Code(0)) => {}
+        Ok(Outcome::Exit(kind)) => failures.push(kind),
+        // Only a probe decides its own code, and fetch does not probe through here.
+        Ok(Outcome::Code(_)) => failures.push(ErrorKind::CheckFailed),
+        Err(e) => {
+            if args.urls.len() == 1 {
+                return Err(e);
             }
+            let kind = exit::classify(&e);
+            exit::report("fetch", args.client.output.json, &e);
+            failures.push(kind);
         }
     }
-    Ok(match failures.first() {
+    Ok(())
+}
+
+/// How a run of `urls` ends, as fetch's own runs do: success, 12 when some failed, the first
+/// failure's code when all did.
+fn run_outcome(failures: &[ErrorKind], urls: usize) -> Outcome {
+    match failures.first() {
         None => Outcome::Success,
-        Some(_) if failures.len() < args.urls.len() => Outcome::Exit(ErrorKind::Partial),
+        Some(_) if failures.len() < urls => Outcome::Exit(ErrorKind::Partial),
         Some(&first) => Outcome::Exit(first),
-    })
+    }
 }
