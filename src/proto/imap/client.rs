@@ -4,16 +4,21 @@
 //! atoms, quoted strings or literals (synchronising, or LITERAL+/LITERAL- when offered, RFC
 //! 7888), and responses assembled within a cap — except message literals, which stream
 //! past the cap into the caller's writer ([`Session::run_streaming`]).
+//!
+//! Logging in is in `login`; reading one response, and streaming message literals to a body
+//! handler, in `read`.
+
+mod login;
+mod read;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use super::syntax::{self, Part, Response, Value};
+use super::syntax::{self, Part, Response};
 use crate::auth::Secret;
-use crate::auth::sasl::{self, Mechanism, SaslClient};
 use crate::net::{Stream, TlsContext, TlsInfo, TlsPolicy};
 use crate::proto::pingpong::reply::clean;
-use crate::proto::pingpong::{Conn, ImapStatus, LineReader};
+use crate::proto::pingpong::{Conn, ImapStatus};
 use crate::{Error, ErrorKind};
 
 /// One assembled response (line + small literals) may hold at most this much.
@@ -21,23 +26,6 @@ pub const RESPONSE_CAP: usize = 4 * 1024 * 1024;
 /// Literals in one FETCH response read with a body handler (each is re-parsed with what
 /// came before it): netkit asks for one body, a server may add a few sections.
 pub const MAX_STREAMED: usize = 100;
-
-/// How to log in: the LOGIN command, or a SASL mechanism.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Login {
-    Login,
-    Sasl(Mechanism),
-}
-
-impl Login {
-    pub fn parse(name: &str) -> Option<Login> {
-        if name.eq_ignore_ascii_case("LOGIN-CMD") || name.eq_ignore_ascii_case("COMMAND") {
-            Some(Login::Login)
-        } else {
-            Mechanism::parse(name).map(Login::Sasl)
-        }
-    }
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -51,6 +39,8 @@ pub struct Options {
 }
 
 pub use crate::proto::pingpong::Peer;
+pub use login::Login;
+pub use read::{BodyHandler, BodyStart, Literal};
 
 /// A tagged OK: its response code and text.
 #[derive(Debug, Clone, Default)]
@@ -58,54 +48,6 @@ pub struct Done {
     pub code: Option<Vec<u8>>,
     pub text: Vec<u8>,
 }
-
-/// A message literal being received: the handler copies it out or leaves it (skipped).
-pub struct Literal<'r> {
-    source: Source<'r>,
-    left: u64,
-}
-
-/// Where a literal's bytes are: still on the wire, or already read (a quoted string, or a
-/// literal small enough to have come with its response — RFC 3501's nstring allows both).
-enum Source<'r> {
-    Wire(&'r mut LineReader<Stream>),
-    Read(&'r [u8]),
-}
-
-impl Literal<'_> {
-    pub fn len(&self) -> u64 {
-        self.left
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.left == 0
-    }
-
-    /// Copies the whole literal into `out`.
-    pub fn copy_to(&mut self, out: &mut dyn Write) -> Result<u64, Error> {
-        let n = self.left;
-        self.left = 0;
-        match &mut self.source {
-            Source::Wire(lines) => lines.copy_exact_to(Some(out), n)?,
-            Source::Read(bytes) => out.write_all(bytes).map_err(|e| {
-                Error::new(
-                    ErrorKind::LocalIo,
-                    format!("writing: {}", crate::error::io_words(&e)),
-                )
-            })?,
-        }
-        Ok(n)
-    }
-}
-
-/// What a streamed FETCH literal belongs to: the message number and the items before it.
-pub struct BodyStart<'a> {
-    pub seq: u64,
-    pub item: &'a str,
-    pub items: &'a [(String, &'a Value)],
-}
-
-pub type BodyHandler<'h> = dyn FnMut(&BodyStart<'_>, &mut Literal<'_>) -> Result<(), Error> + 'h;
 /// Writes a literal's bytes (APPEND's message).
 pub type LiteralWriter<'w> = dyn FnMut(&mut dyn Write) -> Result<(), Error> + 'w;
 pub type Untagged<'h> = dyn FnMut(&Response) -> Result<(), Error> + 'h;
@@ -349,258 +291,9 @@ impl Session {
         })
     }
 
-    fn choose_login(&self, opts: &Options) -> Result<Login, Error> {
-        let offered: Vec<&str> = self
-            .caps
-            .iter()
-            .filter_map(|c| c.strip_prefix("AUTH="))
-            .collect();
-        let disabled = self.has("LOGINDISABLED");
-        match opts.login {
-            Some(Login::Sasl(m)) => Ok(Login::Sasl(sasl::choose(&offered, Some(m), opts.oauth2)?)),
-            Some(Login::Login) if disabled => Err(Error::new(
-                ErrorKind::Auth,
-                format!("{}: the server disables LOGIN (LOGINDISABLED)", self.server),
-            )),
-            Some(l) => Ok(l),
-            None if opts.oauth2 => Ok(Login::Sasl(sasl::choose(&offered, None, true)?)),
-            None => match sasl::choose(&offered, None, false) {
-                Ok(m) => Ok(Login::Sasl(m)),
-                Err(e) if disabled => Err(e),
-                Err(_) => Ok(Login::Login),
-            },
-        }
-    }
-
-    fn authenticate(&mut self, user: &str, secret: &Secret, opts: &Options) -> Result<Done, Error> {
-        crate::proto::pingpong::check_argument("the user name", user)?;
-        let login = self.choose_login(opts)?;
-        let how = match login {
-            Login::Login => "LOGIN".to_owned(),
-            Login::Sasl(m) => format!("AUTHENTICATE {}", m.name()),
-        };
-        let result = match login {
-            Login::Login => self.login_command(user, secret),
-            Login::Sasl(m) => self.sasl(m, user, secret),
-        };
-        let done = result.map_err(|e| {
-            let kind = match e.kind() {
-                ErrorKind::Refused => ErrorKind::Auth,
-                k => k,
-            };
-            Error::new(
-                kind,
-                format!("login as {user} with {how} failed: {}", e.message()),
-            )
-        })?;
-        self.login = Some(login);
-        Ok(done)
-    }
-
     fn next_tag(&mut self) -> String {
         self.tag += 1;
         format!("nk{}", self.tag)
-    }
-
-    fn login_command(&mut self, user: &str, secret: &Secret) -> Result<Done, Error> {
-        let tag = self.next_tag();
-        let user_part = match syntax::astring(user.as_bytes()) {
-            Part::Text(t) => t,
-            Part::Literal(_) => {
-                return Err(Error::usage(
-                    "the user name needs a literal: use --auth PLAIN",
-                ));
-            }
-        };
-        match syntax::astring(secret.expose().as_bytes()) {
-            Part::Text(quoted) => {
-                self.conn
-                    .send_secret(&format!("{tag} LOGIN {user_part} "), &Secret::new(quoted))?;
-            }
-            Part::Literal(bytes) => {
-                let plus = self.has("LITERAL+") || (self.has("LITERAL-") && bytes.len() <= 4096);
-                let marker = format!("{{{}{}}}", bytes.len(), if plus { "+" } else { "" });
-                self.conn
-                    .send(&format!("{tag} LOGIN {user_part} {marker}"))?;
-                if !plus {
-                    self.await_continue(&tag)?;
-                }
-                self.conn.transcript().sent(b"*** (a literal)");
-                let w = self.conn.writer();
-                w.write_all(&bytes)
-                    .and_then(|()| w.write_all(b"\r\n"))
-                    .and_then(|()| w.flush())
-                    .map_err(crate::proto::pingpong::write_error)?;
-            }
-        }
-        self.finish(&tag, &mut |_| Ok(()), None)
-    }
-
-    fn sasl(&mut self, mech: Mechanism, user: &str, secret: &Secret) -> Result<Done, Error> {
-        let tag = self.next_tag();
-        let mut client = SaslClient::new(mech, user, secret.clone());
-        let first = if self.has("SASL-IR") {
-            client.initial_response()
-        } else {
-            None
-        };
-        let mut pending_initial = if first.is_none() {
-            client.initial_response()
-        } else {
-            None
-        };
-        match first {
-            Some(ir) => self
-                .conn
-                .send_secret(&format!("{tag} AUTHENTICATE {} ", mech.name()), &ir)?,
-            None => self
-                .conn
-                .send(&format!("{tag} AUTHENTICATE {}", mech.name()))?,
-        }
-        let mut rounds = 0;
-        loop {
-            let response = self.read_response(None)?;
-            if let Response::Continue(challenge) = &response {
-                rounds += 1;
-                if rounds > 8 {
-                    return Err(Error::new(
-                        ErrorKind::Protocol,
-                        "AUTHENTICATE: too many challenges",
-                    ));
-                }
-                let reply = match pending_initial.take() {
-                    Some(ir) => Ok(ir),
-                    None => client.respond(&String::from_utf8_lossy(challenge)),
-                };
-                match reply {
-                    Ok(r) => self.conn.send_secret("", &r)?,
-                    Err(e) => {
-                        // RFC 3501 §6.2.2: "*" cancels the exchange.
-                        self.conn.send("*")?;
-                        let _ = self.finish(&tag, &mut |_| Ok(()), None);
-                        return Err(e);
-                    }
-                }
-                continue;
-            }
-            if let Some(done) = self.handle(&tag, response, &mut |_| Ok(()))? {
-                return Ok(done);
-            }
-        }
-    }
-
-    /// Reads one response: its line, and any literals it holds assembled within
-    /// [`RESPONSE_CAP`] — except, with `body`, a FETCH message literal, which is handed to
-    /// `body` as it arrives (and stands as an empty string in the parsed response).
-    fn read_response(&mut self, mut body: Option<&mut BodyHandler<'_>>) -> Result<Response, Error> {
-        let mut buf: Vec<u8> = Vec::new();
-        let mut literals = 0usize;
-        loop {
-            let line = self.conn.read_line()?;
-            let Some((n, open)) = syntax::trailing_literal(line) else {
-                buf.extend_from_slice(line);
-                break;
-            };
-            let line = line.to_vec();
-            // The cap holds for the lines between streamed literals too: `BODY[] {0}` lines
-            // without end would otherwise grow `buf` (and its re-scans) without bound.
-            literals += usize::from(body.is_some());
-            if literals > MAX_STREAMED || buf.len() + line.len() + 2 > RESPONSE_CAP {
-                return Err(Error::new(
-                    ErrorKind::Protocol,
-                    format!(
-                        "{}: one response went on past {RESPONSE_CAP} bytes or {MAX_STREAMED} \
-                         message literals without ending",
-                        self.server
-                    ),
-                ));
-            }
-            if let Some(handler) = body.as_deref_mut()
-                && let Some((seq, item, prefix)) = streamable(&buf, &line[..open])
-            {
-                let parsed = syntax::parse(&prefix)?;
-                let Response::Numbered { values, .. } = &parsed else {
-                    return Err(Error::new(ErrorKind::Protocol, "malformed FETCH response"));
-                };
-                let items = syntax::fetch_items(values)?;
-                let start = BodyStart {
-                    seq,
-                    item: &item,
-                    items: &items[..items.len().saturating_sub(1)],
-                };
-                let mut literal = Literal {
-                    source: Source::Wire(self.conn.lines()),
-                    left: n,
-                };
-                handler(&start, &mut literal)?;
-                let left = literal.left;
-                self.conn.lines().copy_exact_to(None, left)?;
-                // NIL stands for what was streamed; a string left in the parsed response is
-                // a body that came inline, handed over below.
-                buf.extend_from_slice(&line[..open]);
-                buf.extend_from_slice(b"NIL");
-                continue;
-            }
-            let room = RESPONSE_CAP.saturating_sub(buf.len() + line.len() + 2);
-            if n > room as u64 {
-                return Err(Error::new(
-                    ErrorKind::Protocol,
-                    format!(
-                        "{}: the server announced a {n}-byte literal where netkit accepts at most \
-                         {} bytes in one response",
-                        self.server, RESPONSE_CAP
-                    ),
-                ));
-            }
-            buf.extend_from_slice(&line);
-            buf.extend_from_slice(b"\r\n");
-            self.conn.lines().read_exact_into(&mut buf, n as usize)?;
-        }
-        if let Some(c) = &mut self.capture {
-            c.push(buf.clone());
-        }
-        let response = syntax::parse(&buf)?;
-        if let Some(handler) = body
-            && let Response::Numbered {
-                number,
-                name,
-                values,
-            } = &response
-            && name == "FETCH"
-        {
-            let items = syntax::fetch_items(values)?;
-            for (item, value) in &items {
-                let Value::Str(bytes) = value else { continue };
-                if !(item.starts_with("BODY[") || item.starts_with("BINARY[") || item == "RFC822") {
-                    continue;
-                }
-                let start = BodyStart {
-                    seq: *number,
-                    item,
-                    items: &items,
-                };
-                let mut literal = Literal {
-                    source: Source::Read(bytes),
-                    left: bytes.len() as u64,
-                };
-                handler(&start, &mut literal)?;
-            }
-        }
-        match &response {
-            Response::Numbered { number, name, .. } if name == "EXISTS" => {
-                self.exists = Some(*number)
-            }
-            Response::Numbered { name, .. } if name == "EXPUNGE" => {
-                self.exists = self.exists.map(|e| e.saturating_sub(1))
-            }
-            Response::Status {
-                status: ImapStatus::Bye,
-                code,
-                text,
-            } => self.bye = Some(text_of(code, text)),
-            _ => {}
-        }
-        Ok(response)
     }
 
     /// One response while waiting for `tag`: `Some` when it is the tagged completion.
@@ -913,60 +606,9 @@ impl Session {
     }
 }
 
-/// Whether the literal ending `line` (after the `buf` already assembled) is a FETCH message
-/// body to stream: `* N FETCH (… BODY[…] {n}` at the item list's top level. Returns the
-/// message number, the item name and the prefix made parseable (`… BODY[] NIL)`).
-fn streamable(buf: &[u8], line_head: &[u8]) -> Option<(u64, String, Vec<u8>)> {
-    let mut whole = buf.to_vec();
-    whole.extend_from_slice(line_head);
-    let rest = whole.strip_prefix(b"* ")?;
-    let space = rest.iter().position(|&b| b == b' ')?;
-    let seq: u64 = std::str::from_utf8(&rest[..space]).ok()?.parse().ok()?;
-    if !rest[space + 1..]
-        .get(..7)
-        .is_some_and(|w| w.eq_ignore_ascii_case(b"FETCH ("))
-    {
-        return None;
-    }
-    let head = whole.strip_suffix(b" ")?;
-    let item_start = head.iter().rposition(|&b| b == b' ' || b == b'(')? + 1;
-    let mut item = &head[item_start..];
-    // `BODY[HEADER.FIELDS (A B)]` has spaces: look back for its opening bracket.
-    if item.ends_with(b"]") && !item.contains(&b'[') {
-        let open = head.iter().rposition(|&b| b == b'[')?;
-        let start = head[..open].iter().rposition(|&b| b == b' ' || b == b'(')? + 1;
-        item = &head[start..];
-    }
-    let upper = item.to_ascii_uppercase();
-    if !(upper.starts_with(b"BODY[") || upper.starts_with(b"BINARY[") || upper == b"RFC822") {
-        return None;
-    }
-    let item = String::from_utf8_lossy(&upper).into_owned();
-    let mut prefix = whole.clone();
-    prefix.extend_from_slice(b"NIL)");
-    Some((seq, item, prefix))
-}
-
 fn capability_words(code: &[u8]) -> Vec<String> {
     syntax::code_args(code)
         .into_iter()
         .map(|w| w.to_ascii_uppercase())
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn message_literals_at_the_top_level_of_fetch_stream() {
-        let (seq, item, prefix) = streamable(b"", b"* 12 FETCH (UID 7 BODY[] ").unwrap();
-        assert_eq!((seq, item.as_str()), (12, "BODY[]"));
-        assert_eq!(prefix, b"* 12 FETCH (UID 7 BODY[] NIL)");
-        let (_, item, _) = streamable(b"", b"* 1 FETCH (BODY[HEADER.FIELDS (FROM TO)] ").unwrap();
-        assert_eq!(item, "BODY[HEADER.FIELDS (FROM TO)]");
-        assert!(streamable(b"", b"* LIST () \"/\" ").is_none());
-        assert!(streamable(b"", b"* 1 FETCH (ENVELOPE (NIL ").is_none());
-        assert!(streamable(b"", b"a1 OK ").is_none());
-    }
 }

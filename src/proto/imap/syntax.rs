@@ -1,10 +1,15 @@
 //! IMAP response syntax (RFC 3501 §7, §9), sans-IO: one complete response — its lines with
 //! their literals inline, exactly as on the wire (`{n}` CRLF, then n bytes) — parsed into a
-//! [`Response`]; and the client side's formatting: atoms, quoted strings or literals for
-//! arguments, UID sets, SEARCH dates. The reader in `client` assembles responses within a
-//! cap and streams message literals past this parser instead of through it.
+//! [`Response`]. The client side's formatting (atoms, quoted strings or literals for
+//! arguments, UID sets) is in `args`, SEARCH and INTERNALDATE dates in `date`; both are
+//! re-exported here. The reader in `client` assembles responses within a cap and streams
+//! message literals past this parser instead of through it.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod args;
+mod date;
+
+pub use args::{Part, astring, is_atom, quoted_or_literal, uid_sets};
+pub use date::{internal_date, search_date};
 
 use crate::proto::pingpong::ImapStatus;
 use crate::proto::pingpong::reply::escape;
@@ -413,156 +418,6 @@ pub fn fetch_items(values: &[Value]) -> Result<Vec<(String, &Value)>, Error> {
         .collect()
 }
 
-// ---- client side ----
-
-/// An argument the client sends: text as is, or a literal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Part {
-    Text(String),
-    Literal(Vec<u8>),
-}
-
-/// Whether `bytes` may be sent as an atom (RFC 3501 §9 ATOM-CHAR).
-pub fn is_atom(bytes: &[u8]) -> bool {
-    !bytes.is_empty()
-        && bytes
-            .iter()
-            .all(|&b| (0x21..0x7f).contains(&b) && !b"(){%*\"\\]".contains(&b))
-}
-
-/// An astring or string argument: an atom when it is one, a quoted string when 7-bit text
-/// allows it, else a literal (8-bit, CR, LF, NUL, or long).
-pub fn astring(bytes: &[u8]) -> Part {
-    if is_atom(bytes) && !bytes.eq_ignore_ascii_case(b"NIL") {
-        return Part::Text(String::from_utf8_lossy(bytes).into_owned());
-    }
-    quoted_or_literal(bytes)
-}
-
-/// A string argument (never an atom): quoted, or a literal.
-pub fn quoted_or_literal(bytes: &[u8]) -> Part {
-    if bytes.len() <= 1000
-        && bytes
-            .iter()
-            .all(|&b| (1..0x80).contains(&b) && b != b'\r' && b != b'\n')
-    {
-        let mut s = String::with_capacity(bytes.len() + 2);
-        s.push('"');
-        for &b in bytes {
-            if b == b'"' || b == b'\\' {
-                s.push('\\');
-            }
-            s.push(b as char);
-        }
-        s.push('"');
-        return Part::Text(s);
-    }
-    Part::Literal(bytes.to_vec())
-}
-
-/// UIDs as compact sets (`1:5,7,9:12`), each at most about `max_len` characters, so that a
-/// command line stays well under servers' limits (RFC 7162 §4 suggests 8 KiB).
-pub fn uid_sets(uids: &[u32], max_len: usize) -> Vec<String> {
-    let mut sorted = uids.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut sets = Vec::new();
-    let mut current = String::new();
-    let mut i = 0;
-    while i < sorted.len() {
-        let start = sorted[i];
-        let mut end = start;
-        while i + 1 < sorted.len() && sorted[i + 1] == end.wrapping_add(1) {
-            i += 1;
-            end = sorted[i];
-        }
-        i += 1;
-        let piece = if start == end {
-            start.to_string()
-        } else {
-            format!("{start}:{end}")
-        };
-        if !current.is_empty() && current.len() + piece.len() + 1 > max_len {
-            sets.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(',');
-        }
-        current.push_str(&piece);
-    }
-    if !current.is_empty() {
-        sets.push(current);
-    }
-    sets
-}
-
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// `YYYY-MM-DD` → IMAP's `d-Mon-yyyy` (SEARCH SINCE/BEFORE).
-pub fn search_date(text: &str) -> Option<String> {
-    let mut parts = text.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (u32, usize, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    if !(1..=12).contains(&m) || !(1..=days_in_month(y, m)).contains(&d) {
-        return None;
-    }
-    Some(format!("{d}-{}-{y}", MONTHS[m - 1]))
-}
-
-fn days_in_month(y: u32, m: usize) -> u32 {
-    match m {
-        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// INTERNALDATE (`"17-Jul-1996 02:44:25 -0700"`, day possibly space-padded) → time.
-pub fn internal_date(text: &[u8]) -> Option<SystemTime> {
-    let text = std::str::from_utf8(text).ok()?.trim();
-    let (date, rest) = text.split_once(' ')?;
-    let (time, zone) = rest.trim().split_once(' ')?;
-    let mut dp = date.split('-');
-    let d: i64 = dp.next()?.trim().parse().ok()?;
-    let mon = dp.next()?;
-    let y: i64 = dp.next()?.parse().ok()?;
-    let m = MONTHS.iter().position(|x| x.eq_ignore_ascii_case(mon))? as i64 + 1;
-    let mut tp = time.split(':');
-    let (hh, mm, ss): (i64, i64, i64) = (
-        tp.next()?.parse().ok()?,
-        tp.next()?.parse().ok()?,
-        tp.next()?.parse().ok()?,
-    );
-    if zone.len() != 5 || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
-        return None;
-    }
-    let sign = match zone.as_bytes()[0] {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let zh: i64 = zone.get(1..3)?.parse().ok()?;
-    let zm: i64 = zone.get(3..5)?.parse().ok()?;
-    let secs =
-        days_from_civil(y, m, d) * 86_400 + hh * 3600 + mm * 60 + ss - sign * (zh * 3600 + zm * 60);
-    Some(UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).ok()?))
-}
-
 /// IMAP system flags as Maildir info letters, in ASCII order (D F R S T).
 pub fn maildir_flags(flags: &[Value]) -> String {
     let mut out: Vec<char> = flags
@@ -586,6 +441,8 @@ pub fn maildir_flags(flags: &[Value]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
     use super::*;
     use proptest::prelude::*;
 
@@ -698,51 +555,6 @@ mod tests {
         }
         let deep = format!("* X {}", "(".repeat(100));
         assert!(parse(deep.as_bytes()).is_err());
-    }
-
-    #[test]
-    fn arguments_are_atoms_quoted_or_literals() {
-        assert_eq!(astring(b"INBOX"), Part::Text("INBOX".into()));
-        assert_eq!(astring(b"My Box"), Part::Text("\"My Box\"".into()));
-        assert_eq!(astring(b"a\"b\\c"), Part::Text("\"a\\\"b\\\\c\"".into()));
-        assert_eq!(astring(b""), Part::Text("\"\"".into()));
-        assert_eq!(astring(b"nil"), Part::Text("\"nil\"".into()));
-        assert_eq!(
-            astring("Entwürfe".as_bytes()),
-            Part::Literal("Entwürfe".as_bytes().to_vec())
-        );
-        assert_eq!(astring(b"a\r\nb"), Part::Literal(b"a\r\nb".to_vec()));
-    }
-
-    #[test]
-    fn uid_sets_are_compact_and_bounded() {
-        assert_eq!(uid_sets(&[5, 1, 2, 3, 7, 9, 10, 11], 100), ["1:3,5,7,9:11"]);
-        assert_eq!(uid_sets(&[], 100), Vec::<String>::new());
-        let many: Vec<u32> = (1..2000).step_by(2).collect();
-        let sets = uid_sets(&many, 50);
-        assert!(sets.iter().all(|s| s.len() <= 50));
-        let back: Vec<u32> = sets
-            .iter()
-            .flat_map(|s| s.split(','))
-            .map(|n| n.parse().unwrap())
-            .collect();
-        assert_eq!(back, many);
-    }
-
-    #[test]
-    fn search_dates_are_validated() {
-        assert_eq!(search_date("2026-12-05").as_deref(), Some("5-Dec-2026"));
-        assert_eq!(search_date("2024-02-29").as_deref(), Some("29-Feb-2024"));
-        for bad in [
-            "2026-02-29",
-            "2026-13-01",
-            "26-12-05",
-            "2026-1-5",
-            "x",
-            "2026-12-05-1",
-        ] {
-            assert_eq!(search_date(bad), None, "{bad}");
-        }
     }
 
     #[test]

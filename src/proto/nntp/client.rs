@@ -261,7 +261,8 @@ impl Session {
         self.conn.read_reply()
     }
 
-    fn expect(&mut self, command: &str, code: u16, what: &str) -> Result<Reply, Error> {
+    /// Sends `command`; a reply other than `code` is an error that names `what`.
+    fn command_expecting(&mut self, command: &str, code: u16, what: &str) -> Result<Reply, Error> {
         let r = self.command(command)?;
         if r.code == code {
             Ok(r)
@@ -402,7 +403,7 @@ impl Session {
     /// GROUP NAME (RFC 3977 §6.1.1).
     pub fn group(&mut self, name: &str) -> Result<GroupInfo, Error> {
         super::check_word("the group name", name)?;
-        let r = self.expect(&format!("GROUP {name}"), 211, &format!("GROUP {name}"))?;
+        let r = self.command_expecting(&format!("GROUP {name}"), 211, &format!("GROUP {name}"))?;
         parse_group_reply(&r.text())
     }
 
@@ -596,7 +597,7 @@ impl Session {
 
     /// DATE (RFC 3977 §7.1): the server's clock, Unix seconds.
     pub fn date(&mut self) -> Result<i64, Error> {
-        let r = self.expect("DATE", 111, "DATE")?;
+        let r = self.command_expecting("DATE", 111, "DATE")?;
         parse_date_reply(&r.text())
     }
 
