@@ -100,6 +100,14 @@ pub fn run(
 ) -> anyhow::Result<Outcome> {
     let recorder = Recorder::start();
     let result = body(&recorder);
+    // A phase that ran out was cut by the watch: whatever the cut made the session say
+    // (a closed connection, a failed read, or the end of a Gopher reply, which is the
+    // close), the probe timed out.
+    let result = match (result, recorder.overrun()) {
+        (Err(e), _) if e.kind() == ErrorKind::Timeout => Err(e),
+        (_, Some(over)) => Err(over.error()),
+        (result, None) => result,
+    };
     let error = match result {
         Ok(()) => None,
         // A usage error is the invocation's, not the service's: clap's usual report, or
