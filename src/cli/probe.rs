@@ -42,9 +42,20 @@ pub struct ProbeOpts {
     pub nagios: bool,
 }
 
+/// The longest threshold taken: a day. A probe is over long before (every phase is
+/// bounded by the timeouts), and a bigger number only prints hundreds of digits into the
+/// perfdata.
+const MAX_MS: f64 = 86_400_000.0;
+
+/// Milliseconds, to the microsecond the perfdata shows (`1e-300` is 0, not 300 digits).
 fn parse_ms(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(ms) if ms.is_finite() && ms >= 0.0 => Ok(ms),
+        Ok(ms) if ms.is_finite() && (0.0..=MAX_MS).contains(&ms) => {
+            Ok((ms * 1000.0).round() / 1000.0)
+        }
+        Ok(ms) if ms.is_finite() && ms > MAX_MS => Err(format!(
+            "'{text}' ms is more than a day ({MAX_MS} ms at most)"
+        )),
         _ => Err(format!("'{text}' is not a number of milliseconds")),
     }
 }
@@ -54,7 +65,7 @@ impl ProbeOpts {
     /// passes `expect_is_step`: there `--expect` is also a scripted step.
     pub fn validate(&self, expect_is_step: bool) -> Result<(), Error> {
         if self.check {
-            return Ok(());
+            return self.validate_checks(expect_is_step);
         }
         let given = [
             (self.cert_days.is_some(), "--cert-days"),
@@ -66,6 +77,55 @@ impl ProbeOpts {
         match given.iter().find(|g| g.0) {
             Some((_, flag)) => Err(Error::usage(format!("{flag} goes with --check"))),
             None => Ok(()),
+        }
+    }
+
+    /// Checks that could never pass, or never fail, are the user's mistake: said before
+    /// connecting rather than found out as a CRITICAL (or an OK that checks nothing).
+    fn validate_checks(&self, expect_is_step: bool) -> Result<(), Error> {
+        if let (Some(warn), Some(crit)) = (self.warn_ms, self.crit_ms)
+            && warn > crit
+        {
+            return Err(Error::usage(format!(
+                "--warn-ms {warn} is over --crit-ms {crit}: a probe fails before it could warn"
+            )));
+        }
+        if expect_is_step {
+            return Ok(());
+        }
+        for text in &self.expect {
+            if text.is_empty() {
+                return Err(Error::usage(
+                    "--expect '': an empty text is in every reply, so it checks nothing",
+                ));
+            }
+            // Server lines are kept without their CRLF and with control characters shown
+            // as '?': an --expect holding one could never match.
+            if text.chars().any(char::is_control) {
+                return Err(Error::usage(format!(
+                    "--expect '{}': the text holds a control character (a line end, a tab), \
+                     which no reply line keeps",
+                    text.escape_debug()
+                )));
+            }
+            if text.len() > crate::probe::MAX_LINE {
+                return Err(Error::usage(format!(
+                    "--expect: a text over {} bytes, longer than any reply line kept",
+                    crate::probe::MAX_LINE
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// For a command that never speaks TLS (telnet, the time protocols): `--cert-days`
+    /// could never pass.
+    pub fn refuse_cert_days(&self, command: &str) -> Result<(), Error> {
+        match self.cert_days {
+            Some(_) if self.check => Err(Error::usage(format!(
+                "--cert-days needs TLS, and {command} has none"
+            ))),
+            _ => Ok(()),
         }
     }
 
@@ -99,6 +159,9 @@ pub fn run(
     body: impl FnOnce(&Recorder) -> Result<(), Error>,
 ) -> anyhow::Result<Outcome> {
     let recorder = Recorder::start();
+    if ctx.probe.cert_days.is_some() {
+        recorder.want_certificate();
+    }
     let result = body(&recorder);
     // A phase that ran out was cut by the watch: whatever the cut made the session say
     // (a closed connection, a failed read, or the end of a Gopher reply, which is the

@@ -79,6 +79,8 @@ struct Log {
     watching: bool,
     /// The phase the watch cut short, its limit, and the server's `host:port`.
     overran: Option<Overrun>,
+    /// `--cert-days` was given: a connection that cannot be TLS is refused before it is made.
+    wants_cert: bool,
 }
 
 #[derive(Debug)]
@@ -135,9 +137,20 @@ impl Recorder {
                 tls: None,
                 watching: false,
                 overran: None,
+                wants_cert: false,
             }),
             wake: Condvar::new(),
         })))
+    }
+
+    /// `--cert-days` was given: [`open`] refuses a connection that cannot show a
+    /// certificate (a scheme without TLS, or `--tls none`), before connecting.
+    pub fn want_certificate(&self) {
+        self.with(|log| log.wants_cert = true);
+    }
+
+    fn wants_certificate(&self) -> bool {
+        self.with(|log| log.wants_cert).unwrap_or(false)
     }
 
     pub fn is_on(&self) -> bool {
@@ -514,6 +527,27 @@ pub fn open(
     tls: &TlsContext,
     recorder: &Recorder,
 ) -> Result<Stream, Error> {
+    let no_tls = match target.scheme.tls {
+        scheme::TlsStyle::None => true,
+        scheme::TlsStyle::Upgrade => tls.policy == net::TlsPolicy::Never,
+        scheme::TlsStyle::Implicit => false,
+    };
+    if no_tls && recorder.wants_certificate() {
+        return Err(Error::usage(format!(
+            "--cert-days needs TLS, and {}:// {}: use {}",
+            target.scheme.name,
+            if target.scheme.tls == scheme::TlsStyle::None {
+                "has none"
+            } else {
+                "with --tls none has none"
+            },
+            if target.scheme.tls == scheme::TlsStyle::None {
+                format!("{}s://", target.scheme.name)
+            } else {
+                "--tls auto or required, or the implicit-TLS scheme".to_owned()
+            }
+        )));
+    }
     recorder.phase(Phase::Connect);
     let connected = net::connect(&target.host, target.port, opts)?;
     let stream = Stream::Plain(connected.stream);

@@ -88,3 +88,131 @@ fn a_reply_trickled_for_ever_ends_the_probe_within_the_timeout() {
         drop(peer);
     }
 }
+
+#[test]
+fn a_server_silent_after_starttls_is_a_timeout_not_a_tls_failure() {
+    let peer = ScriptedPeer::start(vec![
+        send("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n"),
+        expect("nk1 STARTTLS"),
+        Step::Stall(Duration::from_secs(20)),
+    ]);
+    let url = format!("imap://{}", peer.addr());
+    let out = netkit(&["imap", "--check", &url, "-t", "1", "--json"]);
+    assert_eq!(code(&out), 5, "{}{}", stdout(&out), stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["error"]["phase"], "tls", "{v}");
+    assert_eq!(v["error"]["kind"], "timeout", "{v}");
+}
+
+#[test]
+fn a_usage_error_the_command_finds_is_unknown_for_a_monitor() {
+    for args in [
+        &[
+            "smtp-send",
+            "--check",
+            "smtp://127.0.0.1:1",
+            "--dry-run",
+            "--nagios",
+        ][..],
+        &["pop", "--check", "ls", "pop3://127.0.0.1:1", "--nagios"],
+        &["imap", "imap://127.0.0.1:1", "--nagios"],
+    ] {
+        let out = netkit(args);
+        assert_eq!(code(&out), 3, "{args:?}: {}{}", stdout(&out), stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains(" UNKNOWN - ") && text.lines().count() == 1,
+            "{args:?}: {text}"
+        );
+    }
+}
+
+/// A scripted peer that fails the test if anyone connects: a usage error comes first.
+fn untouched() -> ScriptedPeer {
+    ScriptedPeer::start(vec![send("220 hi\r\n"), Step::ExpectClose])
+}
+
+#[test]
+fn checks_that_could_never_pass_are_usage_errors_before_connecting() {
+    let peer = untouched();
+    let smtp = format!("smtp://{}", peer.addr());
+    let http = format!("http://{}/", peer.addr());
+    let gopher = format!("gopher://{}/", peer.addr());
+    let telnet = format!("telnet://{}", peer.addr());
+    let time = peer.addr();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "smtp-send",
+                "--check",
+                &smtp,
+                "--warn-ms",
+                "100",
+                "--crit-ms",
+                "50",
+            ],
+            "--warn-ms 100 is over --crit-ms 50",
+        ),
+        (
+            vec!["smtp-send", "--check", &smtp, "--crit-ms", "1e300"],
+            "more than a day",
+        ),
+        (vec!["smtp-send", "--check", &smtp, "--warn-ms", "-1"], ""),
+        (
+            vec!["smtp-send", "--check", &smtp, "--expect", ""],
+            "checks nothing",
+        ),
+        (
+            vec!["smtp-send", "--check", &smtp, "--expect", "220 hi\r\n"],
+            "control character",
+        ),
+        (
+            vec![
+                "smtp-send",
+                "--check",
+                &smtp,
+                "--cert-days",
+                "7",
+                "--tls",
+                "none",
+            ],
+            "--cert-days needs TLS",
+        ),
+        (
+            vec!["fetch", "--check", &http, "--cert-days", "7"],
+            "use https://",
+        ),
+        (
+            vec!["gopher", "--check", &gopher, "--cert-days", "7"],
+            "use gophers://",
+        ),
+        (
+            vec!["telnet", "--check", &telnet, "--cert-days", "7"],
+            "telnet has none",
+        ),
+        (
+            vec!["timeclient", "--check", &time, "--cert-days", "7"],
+            "timeclient has none",
+        ),
+    ];
+    for (args, says) in &cases {
+        let out = netkit(args);
+        assert_eq!(code(&out), 2, "{args:?}: {}{}", stdout(&out), stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{args:?}: {}", stdout(&out));
+        // The same mistake with --json is one JSON error line; with --nagios, UNKNOWN.
+        let mut json_args = args.clone();
+        json_args.push("--json");
+        let out = netkit(&json_args);
+        let line: serde_json::Value = serde_json::from_slice(&out.stderr)
+            .unwrap_or_else(|e| panic!("{json_args:?}: {e}: {}", stderr(&out)));
+        assert_eq!(line["error"]["exit_code"], 2, "{json_args:?}: {line}");
+        let mut nagios_args = args.clone();
+        nagios_args.push("--nagios");
+        let out = netkit(&nagios_args);
+        assert_eq!(code(&out), 3, "{nagios_args:?}: {}", stdout(&out));
+        assert!(stdout(&out).contains(" UNKNOWN - "), "{}", stdout(&out));
+    }
+    // Nobody connected: the peer's one connection never came.
+    assert!(peer.finish().is_err_and(|e| e.contains("never connected")));
+}
