@@ -216,3 +216,52 @@ fn checks_that_could_never_pass_are_usage_errors_before_connecting() {
     // Nobody connected: the peer's one connection never came.
     assert!(peer.finish().is_err_and(|e| e.contains("never connected")));
 }
+
+#[test]
+fn a_hostile_greeting_leaves_every_output_one_line_with_its_own_perfdata() {
+    let mut greeting =
+        b"220-mx \x1b[2J\x1b]0;owned\x07 \x00 \xff\xfe |time=0s;;;0 \xe2\x80\xa8 next\r\n".to_vec();
+    greeting.extend_from_slice(format!("220 {}\r\n", "A".repeat(60_000)).as_bytes());
+    let script = vec![
+        Step::Send(greeting),
+        expect("EHLO"),
+        send("250-mx\r\n250 x|y=1\r\n"),
+        expect("NOOP"),
+        send("250 ok\r\n"),
+        expect("QUIT"),
+        send("221 bye\r\n"),
+    ];
+    let peer = ScriptedPeer::start_with(
+        script,
+        crate::util::script::ScriptOptions {
+            connections: 3,
+            ..Default::default()
+        },
+    );
+    let url = format!("smtp://{}", peer.addr());
+    let base = ["smtp-send", "--check", &url, "--tls", "none", "-t", "5"];
+    let text = netkit(&base);
+    let nagios = netkit(&[&base[..], &["--nagios", "--warn-ms", "60000"]].concat());
+    let json_out = netkit(&[&base[..], &["--json"]].concat());
+    for out in [&text, &nagios] {
+        let s = stdout(out);
+        assert_eq!(code(out), 0, "{s}{}", stderr(out));
+        assert_eq!(s.lines().count(), 1, "{}", s.escape_debug());
+        assert!(
+            !s.contains(['\x1b', '\0', '\x07', '\u{2028}', '\r']),
+            "{}",
+            s.escape_debug()
+        );
+    }
+    let n = stdout(&nagios);
+    assert!(n.starts_with("SMTP OK - "), "{n}");
+    let (_, perf) = n.split_once('|').expect("perfdata");
+    assert!(!perf.contains('|'), "{n}");
+    assert!(perf.starts_with("time="), "{n}");
+    assert!(perf.contains(";60.000000;;0.000000 connect="), "{n}");
+    let v = json(&json_out);
+    assert_eq!(v["ok"], true, "{v}");
+    let g = v["greeting"].as_str().unwrap_or_default();
+    assert!(g.starts_with("220-mx ") && !g.contains('\x1b'), "{g:?}");
+    peer.assert_ok();
+}
