@@ -300,7 +300,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
         Err(e) => return exit::report_clap_error(e, entry.name, json),
     };
-    let result = (entry.run)(&matches);
+    let result = probe::refuse_strays(entry.name, &entry.definition(), &matches)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| (entry.run)(&matches));
     match result {
         // A monitor reads stdout and the exit whatever stopped the probe before it began
         // (`--check` with an action word, a probe flag it cannot honour): UNKNOWN.

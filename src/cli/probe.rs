@@ -139,6 +139,82 @@ impl ProbeOpts {
     }
 }
 
+/// The options of each command that mean something to its probe, besides the shared
+/// connection, TLS, credential, output and probe options. Anything else given with
+/// `--check` would be silently ignored (`fetch --check -o FILE` writes nothing, `gopher
+/// --check --query Q` sends no query): a usage error says so before connecting. smtp-send
+/// keeps its message options here because it refuses them itself, with its own words.
+/// ftp, whose front end other hands are changing, and telnet, which refuses its own
+/// steps, are left to themselves.
+fn probe_options(command: &str) -> Option<&'static [&'static str]> {
+    Some(match command {
+        "fetch" => &["urls"],
+        "gopher" => &["url"],
+        "pop" | "imap" => &["word", "operands", "login", "oauth2_token_file"],
+        "nntp" => &["word", "operands", "login"],
+        "smtp-send" => &[
+            "url",
+            "message",
+            "from",
+            "to",
+            "cc",
+            "bcc",
+            "subject",
+            "body",
+            "body_file",
+            "attach",
+            "header",
+            "dry_run",
+            "submission",
+            "mechanism",
+            "oauth2_token_file",
+            "helo",
+        ],
+        "timeclient" => &["servers", "proto", "udp", "max_offset", "retries"],
+        _ => return None,
+    })
+}
+
+/// Refuses, with `--check`, an option given on the command line that the probe would
+/// ignore ([`probe_options`]). `definition` is the command's clap definition.
+pub fn refuse_strays(
+    command: &str,
+    definition: &clap::Command,
+    matches: &clap::ArgMatches,
+) -> Result<(), Error> {
+    use clap::Args;
+    let Some(own) = probe_options(command) else {
+        return Ok(());
+    };
+    let check = matches.try_get_one::<bool>("check").ok().flatten();
+    if check != Some(&true) {
+        return Ok(());
+    }
+    let shared = crate::cli::common::ClientOpts::augment_args(ProbeOpts::augment_args(
+        clap::Command::new("shared"),
+    ));
+    for arg in definition.get_arguments() {
+        let id = arg.get_id().as_str();
+        let given = matches!(
+            matches.value_source(id),
+            Some(clap::parser::ValueSource::CommandLine)
+        );
+        if !given || own.contains(&id) || shared.get_arguments().any(|a| a.get_id() == id) {
+            continue;
+        }
+        let flag = match (arg.get_long(), arg.get_short()) {
+            (Some(long), _) => format!("--{long}"),
+            (None, Some(short)) => format!("-{short}"),
+            (None, None) => id.to_owned(),
+        };
+        return Err(Error::usage(format!(
+            "{flag} does not go with --check: a probe connects, greets, logs in and makes \
+             its one cheapest request, so it would be ignored"
+        )));
+    }
+    Ok(())
+}
+
 /// What a command's probe needs from the front end.
 pub struct Context<'a> {
     /// The command name (`smtp-send`), for error lines.

@@ -265,3 +265,36 @@ fn a_hostile_greeting_leaves_every_output_one_line_with_its_own_perfdata() {
     assert!(g.starts_with("220-mx ") && !g.contains('\x1b'), "{g:?}");
     peer.assert_ok();
 }
+
+#[test]
+fn an_option_the_probe_would_ignore_is_a_usage_error_before_connecting() {
+    let peer = untouched();
+    let http = format!("http://{}/", peer.addr());
+    let gopher = format!("gopher://{}/", peer.addr());
+    let pop = format!("pop3://{}", peer.addr());
+    let time = peer.addr();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["fetch", "--check", &http, "-o", "x"], "--output"),
+        (vec!["fetch", "--check", &http, "-X", "POST"], "--request"),
+        (vec!["fetch", "--check", &http, "--retry", "3"], "--retry"),
+        (
+            vec!["gopher", "--check", &gopher, "--query", "q"],
+            "--query",
+        ),
+        (vec!["pop", "--check", &pop, "--maildir", "md"], "--maildir"),
+        (
+            vec!["timeclient", "--check", &time, "--format", "unix"],
+            "--format",
+        ),
+    ];
+    for (args, flag) in &cases {
+        let out = netkit(args);
+        assert_eq!(code(&out), 2, "{args:?}: {}{}", stdout(&out), stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("{flag} does not go with --check")),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(peer.finish().is_err_and(|e| e.contains("never connected")));
+}
