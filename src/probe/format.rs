@@ -230,8 +230,8 @@ mod tests {
                 ),
                 lines: Vec::new(),
                 tls: Some(TlsFacts {
-                    version: "TLSv1.3".into(),
-                    cipher: "TLS13_AES_256_GCM_SHA384".into(),
+                    version: Some("TLSv1.3".into()),
+                    cipher: Some("TLS13_AES_256_GCM_SHA384".into()),
                     cert: Some(CertFacts {
                         subject: "CN=localhost".into(),
                         issuer: "CN=netkit test CA".into(),

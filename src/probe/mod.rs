@@ -57,8 +57,9 @@ pub struct PhaseTime {
 /// What a TLS connection negotiated and the certificate the server showed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TlsFacts {
-    pub version: String,
-    pub cipher: String,
+    /// None when the handshake did not finish (the certificate may still be known).
+    pub version: Option<String>,
+    pub cipher: Option<String>,
     /// The leaf certificate, when it parsed.
     pub cert: Option<CertFacts>,
 }
@@ -81,6 +82,8 @@ struct Log {
     overran: Option<Overrun>,
     /// `--cert-days` was given: a connection that cannot be TLS is refused before it is made.
     wants_cert: bool,
+    /// Where the connection's TLS context notes the server's certificate, verified or not.
+    seen: Option<crate::net::tls::SeenCertificate>,
 }
 
 #[derive(Debug)]
@@ -138,6 +141,7 @@ impl Recorder {
                 watching: false,
                 overran: None,
                 wants_cert: false,
+                seen: None,
             }),
             wake: Condvar::new(),
         })))
@@ -219,6 +223,12 @@ impl Recorder {
         }
     }
 
+    /// Keeps the handle where `tls` notes the server's certificate: when the handshake
+    /// fails on it (expired, wrong name, unknown issuer), the record still has its facts.
+    pub fn see_certificates(&self, tls: &crate::net::TlsContext) {
+        self.with(|log| log.seen = Some(tls.seen_certificate()));
+    }
+
     /// The phase the watch cut short, if it did.
     pub fn overrun(&self) -> Option<Overrun> {
         self.with(|log| log.overran.clone()).flatten()
@@ -288,8 +298,8 @@ impl Recorder {
             .and_then(|der| cert::parse(&der).ok());
         self.with(|log| {
             log.tls = Some(TlsFacts {
-                version: info.version,
-                cipher: info.cipher,
+                version: Some(info.version),
+                cipher: Some(info.cipher),
                 cert,
             });
         });
@@ -304,6 +314,19 @@ impl Recorder {
             shared.wake.notify_all();
         }
         self.with(|log| {
+            if log.tls.is_none() {
+                let der = log
+                    .seen
+                    .as_ref()
+                    .and_then(|seen| seen.lock().ok().and_then(|d| d.clone()));
+                if let Some(der) = der {
+                    log.tls = Some(TlsFacts {
+                        version: None,
+                        cipher: None,
+                        cert: cert::parse(&der).ok(),
+                    });
+                }
+            }
             let mut phases = Vec::with_capacity(log.marks.len());
             for (i, (phase, began)) in log.marks.iter().enumerate() {
                 let ended = log.marks.get(i + 1).map_or(end, |m| m.1);
@@ -548,6 +571,7 @@ pub fn open(
             }
         )));
     }
+    recorder.see_certificates(tls);
     recorder.phase(Phase::Connect);
     let connected = net::connect(&target.host, target.port, opts)?;
     let stream = Stream::Plain(connected.stream);
@@ -591,8 +615,8 @@ mod tests {
             greeting: lines.first().map(|s| (*s).to_owned()),
             lines: lines.iter().map(|s| (*s).to_owned()).collect(),
             tls: days_left.map(|d| TlsFacts {
-                version: "TLSv1.3".into(),
-                cipher: "TLS13_AES_256_GCM_SHA384".into(),
+                version: Some("TLSv1.3".into()),
+                cipher: Some("TLS13_AES_256_GCM_SHA384".into()),
                 cert: Some(CertFacts {
                     subject: "CN=localhost".into(),
                     issuer: "CN=netkit test CA".into(),

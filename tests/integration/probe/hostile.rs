@@ -298,3 +298,32 @@ fn an_option_the_probe_would_ignore_is_a_usage_error_before_connecting() {
     }
     assert!(peer.finish().is_err_and(|e| e.contains("never connected")));
 }
+
+#[test]
+fn a_refused_certificate_still_has_its_facts_in_the_json() {
+    use crate::util::ca::CertKind;
+    let peer = ScriptedPeer::start(vec![Step::StartTlsRejected(CertKind::WrongName)]);
+    let url = format!("imaps://{}", peer.addr());
+    let ca = peer.ca_pem();
+    let out = netkit(&[
+        "imap",
+        "--check",
+        &url,
+        "--cacert",
+        ca.to_str().unwrap_or_default(),
+        "--json",
+    ]);
+    assert_eq!(code(&out), 6, "{}{}", stdout(&out), stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["error"]["phase"], "tls", "{v}");
+    let tls = &v["tls"];
+    assert!(
+        tls["not_after"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{v}"
+    );
+    assert!(tls["days_left"].as_i64().is_some(), "{v}");
+    assert_eq!(tls["sans"], serde_json::json!(["wrong.example"]), "{v}");
+    // The handshake did not finish: no version or cipher was negotiated.
+    assert_eq!(tls["version"], serde_json::Value::Null, "{v}");
+    peer.assert_ok();
+}
