@@ -14,7 +14,8 @@ use crate::{Error, ErrorKind};
 pub struct ProbeOpts {
     /// Probe the service and exit: connect, greeting, TLS per --tls, login when credentials
     /// are given, the protocol's cheapest request, quit; one line with the timings (--json,
-    /// --nagios). Exit 0, or the code of the first phase that failed
+    /// --nagios). Each phase must end within -t (tls and connect: plus --connect-timeout).
+    /// Exit 0, or the code of the first phase that failed
     #[arg(long)]
     pub check: bool,
 
