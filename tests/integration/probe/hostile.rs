@@ -327,3 +327,27 @@ fn a_refused_certificate_still_has_its_facts_in_the_json() {
     assert_eq!(tls["version"], serde_json::Value::Null, "{v}");
     peer.assert_ok();
 }
+
+#[test]
+fn a_handshake_stalled_past_the_timeout_names_the_flag_that_ran_out() {
+    // Silent after the connect: the ClientHello gets no answer. -t runs out long before
+    // --connect-timeout, so raising --connect-timeout would not help.
+    let peer = ScriptedPeer::start(vec![Step::Stall(Duration::from_secs(20))]);
+    let url = format!("imaps://{}", peer.addr());
+    let out = netkit(&[
+        "imap",
+        "--check",
+        &url,
+        "-t",
+        "1",
+        "--connect-timeout",
+        "30",
+        "--nagios",
+    ]);
+    assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
+    let line = stdout(&out);
+    assert!(
+        line.starts_with("IMAP CRITICAL - ") && line.contains("(raise --timeout)"),
+        "{line}"
+    );
+}
