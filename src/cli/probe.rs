@@ -375,6 +375,57 @@ pub fn start(
     })
 }
 
+/// What [`start`] found about logging in, for a line session's options.
+pub struct Credentials {
+    pub user: Option<String>,
+    pub secret: Option<crate::auth::Secret>,
+    pub oauth2: bool,
+    /// Credentials may go in clear text (loopback peer, or `--tls none`).
+    pub cleartext_auth_ok: bool,
+}
+
+/// The probe of a line-protocol session (pop, imap, nntp): [`start`] connects, then
+/// `session` runs under `--max-time` on a [`Peer`](crate::proto::pingpong::Peer) whose
+/// transcript feeds the recorder. `session` builds its protocol's options from the
+/// credentials, opens the session and makes its request.
+pub fn line_session(
+    client: &crate::cli::common::ClientOpts,
+    ctx: &Context<'_>,
+    schemes: &[&str],
+    token_file: Option<&std::path::Path>,
+    session: impl FnOnce(Credentials, crate::proto::pingpong::Peer<'_>, &Recorder) -> Result<(), Error>,
+) -> anyhow::Result<Outcome> {
+    run(ctx, |recorder| {
+        let Started {
+            target,
+            user,
+            secret,
+            oauth2,
+            tls,
+            stream,
+            deadline,
+            server,
+            cleartext_auth_ok,
+        } = start(client, ctx.command, ctx.url, schemes, recorder, token_file)?;
+        let credentials = Credentials {
+            user,
+            secret,
+            oauth2,
+            cleartext_auth_ok,
+        };
+        guarded(stream, deadline, &server, |stream| {
+            let peer = crate::proto::pingpong::Peer {
+                stream,
+                host: &target.host,
+                server: &server,
+                tls: &tls,
+                transcript: client.output.transcript().with_recorder(recorder.clone()),
+            };
+            session(credentials, peer, recorder)
+        })
+    })
+}
+
 /// Marks the request phase on `recorder` and runs it.
 pub fn request<T>(recorder: &Recorder, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     recorder.phase(Phase::Request);
