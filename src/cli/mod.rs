@@ -296,16 +296,31 @@ pub fn run(args: Vec<OsString>) -> u8 {
             let rendered = e.render().to_string();
             let first = rendered.lines().next().unwrap_or_default();
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            let line = crate::probe::format::nagios_unknown(
-                probe::service_of(entry.name),
-                &exit::safe_text(first),
-            );
-            println!("{line}");
-            return crate::probe::Status::Unknown.nagios_code();
+            return nagios_unknown(entry.name, first);
         }
         Err(e) => return exit::report_clap_error(e, entry.name, json),
     };
-    finish(entry.name, json, (entry.run)(&matches))
+    let result = probe::refuse_strays(entry.name, &entry.definition(), &matches)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| (entry.run)(&matches));
+    match result {
+        // A monitor reads stdout and the exit whatever stopped the probe before it began
+        // (`--check` with an action word, a probe flag it cannot honour): UNKNOWN.
+        Err(e) if exit::nagios_requested(&args) && !exit::is_broken_pipe(&e) => {
+            nagios_unknown(entry.name, &format!("{e:#}"))
+        }
+        result => finish(entry.name, json, result),
+    }
+}
+
+/// The monitoring-plugins UNKNOWN line on stdout (a closed stdout is not a panic: the
+/// exit still says UNKNOWN), and its exit code.
+fn nagios_unknown(command: &str, message: &str) -> u8 {
+    use std::io::Write;
+    let line =
+        crate::probe::format::nagios_unknown(probe::service_of(command), &exit::safe_text(message));
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+    crate::probe::Status::Unknown.nagios_code()
 }
 
 fn is_help(e: &clap::Error) -> bool {

@@ -14,7 +14,8 @@ use crate::{Error, ErrorKind};
 pub struct ProbeOpts {
     /// Probe the service and exit: connect, greeting, TLS per --tls, login when credentials
     /// are given, the protocol's cheapest request, quit; one line with the timings (--json,
-    /// --nagios). Exit 0, or the code of the first phase that failed
+    /// --nagios). Each phase must end within -t (tls and connect: plus --connect-timeout).
+    /// Exit 0, or the code of the first phase that failed
     #[arg(long)]
     pub check: bool,
 
@@ -42,9 +43,20 @@ pub struct ProbeOpts {
     pub nagios: bool,
 }
 
+/// The longest threshold taken: a day. A probe is over long before (every phase is
+/// bounded by the timeouts), and a bigger number only prints hundreds of digits into the
+/// perfdata.
+const MAX_MS: f64 = 86_400_000.0;
+
+/// Milliseconds, to the microsecond the perfdata shows (`1e-300` is 0, not 300 digits).
 fn parse_ms(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(ms) if ms.is_finite() && ms >= 0.0 => Ok(ms),
+        Ok(ms) if ms.is_finite() && (0.0..=MAX_MS).contains(&ms) => {
+            Ok((ms * 1000.0).round() / 1000.0)
+        }
+        Ok(ms) if ms.is_finite() && ms > MAX_MS => Err(format!(
+            "'{text}' ms is more than a day ({MAX_MS} ms at most)"
+        )),
         _ => Err(format!("'{text}' is not a number of milliseconds")),
     }
 }
@@ -54,7 +66,7 @@ impl ProbeOpts {
     /// passes `expect_is_step`: there `--expect` is also a scripted step.
     pub fn validate(&self, expect_is_step: bool) -> Result<(), Error> {
         if self.check {
-            return Ok(());
+            return self.validate_checks(expect_is_step);
         }
         let given = [
             (self.cert_days.is_some(), "--cert-days"),
@@ -69,6 +81,55 @@ impl ProbeOpts {
         }
     }
 
+    /// Checks that could never pass, or never fail, are the user's mistake: said before
+    /// connecting rather than found out as a CRITICAL (or an OK that checks nothing).
+    fn validate_checks(&self, expect_is_step: bool) -> Result<(), Error> {
+        if let (Some(warn), Some(crit)) = (self.warn_ms, self.crit_ms)
+            && warn > crit
+        {
+            return Err(Error::usage(format!(
+                "--warn-ms {warn} is over --crit-ms {crit}: a probe fails before it could warn"
+            )));
+        }
+        if expect_is_step {
+            return Ok(());
+        }
+        for text in &self.expect {
+            if text.is_empty() {
+                return Err(Error::usage(
+                    "--expect '': an empty text is in every reply, so it checks nothing",
+                ));
+            }
+            // Server lines are kept without their CRLF and with control characters shown
+            // as '?': an --expect holding one could never match.
+            if text.chars().any(char::is_control) {
+                return Err(Error::usage(format!(
+                    "--expect '{}': the text holds a control character (a line end, a tab), \
+                     which no reply line keeps",
+                    text.escape_debug()
+                )));
+            }
+            if text.len() > crate::probe::MAX_LINE {
+                return Err(Error::usage(format!(
+                    "--expect: a text over {} bytes, longer than any reply line kept",
+                    crate::probe::MAX_LINE
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// For a command that never speaks TLS (telnet, the time protocols): `--cert-days`
+    /// could never pass.
+    pub fn refuse_cert_days(&self, command: &str) -> Result<(), Error> {
+        match self.cert_days {
+            Some(_) if self.check => Err(Error::usage(format!(
+                "--cert-days needs TLS, and {command} has none"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     fn checks(&self) -> Checks {
         Checks {
             cert_days: self.cert_days,
@@ -77,6 +138,82 @@ impl ProbeOpts {
             crit_ms: self.crit_ms,
         }
     }
+}
+
+/// The options of each command that mean something to its probe, besides the shared
+/// connection, TLS, credential, output and probe options. Anything else given with
+/// `--check` would be silently ignored (`fetch --check -o FILE` writes nothing, `gopher
+/// --check --query Q` sends no query): a usage error says so before connecting. smtp-send
+/// keeps its message options here because it refuses them itself, with its own words.
+/// ftp, whose front end other hands are changing, and telnet, which refuses its own
+/// steps, are left to themselves.
+fn probe_options(command: &str) -> Option<&'static [&'static str]> {
+    Some(match command {
+        "fetch" => &["urls"],
+        "gopher" => &["url"],
+        "pop" | "imap" => &["word", "operands", "login", "oauth2_token_file"],
+        "nntp" => &["word", "operands", "login"],
+        "smtp-send" => &[
+            "url",
+            "message",
+            "from",
+            "to",
+            "cc",
+            "bcc",
+            "subject",
+            "body",
+            "body_file",
+            "attach",
+            "header",
+            "dry_run",
+            "submission",
+            "mechanism",
+            "oauth2_token_file",
+            "helo",
+        ],
+        "timeclient" => &["servers", "proto", "udp", "max_offset", "retries"],
+        _ => return None,
+    })
+}
+
+/// Refuses, with `--check`, an option given on the command line that the probe would
+/// ignore ([`probe_options`]). `definition` is the command's clap definition.
+pub fn refuse_strays(
+    command: &str,
+    definition: &clap::Command,
+    matches: &clap::ArgMatches,
+) -> Result<(), Error> {
+    use clap::Args;
+    let Some(own) = probe_options(command) else {
+        return Ok(());
+    };
+    let check = matches.try_get_one::<bool>("check").ok().flatten();
+    if check != Some(&true) {
+        return Ok(());
+    }
+    let shared = crate::cli::common::ClientOpts::augment_args(ProbeOpts::augment_args(
+        clap::Command::new("shared"),
+    ));
+    for arg in definition.get_arguments() {
+        let id = arg.get_id().as_str();
+        let given = matches!(
+            matches.value_source(id),
+            Some(clap::parser::ValueSource::CommandLine)
+        );
+        if !given || own.contains(&id) || shared.get_arguments().any(|a| a.get_id() == id) {
+            continue;
+        }
+        let flag = match (arg.get_long(), arg.get_short()) {
+            (Some(long), _) => format!("--{long}"),
+            (None, Some(short)) => format!("-{short}"),
+            (None, None) => id.to_owned(),
+        };
+        return Err(Error::usage(format!(
+            "{flag} does not go with --check: a probe connects, greets, logs in and makes \
+             its one cheapest request, so it would be ignored"
+        )));
+    }
+    Ok(())
 }
 
 /// What a command's probe needs from the front end.
@@ -99,7 +236,18 @@ pub fn run(
     body: impl FnOnce(&Recorder) -> Result<(), Error>,
 ) -> anyhow::Result<Outcome> {
     let recorder = Recorder::start();
+    if ctx.probe.cert_days.is_some() {
+        recorder.want_certificate();
+    }
     let result = body(&recorder);
+    // A phase that ran out was cut by the watch: whatever the cut made the session say
+    // (a closed connection, a failed read, or the end of a Gopher reply, which is the
+    // close), the probe timed out.
+    let result = match (result, recorder.overrun()) {
+        (Err(e), _) if e.kind() == ErrorKind::Timeout => Err(e),
+        (_, Some(over)) => Err(over.error()),
+        (result, None) => result,
+    };
     let error = match result {
         Ok(()) => None,
         // A usage error is the invocation's, not the service's: clap's usual report, or
@@ -224,6 +372,57 @@ pub fn start(
         tls,
         stream,
         deadline,
+    })
+}
+
+/// What [`start`] found about logging in, for a line session's options.
+pub struct Credentials {
+    pub user: Option<String>,
+    pub secret: Option<crate::auth::Secret>,
+    pub oauth2: bool,
+    /// Credentials may go in clear text (loopback peer, or `--tls none`).
+    pub cleartext_auth_ok: bool,
+}
+
+/// The probe of a line-protocol session (pop, imap, nntp): [`start`] connects, then
+/// `session` runs under `--max-time` on a [`Peer`](crate::proto::pingpong::Peer) whose
+/// transcript feeds the recorder. `session` builds its protocol's options from the
+/// credentials, opens the session and makes its request.
+pub fn line_session(
+    client: &crate::cli::common::ClientOpts,
+    ctx: &Context<'_>,
+    schemes: &[&str],
+    token_file: Option<&std::path::Path>,
+    session: impl FnOnce(Credentials, crate::proto::pingpong::Peer<'_>, &Recorder) -> Result<(), Error>,
+) -> anyhow::Result<Outcome> {
+    run(ctx, |recorder| {
+        let Started {
+            target,
+            user,
+            secret,
+            oauth2,
+            tls,
+            stream,
+            deadline,
+            server,
+            cleartext_auth_ok,
+        } = start(client, ctx.command, ctx.url, schemes, recorder, token_file)?;
+        let credentials = Credentials {
+            user,
+            secret,
+            oauth2,
+            cleartext_auth_ok,
+        };
+        guarded(stream, deadline, &server, |stream| {
+            let peer = crate::proto::pingpong::Peer {
+                stream,
+                host: &target.host,
+                server: &server,
+                tls: &tls,
+                transcript: client.output.transcript().with_recorder(recorder.clone()),
+            };
+            session(credentials, peer, recorder)
+        })
     })
 }
 

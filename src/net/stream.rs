@@ -123,6 +123,22 @@ impl Stream {
             sock.set_write_timeout(Some(step)).map_err(io_err)?;
             match conn.complete_io(&mut sock) {
                 Ok(_) => {}
+                // The silence was bounded by -t, not by what is left of the connect budget:
+                // the advice names the flag that ran out.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) && step < left =>
+                {
+                    return Err(Error::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "{host}: TLS handshake: the server was silent for {} (raise --timeout)",
+                            crate::net::wait::seconds(step)
+                        ),
+                    ));
+                }
                 Err(e)
                     if matches!(
                         e.kind(),

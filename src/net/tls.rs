@@ -55,14 +55,23 @@ fn provider() -> Arc<CryptoProvider> {
 /// The one client configuration for a command: build it once and share the `Arc` between
 /// connections so that sessions resume.
 pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, Error> {
+    build_config(settings, None)
+}
+
+/// The leaf certificate of the last handshake a [`TlsContext`] began, as DER, whether or
+/// not it verified: `--check` reports an expired or wrong-name certificate's facts, and
+/// rustls keeps a peer's certificates only once they verified.
+pub type SeenCertificate = Arc<std::sync::Mutex<Option<Vec<u8>>>>;
+
+fn build_config(
+    settings: &TlsSettings,
+    seen: Option<SeenCertificate>,
+) -> Result<Arc<ClientConfig>, Error> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(|e| Error::new(ErrorKind::Tls, format!("TLS setup: {e}")))?;
-    let config = if settings.insecure {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(NoVerification(provider())))
-            .with_no_client_auth()
+    let verifier: Arc<dyn ServerCertVerifier> = if settings.insecure {
+        Arc::new(NoVerification(provider()))
     } else {
         let mut roots = RootCertStore::empty();
         let (added, _ignored) = roots.add_parsable_certificates(trust_anchors(settings)?);
@@ -72,9 +81,23 @@ pub fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, Error>
                 "no trusted certificates found (install ca-certificates, or give --cacert FILE)",
             ));
         }
-        builder.with_root_certificates(roots).with_no_client_auth()
+        rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+            .build()
+            .map_err(|e| Error::new(ErrorKind::Tls, format!("TLS setup: {e}")))?
     };
-    Ok(Arc::new(config))
+    let verifier = match seen {
+        Some(seen) => Arc::new(Recording {
+            inner: verifier,
+            seen,
+        }),
+        None => verifier,
+    };
+    Ok(Arc::new(
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth(),
+    ))
 }
 
 /// The same trust for HTTP: a ureq TLS configuration with exactly netkit's anchors (system
@@ -133,6 +156,7 @@ pub struct TlsContext {
     pub settings: TlsSettings,
     pub policy: TlsPolicy,
     config: std::sync::OnceLock<Arc<ClientConfig>>,
+    seen: SeenCertificate,
 }
 
 impl TlsContext {
@@ -141,6 +165,7 @@ impl TlsContext {
             settings,
             policy,
             config: std::sync::OnceLock::new(),
+            seen: SeenCertificate::default(),
         }
     }
 
@@ -148,8 +173,60 @@ impl TlsContext {
         if let Some(c) = self.config.get() {
             return Ok(c.clone());
         }
-        let built = client_config(&self.settings)?;
+        let built = build_config(&self.settings, Some(self.seen.clone()))?;
         Ok(self.config.get_or_init(|| built).clone())
+    }
+
+    /// Where this context's handshakes leave the server's leaf certificate (a handle that
+    /// outlives the context).
+    pub fn seen_certificate(&self) -> SeenCertificate {
+        self.seen.clone()
+    }
+}
+
+/// Notes the leaf certificate, then lets `inner` decide.
+#[derive(Debug)]
+struct Recording {
+    inner: Arc<dyn ServerCertVerifier>,
+    seen: SeenCertificate,
+}
+
+impl ServerCertVerifier for Recording {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut slot) = self.seen.lock() {
+            *slot = Some(end_entity.as_ref().to_vec());
+        }
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
     }
 }
 

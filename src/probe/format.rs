@@ -11,15 +11,42 @@ use super::{Report, Status};
 
 /// The most characters of a greeting shown on one line.
 const GREETING_CHARS: usize = 60;
+/// The most characters of a failure's reason on one line (the JSON and the stderr line
+/// keep it whole): a 64 KiB server line must not push the perfdata past what NRPE 2 reads
+/// of a plugin's output (1 KiB) or Nagios keeps (8 KiB).
+const REASON_CHARS: usize = 300;
 
 fn shorten(text: &str) -> String {
+    cut(text, GREETING_CHARS)
+}
+
+fn cut(text: &str, most: usize) -> String {
     let mut chars = text.chars();
-    let head: String = chars.by_ref().take(GREETING_CHARS).collect();
+    let head: String = chars.by_ref().take(most).collect();
     if chars.next().is_some() {
         format!("{head}…")
     } else {
         head
     }
+}
+
+/// Server text made safe for a line read by machines: control characters are already
+/// gone (`reply::clean`), but Unicode's line and paragraph separators end a line for
+/// Python's `splitlines` (Sensu and many check wrappers), and the bidirectional overrides
+/// make a terminal show the text in another order than it is.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{2028}'
+            | '\u{2029}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}' => '?',
+            c if c.is_control() => '?',
+            c => c,
+        })
+        .collect()
 }
 
 fn phases_text(report: &Report) -> String {
@@ -36,8 +63,8 @@ fn phases_text(report: &Report) -> String {
 fn reason(report: &Report) -> Option<String> {
     if let Some(f) = &report.failure {
         return Some(match f.phase {
-            Some(p) => format!("{} failed: {}", p.name(), f.message),
-            None => f.message.clone(),
+            Some(p) => format!("{} failed: {}", p.name(), cut(&f.message, REASON_CHARS)),
+            None => cut(&f.message, REASON_CHARS),
         });
     }
     report.warning.clone()
@@ -64,7 +91,7 @@ pub fn text_line(report: &Report) -> String {
         report.record.total_ms,
         phases_text(report)
     ));
-    line
+    one_line(&line)
 }
 
 /// The JSON document; `exit_code` is the process's (SPEC §5's table lives in `cli::exit`).
@@ -142,7 +169,7 @@ pub fn nagios_line(report: &Report) -> String {
         report.record.total_ms / 1000.0
     ));
     // '|' starts the perfdata: it must not appear in the text (guidelines §2.6).
-    let text = text.replace('|', "/");
+    let text = one_line(&text.replace('|', "/"));
     let secs = |ms: Option<f64>| ms.map(|m| format!("{:.6}", m / 1000.0)).unwrap_or_default();
     let mut perf = format!(
         "time={:.6}s;{};{};0.000000",
@@ -163,7 +190,10 @@ pub fn nagios_line(report: &Report) -> String {
 /// A monitoring-plugins UNKNOWN line for an invocation that never got to probe (a bad flag
 /// or URL).
 pub fn nagios_unknown(service: &str, message: &str) -> String {
-    format!("{service} UNKNOWN - {}", message.replace('|', "/"))
+    format!(
+        "{service} UNKNOWN - {}",
+        one_line(&cut(&message.replace('|', "/"), REASON_CHARS))
+    )
 }
 
 #[cfg(test)]
@@ -200,8 +230,8 @@ mod tests {
                 ),
                 lines: Vec::new(),
                 tls: Some(TlsFacts {
-                    version: "TLSv1.3".into(),
-                    cipher: "TLS13_AES_256_GCM_SHA384".into(),
+                    version: Some("TLSv1.3".into()),
+                    cipher: Some("TLS13_AES_256_GCM_SHA384".into()),
                     cert: Some(CertFacts {
                         subject: "CN=localhost".into(),
                         issuer: "CN=netkit test CA".into(),
@@ -273,6 +303,36 @@ mod tests {
             c.starts_with("SMTP CRITICAL - smtp://127.0.0.1:25: connect failed: refused / closed, 0.012 second")
                 && c.matches('|').count() == 1,
             "{c}"
+        );
+    }
+
+    #[test]
+    fn server_text_cannot_break_the_line_or_forge_perfdata() {
+        let f = Failure {
+            phase: Some(Phase::Greeting),
+            kind: ErrorKind::Refused,
+            message: format!(
+                "554 a\u{2028}b\u{202e}c\u{85}d|time=0s;;;0 {}",
+                "x".repeat(5000)
+            ),
+        };
+        let r = report(Status::Critical, Some(f), None);
+        for line in [nagios_line(&r), text_line(&r)] {
+            assert_eq!(line.lines().count(), 1, "{line}");
+            assert!(!line.contains(['\u{2028}', '\u{202e}', '\u{85}']), "{line}");
+            assert!(
+                line.chars().count() < 1000,
+                "{} chars",
+                line.chars().count()
+            );
+        }
+        let n = nagios_line(&r);
+        assert_eq!(n.matches('|').count(), 1, "{n}");
+        assert!(
+            n.split('|')
+                .nth(1)
+                .is_some_and(|p| p.starts_with("time=0.012340s;")),
+            "{n}"
         );
     }
 

@@ -12,7 +12,8 @@ pub mod cert;
 pub mod format;
 pub mod http;
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::net::{Shutdown, TcpStream};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::net::{self, ConnectOptions, Stream, Target, TlsContext, scheme};
@@ -56,8 +57,9 @@ pub struct PhaseTime {
 /// What a TLS connection negotiated and the certificate the server showed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TlsFacts {
-    pub version: String,
-    pub cipher: String,
+    /// None when the handshake did not finish (the certificate may still be known).
+    pub version: Option<String>,
+    pub cipher: Option<String>,
     /// The leaf certificate, when it parsed.
     pub cert: Option<CertFacts>,
 }
@@ -74,25 +76,85 @@ struct Log {
     greeting: Option<String>,
     lines: Vec<String>,
     tls: Option<TlsFacts>,
+    /// The phase watch ([`Recorder::watch`]): on until the probe finishes.
+    watching: bool,
+    /// The phase the watch cut short, its limit, and the server's `host:port`.
+    overran: Option<Overrun>,
+    /// `--cert-days` was given: a connection that cannot be TLS is refused before it is made.
+    wants_cert: bool,
+    /// Where the connection's TLS context notes the server's certificate, verified or not.
+    seen: Option<crate::net::tls::SeenCertificate>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    log: Mutex<Log>,
+    /// Wakes the phase watch when the probe finishes.
+    wake: Condvar,
+}
+
+/// A phase that ran past its limit: the watch shut the connection down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overrun {
+    pub phase: Phase,
+    pub limit: Duration,
+    pub server: String,
+}
+
+impl Overrun {
+    /// The error the probe ends with: a timeout (5), whatever the cut connection made the
+    /// session report.
+    pub fn error(&self) -> Error {
+        let flag = match self.phase {
+            Phase::Connect | Phase::Tls => "--connect-timeout or --timeout",
+            _ => "--timeout",
+        };
+        Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "{}: timed out: the {} phase took longer than {} (raise {flag})",
+                self.server,
+                self.phase.name(),
+                crate::net::wait::seconds(self.limit)
+            ),
+        )
+    }
 }
 
 /// The probe's clock and notebook, shared between the front end and the session it drives
 /// (a clone travels in the session's transcript). Off by default: then every call is a no-op,
 /// so sessions mark their phases unconditionally at no cost to ordinary commands.
 #[derive(Debug, Clone, Default)]
-pub struct Recorder(Option<Arc<Mutex<Log>>>);
+pub struct Recorder(Option<Arc<Shared>>);
 
 impl Recorder {
     /// A recorder, on; its clock starts with the first phase (connect), so what a command
     /// does before connecting (reading a password file) is neither timed nor a phase.
     pub fn start() -> Self {
-        Recorder(Some(Arc::new(Mutex::new(Log {
-            began: Instant::now(),
-            marks: Vec::new(),
-            greeting: None,
-            lines: Vec::new(),
-            tls: None,
-        }))))
+        Recorder(Some(Arc::new(Shared {
+            log: Mutex::new(Log {
+                began: Instant::now(),
+                marks: Vec::new(),
+                greeting: None,
+                lines: Vec::new(),
+                tls: None,
+                watching: false,
+                overran: None,
+                wants_cert: false,
+                seen: None,
+            }),
+            wake: Condvar::new(),
+        })))
+    }
+
+    /// `--cert-days` was given: [`open`] refuses a connection that cannot show a
+    /// certificate (a scheme without TLS, or `--tls none`), before connecting.
+    pub fn want_certificate(&self) {
+        self.with(|log| log.wants_cert = true);
+    }
+
+    fn wants_certificate(&self) -> bool {
+        self.with(|log| log.wants_cert).unwrap_or(false)
     }
 
     pub fn is_on(&self) -> bool {
@@ -100,9 +162,76 @@ impl Recorder {
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut Log) -> R) -> Option<R> {
-        let log = self.0.as_ref()?;
-        let mut guard = log.lock().unwrap_or_else(PoisonError::into_inner);
-        Some(f(&mut guard))
+        let shared = self.0.as_ref()?;
+        Some(f(&mut lock(&shared.log)))
+    }
+
+    /// Bounds every phase from now on as a whole: `-t` (`idle`) each, and the connect and
+    /// tls phases `handshake` (`--connect-timeout`, the budget of resolve, connect and TLS
+    /// handshake) on top. A server that trickles a multi-line reply (CAPA, an IMAP
+    /// untagged response, a Gopher menu, HTTP headers) a line at a time never lets a socket
+    /// timeout fire, and no cap on lines is short enough to end the probe in time; a probe
+    /// must end within its timeout, as a plugin's alarm ends check_imap. When a phase
+    /// runs out, the watch shuts `socket` (a clone of the connection's) down, which ends
+    /// any blocked read at once, and [`Recorder::overrun`] says why. Ends with the probe.
+    pub fn watch(&self, socket: TcpStream, idle: Duration, handshake: Duration, server: &str) {
+        let Some(shared) = self.0.clone() else {
+            return;
+        };
+        {
+            let mut log = lock(&shared.log);
+            if log.watching {
+                return;
+            }
+            log.watching = true;
+        }
+        let server = server.to_owned();
+        let watched = shared.clone();
+        let spawned = std::thread::Builder::new()
+            .name("probe-phases".into())
+            .spawn(move || {
+                let shared = watched;
+                let mut log = lock(&shared.log);
+                while log.watching {
+                    let Some(&(phase, began)) = log.marks.last() else {
+                        return;
+                    };
+                    let limit = match phase {
+                        Phase::Connect | Phase::Tls => handshake.saturating_add(idle),
+                        _ => idle,
+                    };
+                    let left = (began + limit).saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        log.overran = Some(Overrun {
+                            phase,
+                            limit,
+                            server,
+                        });
+                        log.watching = false;
+                        let _ = socket.shutdown(Shutdown::Both);
+                        return;
+                    }
+                    // Woken early by the end of the probe; a new phase is seen on waking.
+                    log = shared
+                        .wake
+                        .wait_timeout(log, left)
+                        .map_or_else(|e| e.into_inner().0, |(g, _)| g);
+                }
+            });
+        if spawned.is_err() {
+            lock(&shared.log).watching = false;
+        }
+    }
+
+    /// Keeps the handle where `tls` notes the server's certificate: when the handshake
+    /// fails on it (expired, wrong name, unknown issuer), the record still has its facts.
+    pub fn see_certificates(&self, tls: &crate::net::TlsContext) {
+        self.with(|log| log.seen = Some(tls.seen_certificate()));
+    }
+
+    /// The phase the watch cut short, if it did.
+    pub fn overrun(&self) -> Option<Overrun> {
+        self.with(|log| log.overran.clone()).flatten()
     }
 
     /// `phase` begins now (and the one before it ends). Marking the current phase again
@@ -169,17 +298,35 @@ impl Recorder {
             .and_then(|der| cert::parse(&der).ok());
         self.with(|log| {
             log.tls = Some(TlsFacts {
-                version: info.version,
-                cipher: info.cipher,
+                version: Some(info.version),
+                cipher: Some(info.cipher),
                 cert,
             });
         });
     }
 
     /// What was recorded, with the phase under way ending now; `failed` marks it failed.
+    /// The phase watch ends here.
     pub fn finish(&self, failed: bool) -> Record {
         let end = Instant::now();
+        if let Some(shared) = &self.0 {
+            lock(&shared.log).watching = false;
+            shared.wake.notify_all();
+        }
         self.with(|log| {
+            if log.tls.is_none() {
+                let der = log
+                    .seen
+                    .as_ref()
+                    .and_then(|seen| seen.lock().ok().and_then(|d| d.clone()));
+                if let Some(der) = der {
+                    log.tls = Some(TlsFacts {
+                        version: None,
+                        cipher: None,
+                        cert: cert::parse(&der).ok(),
+                    });
+                }
+            }
             let mut phases = Vec::with_capacity(log.marks.len());
             for (i, (phase, began)) in log.marks.iter().enumerate() {
                 let ended = log.marks.get(i + 1).map_or(end, |m| m.1);
@@ -200,6 +347,10 @@ impl Recorder {
         })
         .unwrap_or_default()
     }
+}
+
+fn lock(log: &Mutex<Log>) -> MutexGuard<'_, Log> {
+    log.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn ms(d: Duration) -> f64 {
@@ -399,6 +550,28 @@ pub fn open(
     tls: &TlsContext,
     recorder: &Recorder,
 ) -> Result<Stream, Error> {
+    let no_tls = match target.scheme.tls {
+        scheme::TlsStyle::None => true,
+        scheme::TlsStyle::Upgrade => tls.policy == net::TlsPolicy::Never,
+        scheme::TlsStyle::Implicit => false,
+    };
+    if no_tls && recorder.wants_certificate() {
+        return Err(Error::usage(format!(
+            "--cert-days needs TLS, and {}:// {}: use {}",
+            target.scheme.name,
+            if target.scheme.tls == scheme::TlsStyle::None {
+                "has none"
+            } else {
+                "with --tls none has none"
+            },
+            if target.scheme.tls == scheme::TlsStyle::None {
+                format!("{}s://", target.scheme.name)
+            } else {
+                "--tls auto or required, or the implicit-TLS scheme".to_owned()
+            }
+        )));
+    }
+    recorder.see_certificates(tls);
     recorder.phase(Phase::Connect);
     let connected = net::connect(&target.host, target.port, opts)?;
     let stream = Stream::Plain(connected.stream);
@@ -406,6 +579,13 @@ pub fn open(
     stream
         .set_idle_timeout(idle)
         .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))?;
+    let socket = stream.try_clone_socket().map_err(|e| {
+        Error::new(
+            ErrorKind::LocalIo,
+            format!("socket: {}", crate::error::io_words(&e)),
+        )
+    })?;
+    recorder.watch(socket, idle, opts.connect_timeout, &target.authority());
     if target.scheme.tls != scheme::TlsStyle::Implicit {
         return Ok(stream);
     }
@@ -435,8 +615,8 @@ mod tests {
             greeting: lines.first().map(|s| (*s).to_owned()),
             lines: lines.iter().map(|s| (*s).to_owned()).collect(),
             tls: days_left.map(|d| TlsFacts {
-                version: "TLSv1.3".into(),
-                cipher: "TLS13_AES_256_GCM_SHA384".into(),
+                version: Some("TLSv1.3".into()),
+                cipher: Some("TLS13_AES_256_GCM_SHA384".into()),
                 cert: Some(CertFacts {
                     subject: "CN=localhost".into(),
                     issuer: "CN=netkit test CA".into(),

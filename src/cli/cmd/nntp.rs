@@ -983,41 +983,28 @@ fn check(args: &Args, url: &str) -> anyhow::Result<Outcome> {
         probe: &args.probe,
         output: &c.output,
     };
-    cli_probe::run(&ctx, |recorder| {
-        let s = cli_probe::start(c, "nntp", url, SCHEMES, recorder, None)?;
+    cli_probe::line_session(c, &ctx, SCHEMES, None, |who, peer, recorder| {
         let opts = nntp::Options {
-            user: s.user,
-            secret: s.secret,
+            user: who.user,
+            secret: who.secret,
             login: match args.login {
                 Some(AuthChoice::Plain) => Login::SaslPlain,
                 _ => Login::User,
             },
-            cleartext_auth_ok: s.cleartext_auth_ok,
+            cleartext_auth_ok: who.cleartext_auth_ok,
             handshake_timeout: c.net.connect_timeout,
             idle_timeout: c.net.timeout,
             no_mode_reader: true,
         };
-        let (host, server, tls) = (&s.target.host, &s.server, &s.tls);
-        cli_probe::guarded(s.stream, s.deadline, server, |stream| {
-            let mut session = Session::open(
-                nntp::Peer {
-                    stream,
-                    host,
-                    server,
-                    tls,
-                    transcript: c.output.transcript().with_recorder(recorder.clone()),
-                },
-                &opts,
-            )?;
-            recorder.phase(crate::probe::Phase::Request);
-            match session.date() {
-                Ok(_) => {}
-                Err(e) if e.kind() == ErrorKind::Refused => session.refresh_capabilities()?,
-                Err(e) => return Err(e),
-            }
-            recorder.phase(crate::probe::Phase::Quit);
-            session.quit();
-            Ok(())
-        })
+        let mut session = Session::open(peer, &opts)?;
+        recorder.phase(crate::probe::Phase::Request);
+        match session.date() {
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::Refused => session.refresh_capabilities()?,
+            Err(e) => return Err(e),
+        }
+        recorder.phase(crate::probe::Phase::Quit);
+        session.quit();
+        Ok(())
     })
 }

@@ -515,49 +515,30 @@ fn check(args: &Args, url: &str) -> anyhow::Result<Outcome> {
         probe: &args.probe,
         output: &c.output,
     };
-    cli_probe::run(&ctx, |recorder| {
-        let s = cli_probe::start(
-            c,
-            "pop",
-            url,
-            &["pop3", "pop3s"],
-            recorder,
-            args.oauth2_token_file.as_deref(),
-        )?;
-        let logging_in = s.user.is_some();
+    let token = args.oauth2_token_file.as_deref();
+    cli_probe::line_session(c, &ctx, &["pop3", "pop3s"], token, |who, peer, recorder| {
+        let logging_in = who.user.is_some();
         let opts = pop::Options {
-            user: s.user,
-            secret: s.secret,
-            oauth2: s.oauth2,
+            user: who.user,
+            secret: who.secret,
+            oauth2: who.oauth2,
             login: args.login,
-            cleartext_auth_ok: s.cleartext_auth_ok,
+            cleartext_auth_ok: who.cleartext_auth_ok,
             handshake_timeout: c.net.connect_timeout,
             idle_timeout: c.net.timeout,
         };
-        let (host, server, tls) = (&s.target.host, &s.server, &s.tls);
-        cli_probe::guarded(s.stream, s.deadline, server, |stream| {
-            let mut session = Session::open(
-                pop::Peer {
-                    stream,
-                    host,
-                    server,
-                    tls,
-                    transcript: c.output.transcript().with_recorder(recorder.clone()),
-                },
-                &opts,
-            )?;
-            recorder.phase(crate::probe::Phase::Request);
-            let asked = if logging_in {
-                session.noop()
-            } else {
-                session.refresh_capa()
-            };
-            if let Err(e) = asked {
-                session.abandon();
-                return Err(e);
-            }
-            recorder.phase(crate::probe::Phase::Quit);
-            session.quit()
-        })
+        let mut session = Session::open(peer, &opts)?;
+        recorder.phase(crate::probe::Phase::Request);
+        let asked = if logging_in {
+            session.noop()
+        } else {
+            session.refresh_capa()
+        };
+        if let Err(e) = asked {
+            session.abandon();
+            return Err(e);
+        }
+        recorder.phase(crate::probe::Phase::Quit);
+        session.quit()
     })
 }

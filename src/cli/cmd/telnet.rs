@@ -69,6 +69,7 @@ fn target(args: &Args) -> Result<net::Target, Error> {
 pub fn run_matches(m: &ArgMatches) -> anyhow::Result<Outcome> {
     let args = Args::from_arg_matches(m).map_err(|e| Error::usage(e.to_string()))?;
     args.probe.validate(true)?;
+    args.probe.refuse_cert_days("telnet")?;
     if args.probe.check {
         return check(&args);
     }

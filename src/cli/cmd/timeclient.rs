@@ -123,6 +123,7 @@ fn parse_server(arg: &str, proto: Option<Protocol>) -> Result<(String, u16, Prot
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     args.probe.validate(false)?;
+    args.probe.refuse_cert_days("timeclient")?;
     if args.probe.check {
         return check(&args);
     }

@@ -273,12 +273,15 @@ impl Session {
 
     fn starttls(mut self, host: &str, tls: &TlsContext, opts: &Options) -> Result<Session, Error> {
         self.conn.transcript().phase(crate::probe::Phase::Tls);
+        // A refusal (NO, BAD) is the TLS failure; a silence stays a timeout (5) and a
+        // dropped connection a protocol error (8), as for every other command.
         self.run(&[Part::Text("STARTTLS".into())], &mut |_| Ok(()))
-            .map_err(|e| {
-                Error::new(
+            .map_err(|e| match e.kind() {
+                ErrorKind::Refused | ErrorKind::Temporary => Error::new(
                     ErrorKind::Tls,
                     format!("{} (use --tls none to go on without TLS)", e.message()),
-                )
+                ),
+                _ => e,
             })?;
         let (stream, mut transcript) = self.conn.into_stream()?;
         let deadline = Instant::now() + opts.handshake_timeout;

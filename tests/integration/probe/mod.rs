@@ -10,6 +10,7 @@ use crate::util::{code, netkit, netkit_env, stderr, stdout};
 
 mod bench_host;
 mod certs;
+mod hostile;
 mod mail;
 mod plugins;
 mod servers;
