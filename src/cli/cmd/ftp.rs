@@ -240,9 +240,10 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     }
     let started = Instant::now();
     let deadline = args.client.net.deadline();
-    // Ctrl-C: exit 130 with every .part left for -C (the server sees the connection drop,
-    // which ends the transfer as ABOR would).
-    let _interrupt = crate::save::exit_130_on_interrupt();
+    // SIGINT/SIGTERM: a transfer in flight is ended with ABOR (within 2 s, bounded even if
+    // the server ignores it), then exit 130 with every .part left for -C; with nothing in
+    // flight, exit 130 at once. Before any thread starts, so that every one inherits it.
+    let _interrupt = net::interrupt::catch();
     let (url, rest) = match args.action {
         Action::Put => match args.operands.as_slice() {
             [_, url, rest @ ..] => (url.as_str(), rest),
@@ -347,9 +348,10 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     drop(watchdog);
     // After a timeout QUIT would only wait out --timeout again for a server that is not
     // answering: the connection is just closed.
+    // After an interrupt the session has already been closed (ABOR, see proto::ftp).
     let timed_out = result
         .as_ref()
-        .is_err_and(|e| e.kind() == ErrorKind::Timeout);
+        .is_err_and(|e| matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Interrupted));
     if let Some(session) = session
         && !timed_out
     {
@@ -547,7 +549,12 @@ impl Run<'_> {
                 d.push(item.clone());
             }
             {
-                if !self.json && matches!(item.result, "failed" | "refused") && !self.quiet {
+                // After an interrupt one line says it all, not one per file left.
+                if !self.json
+                    && matches!(item.result, "failed" | "refused")
+                    && !self.quiet
+                    && !net::interrupt::requested()
+                {
                     let what = if item.remote.is_empty() {
                         &item.local
                     } else {
@@ -613,6 +620,14 @@ impl Run<'_> {
         }
         write_out(out.finish())?;
         let first = first_failure.into_inner().ok().flatten();
+        if net::interrupt::requested() {
+            return Err(Error::new(
+                ErrorKind::Interrupted,
+                "interrupted: the transfers in flight were aborted (ABOR); \
+                 files not yet complete are left as .part; run again \
+                 (--newer skips the files already copied)",
+            ));
+        }
         Ok(match first {
             None => Outcome::Success,
             Some(kind) if summary.files == 0 && summary.skipped == 0 => Outcome::Exit(kind),
@@ -853,6 +868,15 @@ impl Run<'_> {
                     // with data stays for -C.
                     if output.is_empty() {
                         output.discard();
+                    } else if e.kind() == ErrorKind::Interrupted {
+                        return Err(Error::new(
+                            e.kind(),
+                            format!(
+                                "{}; {} is kept for -C",
+                                e.message(),
+                                output.working_path().display()
+                            ),
+                        ));
                     }
                     return Err(e);
                 }

@@ -1,5 +1,6 @@
 //! `netkit ftp` against scripted misbehaving FTP peers (`peers`) and real servers.
 
+mod abort;
 mod durable;
 mod hostile;
 mod peers;

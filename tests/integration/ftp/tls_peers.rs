@@ -103,7 +103,10 @@ fn an_ftps_download_cut_without_close_notify_is_exit_8_and_no_file() {
     let out = get(&control, &ca, &file);
     assert_eq!(code(&out), 8, "{}", stderr(&out));
     assert!(stderr(&out).contains("close_notify"), "{}", stderr(&out));
-    assert!(!file.exists(), "a truncated transfer must not get the final name");
+    assert!(
+        !file.exists(),
+        "a truncated transfer must not get the final name"
+    );
     data.assert_ok();
     control.assert_ok();
 }
