@@ -6,3 +6,4 @@ mod hostile;
 mod peers;
 mod servers;
 mod tls_peers;
+mod usage;
