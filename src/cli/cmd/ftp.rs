@@ -89,8 +89,9 @@ pub struct Args {
     #[arg(long, conflicts_with = "resume")]
     pub append: bool,
 
-    /// ls: the whole tree; get -r URL [DIR]: mirror the remote directory into DIR;
-    /// put -r DIR URL: mirror DIR onto the server
+    /// ls: the whole tree; get -r URL [DIR]: mirror the remote directory into DIR (default
+    /// ./NAME, the remote directory's name, created, as lftp's mirror); put -r DIR URL:
+    /// mirror DIR onto the server (local *.part files are left out and reported skipped)
     #[arg(short = 'r', long)]
     pub recursive: bool,
 
@@ -387,7 +388,7 @@ fn check_usage(args: &Args, path: &str, rest: &[String]) -> Result<(), Error> {
         "get (one file)",
     )?;
     only(
-        args.resume && !matches!(a, Action::Get | Action::Put) || args.resume && r,
+        args.resume && (r || !matches!(a, Action::Get | Action::Put)),
         "-C",
         "get and put of one file (get -r fetches whole files; --newer skips copied ones)",
     )?;
@@ -401,7 +402,7 @@ fn check_usage(args: &Args, path: &str, rest: &[String]) -> Result<(), Error> {
         "get -r",
     )?;
     only(
-        !args.exclude.is_empty() && !(r && matches!(a, Action::Get | Action::Put)),
+        !(args.exclude.is_empty() || r && matches!(a, Action::Get | Action::Put)),
         "--exclude",
         "get -r and put -r",
     )?;
@@ -415,14 +416,13 @@ fn check_usage(args: &Args, path: &str, rest: &[String]) -> Result<(), Error> {
         return usage("-C resumes a file; -o - (stdout) has nothing to resume");
     }
     match a {
-        Action::Get if r => {
-            if rest.is_empty() && last_component(path).is_none() {
-                return usage(
-                    "get -r URL without DIR mirrors into ./NAME, and this URL names the login \
-                     directory: give DIR (e.g. `.`)",
-                );
-            }
+        Action::Get if r && rest.is_empty() && last_component(path).is_none() => {
+            return usage(
+                "get -r URL without DIR mirrors into ./NAME, and this URL names the login \
+                 directory: give DIR (e.g. `.`)",
+            );
         }
+        Action::Get if r => {}
         Action::Get => {
             if path.is_empty() || path.ends_with('/') {
                 return usage("the URL names a directory (ends in /): get -r mirrors one");

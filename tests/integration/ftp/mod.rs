@@ -3,6 +3,7 @@
 mod abort;
 mod durable;
 mod hostile;
+mod mirror_cli;
 mod peers;
 mod servers;
 mod tls_peers;
