@@ -652,11 +652,11 @@ impl Run<'_> {
             }
             {
                 // After an interrupt one line says it all, not one per file left.
-                if !self.json
-                    && matches!(item.result, "failed" | "refused")
-                    && !self.quiet
-                    && !net::interrupt::requested()
-                {
+                // A skip with a reason (a .part not uploaded, a special file) is said too;
+                // --newer's up-to-date files are not (they are the point of --newer).
+                let said = matches!(item.result, "failed" | "refused")
+                    || item.result == "skipped" && item.error.is_some();
+                if !self.json && said && !self.quiet && !net::interrupt::requested() {
                     let what = if item.remote.is_empty() {
                         &item.local
                     } else {

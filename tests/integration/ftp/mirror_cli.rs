@@ -5,8 +5,8 @@
 use std::fs;
 use std::process::Command;
 
-use crate::util::ftpd::{Vsftpd, VsftpdMode};
-use crate::util::{code, netkit_path, stderr};
+use crate::util::ftpd::{Pyftpd, Vsftpd, VsftpdMode};
+use crate::util::{code, netkit, netkit_path, stderr, stdout};
 
 #[test]
 fn get_r_without_dir_mirrors_into_the_remote_directory_name() {
@@ -48,4 +48,55 @@ fn get_r_without_dir_mirrors_into_the_remote_directory_name() {
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("give DIR"), "{}", stderr(&out));
     assert!(!cwd.path().join("top.txt").exists());
+}
+
+#[test]
+fn put_r_reports_the_part_files_it_leaves_out() {
+    let server = Pyftpd::start(|_| {});
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = dir.path().join("src");
+    fs::create_dir_all(src.join("sub")).expect("dirs");
+    fs::write(src.join("done.bin"), b"complete").expect("file");
+    fs::write(src.join("sub/half.bin.part"), b"unfinished").expect("part");
+    let s = src.to_str().expect("utf-8");
+
+    let out = netkit(&[
+        "ftp",
+        "put",
+        "-r",
+        s,
+        &server.user_url("up"),
+        "--no-progress",
+    ]);
+    assert_eq!(code(&out), 0, "{}\n{}", stderr(&out), server.logs());
+    let err = stderr(&out);
+    assert!(
+        err.contains("half.bin.part") && err.contains("skipped") && err.contains(".part file"),
+        "the skip is said: {err}"
+    );
+    assert!(stdout(&out).contains("1 skipped"), "{}", stdout(&out));
+    assert!(server.home().join("up/done.bin").exists());
+    assert!(!server.home().join("up/sub/half.bin.part").exists());
+
+    let out = netkit(&["ftp", "put", "-r", s, &server.user_url("up2"), "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let items: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let skipped: Vec<_> = items.iter().filter(|i| i["result"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1, "{items:?}");
+    assert!(
+        skipped[0]["local"]
+            .as_str()
+            .is_some_and(|l| l.ends_with("sub/half.bin.part")),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("unfinished download")),
+        "{skipped:?}"
+    );
+    assert_eq!(items.last().expect("summary")["summary"]["skipped"], 1);
 }
