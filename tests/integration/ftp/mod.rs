@@ -3,6 +3,7 @@
 mod abort;
 mod durable;
 mod hostile;
+mod ipv6;
 mod mirror_cli;
 mod peers;
 mod servers;

@@ -22,6 +22,18 @@ fn pasv_range() -> (u16, u16) {
     (p, p + 40)
 }
 
+/// TCP on [::1] or 127.0.0.1 at `port`.
+fn ready_on(ipv6: bool, port: u16) -> Readiness {
+    if ipv6 {
+        Readiness {
+            tcp: vec![SocketAddr::from((Ipv6Addr::LOCALHOST, port))],
+            ..Readiness::default()
+        }
+    } else {
+        Readiness::tcp_v4(port)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VsftpdMode {
     /// Plain, AUTH TLS offered (data TLS must resume the control session).
@@ -121,16 +133,7 @@ impl Vsftpd {
                 cmd.arg(&conf);
                 cmd
             },
-            move |port| {
-                if ipv6 {
-                    Readiness {
-                        tcp: vec![SocketAddr::from((Ipv6Addr::LOCALHOST, port))],
-                        ..Readiness::default()
-                    }
-                } else {
-                    Readiness::tcp_v4(port)
-                }
-            },
+            move |port| ready_on(ipv6, port),
         );
         Vsftpd { peer, ca, anon }
     }
@@ -156,10 +159,16 @@ impl Vsftpd {
 pub struct Pyftpd {
     peer: Peer,
     home: PathBuf,
+    ipv6: bool,
 }
 
 impl Pyftpd {
     pub fn start(fill: impl Fn(&Path)) -> Pyftpd {
+        Pyftpd::start_on(false, fill)
+    }
+
+    /// On [::1] when `ipv6`, else 127.0.0.1.
+    pub fn start_on(ipv6: bool, fill: impl Fn(&Path)) -> Pyftpd {
         let python = require_binary("/usr/bin/python3", "python3-pyftpdlib");
         let state = StateDir::new("pyftpd");
         let home = state.join("home");
@@ -177,12 +186,13 @@ impl Pyftpd {
                     .arg(state.join("home"))
                     .arg(format!("{lo}-{hi}"))
                     .env("NK_FTP_USER", USER)
-                    .env("NK_FTP_PASSWORD", PASSWORD);
+                    .env("NK_FTP_PASSWORD", PASSWORD)
+                    .env("NK_FTP_HOST", if ipv6 { "::1" } else { "127.0.0.1" });
                 cmd
             },
-            Readiness::tcp_v4,
+            move |port| ready_on(ipv6, port),
         );
-        Pyftpd { peer, home }
+        Pyftpd { peer, home, ipv6 }
     }
 
     pub fn port(&self) -> u16 {
@@ -205,7 +215,8 @@ impl Pyftpd {
                 }
             })
             .collect();
-        format!("ftp://{USER}:{enc}@127.0.0.1:{}/{path}", self.port())
+        let host = if self.ipv6 { "[::1]" } else { "127.0.0.1" };
+        format!("ftp://{USER}:{enc}@{host}:{}/{path}", self.port())
     }
 
     pub fn logs(&self) -> String {
