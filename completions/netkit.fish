@@ -172,7 +172,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s l -l long -d 'ls: 
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s O -l remote-name -d 'get: name the local file after the URL (the default; for curl\'s muscle memory)'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s C -l continue -d 'get: resume from FILE.part (REST); put: resume the remote file from its size'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l append -d 'put: append to the remote file (APPE)'
-complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s r -l recursive -d 'ls: the whole tree; get -r URL [DIR]: mirror the remote directory into DIR; put -r DIR URL: mirror DIR onto the server'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s r -l recursive -d 'ls: the whole tree; get -r URL [DIR]: mirror the remote directory into DIR (default ./NAME, the remote directory\'s name, created, as lftp\'s mirror); put -r DIR URL: mirror DIR onto the server (local *.part files are left out and reported skipped)'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l newer -d 'get -r: skip files whose size and time already match'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l delete -d 'get -r: remove local files and directories the server does not have'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s p -l parents -d 'mkdir: create missing parent directories too'

@@ -362,6 +362,15 @@ uploads FILE to URL (a URL ending in / takes FILE's name; put - URL streams stdi
 SIZE afterwards and sets MFMT where offered; -C resumes from the remote size, --append uses
 APPE.
 
+get -r URL DIR puts the remote directory's contents into DIR (created); without DIR into
+./NAME, NAME being the remote directory's name (a URL naming the login directory needs DIR:
+a whole server into the current directory, with --delete, is not a default). put -r leaves
+local *.part files (unfinished downloads) out and reports each as skipped.
+
+SIGINT or SIGTERM during a transfer closes the data connection and sends ABOR (no Telnet
+IP/Synch), reads its replies for at most 2 s, then exits 130 with the .part kept for -C; a
+second signal, or 3 s, ends the run whatever the server does.
+
 Output: ls prints names (-l: type, permissions, size, time, name; --json: one object per
 entry with name, type, size, modified, perms, unique); size prints bytes; mtime prints RFC
 3339 UTC; quote prints the reply (4xx exits 11, 5xx exits 1).

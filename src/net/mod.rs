@@ -5,6 +5,7 @@ pub mod connect;
 /// The scheme table lives in `url` (one table for parsing and connecting); `net` reads it.
 pub use crate::url::scheme;
 pub mod datagram;
+pub mod interrupt;
 pub mod stream;
 pub mod target;
 pub mod tls;

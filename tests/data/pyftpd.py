@@ -1,5 +1,6 @@
 """pyftpdlib for netkit's interop tests: PORT HOME LO-HI; user and password from the
-environment (NK_FTP_USER, NK_FTP_PASSWORD), full permissions in HOME, MLSD and MFMT."""
+environment (NK_FTP_USER, NK_FTP_PASSWORD), full permissions in HOME, MLSD and MFMT; the
+address from NK_FTP_HOST (default 127.0.0.1; ::1 for the IPv6 tests)."""
 import logging
 import os
 import sys
@@ -17,4 +18,4 @@ handler.authorizer = auth
 handler.passive_ports = range(lo, hi)
 handler.permit_foreign_addresses = False
 logging.basicConfig(level=logging.INFO)
-FTPServer(("127.0.0.1", port), handler).serve_forever()
+FTPServer((os.environ.get("NK_FTP_HOST", "127.0.0.1"), port), handler).serve_forever()

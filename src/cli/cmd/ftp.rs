@@ -89,8 +89,9 @@ pub struct Args {
     #[arg(long, conflicts_with = "resume")]
     pub append: bool,
 
-    /// ls: the whole tree; get -r URL [DIR]: mirror the remote directory into DIR;
-    /// put -r DIR URL: mirror DIR onto the server
+    /// ls: the whole tree; get -r URL [DIR]: mirror the remote directory into DIR (default
+    /// ./NAME, the remote directory's name, created, as lftp's mirror); put -r DIR URL:
+    /// mirror DIR onto the server (local *.part files are left out and reported skipped)
     #[arg(short = 'r', long)]
     pub recursive: bool,
 
@@ -240,9 +241,10 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     }
     let started = Instant::now();
     let deadline = args.client.net.deadline();
-    // Ctrl-C: exit 130 with every .part left for -C (the server sees the connection drop,
-    // which ends the transfer as ABOR would).
-    let _interrupt = crate::save::exit_130_on_interrupt();
+    // SIGINT/SIGTERM: a transfer in flight is ended with ABOR (within 2 s, bounded even if
+    // the server ignores it), then exit 130 with every .part left for -C; with nothing in
+    // flight, exit 130 at once. Before any thread starts, so that every one inherits it.
+    let _interrupt = net::interrupt::catch();
     let (url, rest) = match args.action {
         Action::Put => match args.operands.as_slice() {
             [_, url, rest @ ..] => (url.as_str(), rest),
@@ -281,6 +283,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         return Err(Error::usage("quote takes URL COMMAND…").into());
     }
     let target = net::target::parse(url, &["ftp", "ftps"])?;
+    check_usage(&args, &remote_path(&target.path)?, rest)?;
     let quiet = args.client.output.quiet;
     let json = args.client.output.json;
     let creds = args.client.auth.credentials(&target, "ftp", json, quiet)?;
@@ -347,15 +350,116 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     drop(watchdog);
     // After a timeout QUIT would only wait out --timeout again for a server that is not
     // answering: the connection is just closed.
+    // After an interrupt the session has already been closed (ABOR, see proto::ftp).
     let timed_out = result
         .as_ref()
-        .is_err_and(|e| e.kind() == ErrorKind::Timeout);
+        .is_err_and(|e| matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Interrupted));
     if let Some(session) = session
         && !timed_out
     {
         session.quit();
     }
     Ok(result?)
+}
+
+/// Every usage error that the arguments alone show, checked before a password prompt or a
+/// connection (a typo should cost neither): flags given to an action that does not take
+/// them, names the action cannot use, local inputs of the wrong kind.
+fn check_usage(args: &Args, path: &str, rest: &[String]) -> Result<(), Error> {
+    let a = args.action;
+    let r = args.recursive;
+    let usage = |m: &str| Err(Error::usage(m));
+    let only = |on: bool, flag: &str, with: &str| {
+        if on {
+            Err(Error::usage(format!("{flag} goes with {with}")))
+        } else {
+            Ok(())
+        }
+    };
+    only(args.long && a != Action::Ls, "-l", "ls")?;
+    only(
+        args.output.is_some() && (a != Action::Get || r),
+        "-o",
+        "get (one file)",
+    )?;
+    only(
+        args.remote_name && (a != Action::Get || r),
+        "-O",
+        "get (one file)",
+    )?;
+    only(
+        args.resume && (r || !matches!(a, Action::Get | Action::Put)),
+        "-C",
+        "get and put of one file (get -r fetches whole files; --newer skips copied ones)",
+    )?;
+    only(args.append && a != Action::Put, "--append", "put")?;
+    only(args.append && r, "--append", "put of one file")?;
+    only(args.parents && a != Action::Mkdir, "-p", "mkdir")?;
+    only(args.newer && !(a == Action::Get && r), "--newer", "get -r")?;
+    only(
+        args.delete && !(a == Action::Get && r),
+        "--delete",
+        "get -r",
+    )?;
+    only(
+        !(args.exclude.is_empty() || r && matches!(a, Action::Get | Action::Put)),
+        "--exclude",
+        "get -r and put -r",
+    )?;
+    only(
+        args.parallel > 1 && !(r && matches!(a, Action::Get | Action::Put)),
+        "-P",
+        "get -r and put -r",
+    )?;
+    let to_stdout = args.output.as_deref() == Some(Path::new("-"));
+    if to_stdout && args.resume {
+        return usage("-C resumes a file; -o - (stdout) has nothing to resume");
+    }
+    match a {
+        Action::Get if r && rest.is_empty() && last_component(path).is_none() => {
+            return usage(
+                "get -r URL without DIR mirrors into ./NAME, and this URL names the login \
+                 directory: give DIR (e.g. `.`)",
+            );
+        }
+        Action::Get if r => {}
+        Action::Get => {
+            if path.is_empty() || path.ends_with('/') {
+                return usage("the URL names a directory (ends in /): get -r mirrors one");
+            }
+            if args.output.is_none() && last_component(path).is_none() {
+                return usage("the URL names no file to get (give -o FILE)");
+            }
+        }
+        Action::Put => {
+            let local = Path::new(&args.operands[0]);
+            if r {
+                if !local.is_dir() {
+                    return Err(Error::usage(format!(
+                        "{}: put -r takes a directory",
+                        local.display()
+                    )));
+                }
+            } else if local.as_os_str() != "-" {
+                if local.is_dir() {
+                    return Err(Error::usage(format!(
+                        "{}: is a directory (put -r uploads a tree)",
+                        local.display()
+                    )));
+                }
+                if local.file_name().and_then(|n| n.to_str()).is_none() {
+                    return Err(Error::usage(format!(
+                        "{}: not a file name",
+                        local.display()
+                    )));
+                }
+            }
+        }
+        Action::Mv => crate::proto::pingpong::check_argument("TO", &rest[0])?,
+        Action::Quote => crate::proto::pingpong::check_argument("the command", &rest.join(" "))?,
+        _ => {}
+    }
+    Ok(())
 }
 
 impl Run<'_> {
@@ -547,7 +651,12 @@ impl Run<'_> {
                 d.push(item.clone());
             }
             {
-                if !self.json && matches!(item.result, "failed" | "refused") && !self.quiet {
+                // After an interrupt one line says it all, not one per file left.
+                // A skip with a reason (a .part not uploaded, a special file) is said too;
+                // --newer's up-to-date files are not (they are the point of --newer).
+                let said = matches!(item.result, "failed" | "refused")
+                    || item.result == "skipped" && item.error.is_some();
+                if !self.json && said && !self.quiet && !net::interrupt::requested() {
                     let what = if item.remote.is_empty() {
                         &item.local
                     } else {
@@ -613,6 +722,14 @@ impl Run<'_> {
         }
         write_out(out.finish())?;
         let first = first_failure.into_inner().ok().flatten();
+        if net::interrupt::requested() {
+            return Err(Error::new(
+                ErrorKind::Interrupted,
+                "interrupted: the transfers in flight were aborted (ABOR); \
+                 files not yet complete are left as .part; run again \
+                 (--newer skips the files already copied)",
+            ));
+        }
         Ok(match first {
             None => Outcome::Success,
             Some(kind) if summary.files == 0 && summary.skipped == 0 => Outcome::Exit(kind),
@@ -853,6 +970,15 @@ impl Run<'_> {
                     // with data stays for -C.
                     if output.is_empty() {
                         output.discard();
+                    } else if e.kind() == ErrorKind::Interrupted {
+                        return Err(Error::new(
+                            e.kind(),
+                            format!(
+                                "{}; {} is kept for -C",
+                                e.message(),
+                                output.working_path().display()
+                            ),
+                        ));
                     }
                     return Err(e);
                 }

@@ -20,7 +20,7 @@ use super::pasv;
 use crate::auth::Secret;
 use crate::net::TlsContext;
 use crate::net::stream::StrictEof;
-use crate::net::{ConnectOptions, Stream, TlsInfo, TlsPolicy, Watchdog};
+use crate::net::{ConnectOptions, Stream, TlsInfo, TlsPolicy, Watchdog, interrupt};
 use crate::proto::pingpong::Transcript;
 use crate::proto::pingpong::reply::{clean, reply_error};
 use crate::proto::pingpong::{Conn, Continuation, Reply, write_error};
@@ -30,6 +30,9 @@ use crate::{Error, ErrorKind};
 const MAX_LISTING: usize = 64 << 20;
 /// Read size on data connections.
 const DATA_CHUNK: usize = 256 << 10;
+/// How long ABOR's replies are waited for after an interrupt (within
+/// [`interrupt::GRACE`]): a server that ignores ABOR costs no more.
+const ABORT_WAIT: Duration = Duration::from_secs(2);
 
 /// How the session should go.
 #[derive(Debug, Clone)]
@@ -546,6 +549,9 @@ impl Session {
             self.expect_reply(&format!("REST {offset}"), |c| c == 350)?;
         }
         let verb = if append { "APPE" } else { "STOR" };
+        if interrupt::requested() {
+            return Err(interrupted(verb, 0, "before the transfer began"));
+        }
         let go = self.command(&format!("{verb} {path}"))?;
         if go.class() != 1 {
             return Err(reply_error(verb, &go));
@@ -554,6 +560,7 @@ impl Session {
             .finish_data(pending)
             .inspect_err(|_| self.out_of_step = true)?;
         let watchdog = self.data_watchdog(&data);
+        let in_flight = interrupt::InFlight::register(data.try_clone_socket());
         let mut buf = vec![0u8; DATA_CHUNK];
         let mut sent = 0u64;
         let copied: Result<(), Error> = loop {
@@ -574,10 +581,15 @@ impl Session {
             sent += n as u64;
             progress(n as u64);
         };
+        if interrupt::requested() {
+            drop(in_flight);
+            return Err(self.abort(&mut data, verb, sent));
+        }
         let flushed = data.flush();
         // close_notify and FIN: the server's end of the upload.
         data.close();
         drop(watchdog);
+        drop(in_flight);
         if let Err(e) = copied.and_then(|()| flushed.map_err(write_error)) {
             return Err(self.settle(e));
         }
@@ -613,6 +625,9 @@ impl Session {
                 ));
             }
         }
+        if interrupt::requested() {
+            return Err(interrupted(&verb, 0, "before the transfer began"));
+        }
         let go = self.command(command)?;
         if go.class() != 1 {
             // 226 at once happens for empty listings on some servers; anything else is a refusal.
@@ -625,6 +640,7 @@ impl Session {
             .finish_data(pending)
             .inspect_err(|_| self.out_of_step = true)?;
         let watchdog = self.data_watchdog(&data);
+        let in_flight = interrupt::InFlight::register(data.try_clone_socket());
         let mut buf = vec![0u8; DATA_CHUNK];
         let mut received = 0u64;
         // The end of the data connection is the end of the file or listing (RFC 959 §3.4,
@@ -644,8 +660,15 @@ impl Session {
                 Err(e) => break Err(self.data_error(&watchdog, e, "receiving")),
             }
         };
+        // The signal thread shut the data socket down: whatever the read loop made of that
+        // (an end of file, a reset), the transfer was interrupted.
+        if interrupt::requested() {
+            drop(in_flight);
+            return Err(self.abort(&mut data, &verb, received));
+        }
         data.close();
         drop(watchdog);
+        drop(in_flight);
         if let Err(e) = copied {
             return Err(self.settle(e));
         }
@@ -665,6 +688,50 @@ impl Session {
             ));
         }
         Ok(received)
+    }
+
+    /// A transfer interrupted by SIGINT/SIGTERM (RFC 959 §4.1.3): the data connection is
+    /// closed (the signal thread already shut it down), then ABOR goes on the control
+    /// connection and its replies are read for at most [`ABORT_WAIT`]: 426 for the
+    /// transfer and 226 (or vsftpd's 225) for ABOR, or a lone 2xx when the transfer had
+    /// already ended. Neither Telnet IP nor Synch (TCP urgent data) is sent: urgent data
+    /// cannot be carried inside TLS, and the closed data connection is what tells servers
+    /// that do not read the control connection during a transfer (vsftpd without
+    /// `async_abor_enable`) that it is over. The session is not used again.
+    fn abort(&mut self, data: &mut Stream, verb: &str, moved: u64) -> Error {
+        self.out_of_step = true;
+        data.close();
+        let bound = self
+            .conn
+            .writer()
+            .try_clone_socket()
+            .ok()
+            .map(|s| Watchdog::arm(s, Some(Instant::now() + ABORT_WAIT)));
+        let mut heard = Vec::new();
+        if self.conn.send("ABOR").is_ok() {
+            while heard.len() < 2 {
+                match self.conn.read_reply() {
+                    Ok(r) => {
+                        heard.push(r.code.to_string());
+                        if r.class() == 2 {
+                            break;
+                        }
+                    }
+                    Err(_) => break,
+                }
+            }
+        }
+        drop(bound);
+        self.conn.writer().close();
+        let answer = if heard.is_empty() {
+            format!(
+                "no answer to ABOR within {}",
+                crate::net::wait::seconds(ABORT_WAIT)
+            )
+        } else {
+            format!("ABOR answered {}", heard.join(", "))
+        };
+        interrupted(verb, moved, &answer)
     }
 
     fn data_watchdog(&self, data: &Stream) -> Option<Watchdog> {
@@ -819,6 +886,13 @@ impl Session {
             drop(stream);
         }
     }
+}
+
+fn interrupted(verb: &str, moved: u64, how: &str) -> Error {
+    Error::new(
+        ErrorKind::Interrupted,
+        format!("interrupted: {verb} stopped after {moved} bytes ({how})"),
+    )
 }
 
 fn first_word(command: &str) -> &str {

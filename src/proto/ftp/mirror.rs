@@ -465,7 +465,24 @@ pub fn plan_upload(
                 items.push(refused(&path, "a name that is not UTF-8"));
                 continue;
             };
-            if excluded(opts, &name) || name.ends_with(".part") {
+            if excluded(opts, &name) {
+                continue;
+            }
+            // A `.part` is an unfinished download (netkit's, or another client's): uploading
+            // it would publish half a file. Left out, but said, not silently.
+            if name.ends_with(".part") {
+                items.push(Item {
+                    remote: join(&onto, &name),
+                    local: path.display().to_string(),
+                    result: "skipped",
+                    bytes: 0,
+                    error: Some(
+                        "a .part file (an unfinished download) is not uploaded; rename it \
+                         to send it"
+                            .to_owned(),
+                    ),
+                    kind: None,
+                });
                 continue;
             }
             crate::proto::pingpong::check_argument("a file name", &name).map_err(|_| {

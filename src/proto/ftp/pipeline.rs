@@ -189,8 +189,10 @@ fn release_dir(dir: &Path, held: Vec<Item>, report: Report<'_>) {
 fn breaks_session(session: &Session, result: &Result<Transferred, Error>) -> bool {
     session.is_out_of_step()
         || result.as_ref().is_err_and(|e| {
-            matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Connect)
-                || e.message().contains("closed the connection")
+            matches!(
+                e.kind(),
+                ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Interrupted
+            ) || e.message().contains("closed the connection")
                 || e.message().contains("421")
         })
 }
@@ -299,10 +301,14 @@ pub fn run_jobs(
             if let Ok(Some(output)) = prepared {
                 output.discard();
             }
-            let result = Err(Error::new(
-                ErrorKind::Protocol,
-                "not transferred: every connection to the server was lost",
-            ));
+            let result = Err(if crate::net::interrupt::requested() {
+                Error::new(ErrorKind::Interrupted, "not transferred: interrupted")
+            } else {
+                Error::new(
+                    ErrorKind::Protocol,
+                    "not transferred: every connection to the server was lost",
+                )
+            });
             deliver(&tx, Finished { job, result });
         }
         // Closing the channel ends the sync threads once they have drained it.

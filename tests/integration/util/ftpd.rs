@@ -4,6 +4,7 @@
 //! is hostile to quoting, MLSD and MFMT. Both serve a docroot the test fills.
 
 use std::fs;
+use std::net::{Ipv6Addr, SocketAddr};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,6 +22,18 @@ fn pasv_range() -> (u16, u16) {
     (p, p + 40)
 }
 
+/// TCP on [::1] or 127.0.0.1 at `port`.
+fn ready_on(ipv6: bool, port: u16) -> Readiness {
+    if ipv6 {
+        Readiness {
+            tcp: vec![SocketAddr::from((Ipv6Addr::LOCALHOST, port))],
+            ..Readiness::default()
+        }
+    } else {
+        Readiness::tcp_v4(port)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VsftpdMode {
     /// Plain, AUTH TLS offered (data TLS must resume the control session).
@@ -36,9 +49,23 @@ pub struct Vsftpd {
     anon: PathBuf,
 }
 
+/// What a test changes in the vsftpd set-up.
+#[derive(Debug, Clone, Default)]
+pub struct VsftpdOptions {
+    /// Listen on [::1] instead of 127.0.0.1 (`listen_ipv6=YES`).
+    pub ipv6: bool,
+    /// More `KEY=VALUE` lines; a key given twice takes the later value.
+    pub extra: Vec<String>,
+}
+
 impl Vsftpd {
     /// vsftpd in `mode`; `fill(anon_root)` creates the fixtures before it starts.
     pub fn start(mode: VsftpdMode, fill: impl Fn(&Path)) -> Vsftpd {
+        Vsftpd::start_with(mode, VsftpdOptions::default(), fill)
+    }
+
+    /// [`Vsftpd::start`] with `opts`.
+    pub fn start_with(mode: VsftpdMode, opts: VsftpdOptions, fill: impl Fn(&Path)) -> Vsftpd {
         let bin = require_binary("/usr/sbin/vsftpd", "vsftpd");
         let ca = TestCa::new();
         let state = StateDir::new("vsftpd");
@@ -54,14 +81,19 @@ impl Vsftpd {
         let cert = ca.cert(super::ca::CertKind::Good);
         let (lo, hi) = pasv_range();
         let implicit = mode == VsftpdMode::Implicit;
+        let ipv6 = opts.ipv6;
         let peer = Peer::start(
             "vsftpd",
             state,
             move |port, state| {
                 let conf = state.join("vsftpd.conf");
-                let lines = [
-                    "listen=YES".to_owned(),
-                    "listen_address=127.0.0.1".to_owned(),
+                let listen = if opts.ipv6 {
+                    ["listen=NO", "listen_ipv6=YES", "listen_address6=::1"]
+                } else {
+                    ["listen=YES", "listen_ipv6=NO", "listen_address=127.0.0.1"]
+                };
+                let mut lines: Vec<String> = listen.iter().map(|l| (*l).to_owned()).collect();
+                lines.extend([
                     format!("listen_port={port}"),
                     "background=NO".to_owned(),
                     "anonymous_enable=YES".to_owned(),
@@ -93,14 +125,15 @@ impl Vsftpd {
                     "xferlog_enable=YES".to_owned(),
                     "vsftpd_log_file=".to_owned()
                         + &state.log_dir().join("vsftpd.log").display().to_string(),
-                ];
+                ]);
+                lines.extend(opts.extra.iter().cloned());
                 fs::write(&conf, lines.join("\n") + "\n").expect("write vsftpd.conf");
                 fs::set_permissions(&conf, fs::Permissions::from_mode(0o600)).expect("chmod conf");
                 let mut cmd = Command::new(&bin);
                 cmd.arg(&conf);
                 cmd
             },
-            Readiness::tcp_v4,
+            move |port| ready_on(ipv6, port),
         );
         Vsftpd { peer, ca, anon }
     }
@@ -126,10 +159,16 @@ impl Vsftpd {
 pub struct Pyftpd {
     peer: Peer,
     home: PathBuf,
+    ipv6: bool,
 }
 
 impl Pyftpd {
     pub fn start(fill: impl Fn(&Path)) -> Pyftpd {
+        Pyftpd::start_on(false, fill)
+    }
+
+    /// On [::1] when `ipv6`, else 127.0.0.1.
+    pub fn start_on(ipv6: bool, fill: impl Fn(&Path)) -> Pyftpd {
         let python = require_binary("/usr/bin/python3", "python3-pyftpdlib");
         let state = StateDir::new("pyftpd");
         let home = state.join("home");
@@ -147,12 +186,13 @@ impl Pyftpd {
                     .arg(state.join("home"))
                     .arg(format!("{lo}-{hi}"))
                     .env("NK_FTP_USER", USER)
-                    .env("NK_FTP_PASSWORD", PASSWORD);
+                    .env("NK_FTP_PASSWORD", PASSWORD)
+                    .env("NK_FTP_HOST", if ipv6 { "::1" } else { "127.0.0.1" });
                 cmd
             },
-            Readiness::tcp_v4,
+            move |port| ready_on(ipv6, port),
         );
-        Pyftpd { peer, home }
+        Pyftpd { peer, home, ipv6 }
     }
 
     pub fn port(&self) -> u16 {
@@ -175,7 +215,8 @@ impl Pyftpd {
                 }
             })
             .collect();
-        format!("ftp://{USER}:{enc}@127.0.0.1:{}/{path}", self.port())
+        let host = if self.ipv6 { "[::1]" } else { "127.0.0.1" };
+        format!("ftp://{USER}:{enc}@{host}:{}/{path}", self.port())
     }
 
     pub fn logs(&self) -> String {
