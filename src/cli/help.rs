@@ -371,6 +371,8 @@ SIGINT or SIGTERM during a transfer closes the data connection and sends ABOR (n
 IP/Synch), reads its replies for at most 2 s, then exits 130 with the .part kept for -C; a
 second signal, or 3 s, ends the run whatever the server does.
 
+ls hides names starting with '.' unless -a (-a sends LIST -a, which vsftpd needs to show them).
+
 Output: ls prints names (-l: type, permissions, size, time, name; --json: one object per
 entry with name, type, size, modified, perms, unique); size prints bytes; mtime prints RFC
 3339 UTC; quote prints the reply (4xx exits 11, 5xx exits 1).

@@ -69,6 +69,11 @@ pub struct Args {
     #[arg(short = 'l', long)]
     pub long: bool,
 
+    /// ls: show names starting with '.' too (hidden by default, whatever the server does;
+    /// LIST is sent as LIST -a)
+    #[arg(short = 'a', long)]
+    pub all: bool,
+
     /// get: write to FILE (via FILE.part); `-` for stdout. Default: the URL's file name
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -377,6 +382,7 @@ fn check_usage(args: &Args, path: &str, rest: &[String]) -> Result<(), Error> {
         }
     };
     only(args.long && a != Action::Ls, "-l", "ls")?;
+    only(args.all && a != Action::Ls, "-a", "ls")?;
     only(
         args.output.is_some() && (a != Action::Get || r),
         "-o",
@@ -743,7 +749,7 @@ impl Run<'_> {
             .map_or(0, |d| d.as_secs() as i64);
         let mut stack = vec![(path.to_owned(), String::new(), 0usize)];
         while let Some((dir, shown, depth)) = stack.pop() {
-            for mut e in session.list(&dir, now)? {
+            for mut e in self.listing(session, &dir, now)? {
                 let rel = if shown.is_empty() {
                     e.name.clone()
                 } else {
@@ -780,11 +786,21 @@ impl Run<'_> {
         Ok(Outcome::Success)
     }
 
+    /// One directory for `ls`: dot names left out unless `-a`, so that a listing is the
+    /// same from a server that hides them (vsftpd's LIST) and one that does not (MLSD).
+    fn listing(&self, session: &mut Session, dir: &str, now: i64) -> Result<Vec<Entry>, Error> {
+        let mut entries = session.list_with(dir, now, self.args.all)?;
+        if !self.args.all {
+            entries.retain(|e| !e.name.starts_with('.'));
+        }
+        Ok(entries)
+    }
+
     fn ls(&self, session: &mut Session, path: &str, out: &mut Stdout) -> Result<Outcome, Error> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
-        let entries = session.list(path, now)?;
+        let entries = self.listing(session, path, now)?;
         for e in &entries {
             if self.json {
                 write_out(out.json(&EntryJson::of(e)))?;

@@ -491,12 +491,20 @@ impl Session {
     /// The entries of directory `path` ("" for the login directory): MLSD when FEAT offers
     /// MLST, else LIST parsed as Unix or DOS lines.
     pub fn list(&mut self, path: &str, now: i64) -> Result<Vec<Entry>, Error> {
+        self.list_with(path, now, false)
+    }
+
+    /// [`Session::list`]; with `all`, LIST is sent as `LIST -a` so that servers hiding
+    /// dot files by default (vsftpd without `force_dot_files`, which reads `-a` in LIST's
+    /// argument) show them. MLSD takes no options: RFC 3659 servers list every entry.
+    pub fn list_with(&mut self, path: &str, now: i64, all: bool) -> Result<Vec<Entry>, Error> {
         let mlsd = self.features.mlsd;
+        let list = if all { "LIST -a" } else { "LIST" };
         let command = match (mlsd, path.is_empty()) {
             (true, true) => "MLSD".to_owned(),
             (true, false) => format!("MLSD {path}"),
-            (false, true) => "LIST".to_owned(),
-            (false, false) => format!("LIST {path}"),
+            (false, true) => list.to_owned(),
+            (false, false) => format!("{list} {path}"),
         };
         let mut data = Vec::new();
         self.transfer_in(&command, 0, None, &mut |chunk| {

@@ -219,6 +219,9 @@ pub fn run_jobs(
     let ready_rx = Mutex::new(ready_rx);
     // Set once no session is left: the opener stops creating files nobody will fill.
     let abandoned = AtomicBool::new(false);
+    // What broke the last session: the files no session took fail with its kind, so the
+    // exit code does not depend on which report the sync threads deliver first.
+    let broke: Mutex<Option<ErrorKind>> = Mutex::new(None);
     let (tx, rx) = mpsc::sync_channel::<Finished>(SYNC_QUEUE);
     let rx = Mutex::new(rx);
     let left = std::thread::scope(|scope| {
@@ -265,7 +268,7 @@ pub fn run_jobs(
                 Some(Ready { job, prepared })
             }
         };
-        let dirs = &dirs;
+        let (dirs, broke) = (&dirs, &broke);
         // Copy (it holds references and a count), so each session thread takes its own.
         let deliver = move |tx: &SyncSender<Finished>, done: Finished| {
             if syncers == 0 {
@@ -283,6 +286,12 @@ pub fn run_jobs(
                         let result =
                             prepared.and_then(|out| work(&mut session, &job, out, advance));
                         let broken = breaks_session(&session, &result);
+                        if broken
+                            && let Err(e) = &result
+                            && let Ok(mut slot) = broke.lock()
+                        {
+                            *slot = Some(e.kind());
+                        }
                         deliver(&tx, Finished { job, result });
                         if broken {
                             return None;
@@ -305,7 +314,11 @@ pub fn run_jobs(
                 Error::new(ErrorKind::Interrupted, "not transferred: interrupted")
             } else {
                 Error::new(
-                    ErrorKind::Protocol,
+                    broke
+                        .lock()
+                        .ok()
+                        .and_then(|k| *k)
+                        .unwrap_or(ErrorKind::Protocol),
                     "not transferred: every connection to the server was lost",
                 )
             });

@@ -325,7 +325,7 @@ fn files_left_when_the_only_connection_is_lost_are_reported_failed() {
         "-t",
         "5",
     ]);
-    assert_eq!(code(&out), 11, "{}", stderr(&out));
+    assert_eq!(code(&out), 11, "{}{}", stderr(&out), stdout(&out));
     let lines: Vec<serde_json::Value> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))

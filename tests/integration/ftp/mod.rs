@@ -2,6 +2,7 @@
 
 mod abort;
 mod durable;
+mod hidden;
 mod hostile;
 mod ipv6;
 mod mirror_cli;
