@@ -212,6 +212,8 @@ Register-ArgumentCompleter -Native -CommandName 'netkit' -ScriptBlock {
             [CompletionResult]::new('--crit-ms', '--crit-ms', [CompletionResultType]::ParameterName, 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'ls: long form (type, permissions, size, time, name)')
             [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'ls: long form (type, permissions, size, time, name)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'ls: show names starting with ''.'' too (hidden by default, whatever the server does; LIST is sent as LIST -a)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'ls: show names starting with ''.'' too (hidden by default, whatever the server does; LIST is sent as LIST -a)')
             [CompletionResult]::new('-O', '-O ', [CompletionResultType]::ParameterName, 'get: name the local file after the URL (the default; for curl''s muscle memory)')
             [CompletionResult]::new('--remote-name', '--remote-name', [CompletionResultType]::ParameterName, 'get: name the local file after the URL (the default; for curl''s muscle memory)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'get: resume from FILE.part (REST); put: resume the remote file from its size')

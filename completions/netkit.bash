@@ -425,7 +425,7 @@ _netkit() {
             return 0
             ;;
         netkit__subcmd__ftp)
-            opts="-l -o -O -C -r -P -p -t -m -4 -6 -k -u -v -q -h -V --long --output --remote-name --continue --sha256 --append --recursive --newer --delete --exclude --parallel --parents --active --ascii --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version ls get put rm mkdir rmdir mv size mtime quote"
+            opts="-l -a -o -O -C -r -P -p -t -m -4 -6 -k -u -v -q -h -V --long --all --output --remote-name --continue --sha256 --append --recursive --newer --delete --exclude --parallel --parents --active --ascii --connect-timeout --timeout --max-time --ipv4 --ipv6 --tls --cacert --insecure --user --password-file --netrc-file --no-netrc --json --verbose --quiet --no-progress --check --cert-days --expect --warn-ms --crit-ms --nagios --help --version ls get put rm mkdir rmdir mv size mtime quote"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

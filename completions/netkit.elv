@@ -205,6 +205,8 @@ set edit:completion:arg-completer[netkit] = {|@words|
             cand --crit-ms 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)'
             cand -l 'ls: long form (type, permissions, size, time, name)'
             cand --long 'ls: long form (type, permissions, size, time, name)'
+            cand -a 'ls: show names starting with ''.'' too (hidden by default, whatever the server does; LIST is sent as LIST -a)'
+            cand --all 'ls: show names starting with ''.'' too (hidden by default, whatever the server does; LIST is sent as LIST -a)'
             cand -O 'get: name the local file after the URL (the default; for curl''s muscle memory)'
             cand --remote-name 'get: name the local file after the URL (the default; for curl''s muscle memory)'
             cand -C 'get: resume from FILE.part (REST); put: resume the remote file from its size'

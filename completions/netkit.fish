@@ -169,6 +169,7 @@ complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l expect -d 'With --
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l warn-ms -d 'With --check: a probe slower than MS milliseconds is a warning (exit 0; 1 with --nagios)' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l crit-ms -d 'With --check: a probe slower than MS milliseconds fails (exit 10; 2 with --nagios)' -r -f
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s l -l long -d 'ls: long form (type, permissions, size, time, name)'
+complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s a -l all -d 'ls: show names starting with \'.\' too (hidden by default, whatever the server does; LIST is sent as LIST -a)'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s O -l remote-name -d 'get: name the local file after the URL (the default; for curl\'s muscle memory)'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -s C -l continue -d 'get: resume from FILE.part (REST); put: resume the remote file from its size'
 complete -c netkit -n "__fish_netkit_using_subcommand ftp" -l append -d 'put: append to the remote file (APPE)'

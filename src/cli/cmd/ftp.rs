@@ -791,7 +791,8 @@ impl Run<'_> {
     fn listing(&self, session: &mut Session, dir: &str, now: i64) -> Result<Vec<Entry>, Error> {
         let mut entries = session.list_with(dir, now, self.args.all)?;
         if !self.args.all {
-            entries.retain(|e| !e.name.starts_with('.'));
+            // A name with a '/' is no dot file but a hostile entry (`../../x`): shown.
+            entries.retain(|e| !e.name.starts_with('.') || e.name.contains('/'));
         }
         Ok(entries)
     }

@@ -23,7 +23,8 @@ fn ls_a_shows_dot_files_on_vsftpd_and_pyftpdlib() {
         assert_eq!(stdout(&out), "shown\n", "{url}");
         let out = netkit(&["ftp", "ls", "-a", "-v", "--tls", "none", url]);
         assert_eq!(code(&out), 0, "{url}: {}", stderr(&out));
-        let mut names: Vec<&str> = stdout(&out).lines().collect();
+        let listed = stdout(&out);
+        let mut names: Vec<&str> = listed.lines().collect();
         names.sort();
         assert_eq!(names, vec![".hidden", "shown"], "{url}: {}", stderr(&out));
     }

@@ -95,6 +95,7 @@ pub(super) fn ftp_urls(args: &Args) -> anyhow::Result<Outcome> {
             probe: crate::cli::probe::ProbeOpts::default(),
             operands: vec![url.clone()],
             long: false,
+            all: false,
             output,
             remote_name: false,
             resume: args.resume,
