@@ -34,34 +34,62 @@ fn busy(path: &Path, by: &str) -> Error {
     )
 }
 
-/// Takes `FILE.lock` (O_EXCL create holding our pid); a lock whose pid is gone, or that is
-/// older than five minutes, is removed as stale.
+/// Takes `FILE.lock` holding our pid; a lock whose pid is gone, or that is older than five
+/// minutes, is removed as stale. The lock is written under a name of our own first and then
+/// linked to `FILE.lock` (link fails if it exists, as O_EXCL does), so the lock never exists
+/// without its pid: a kill -9 between an O_EXCL create and the write left an empty lock that
+/// only the five-minute rule could clear.
 fn take_dotlock(lock: &Path, mbox: &Path) -> Result<(), Error> {
+    let mut own = lock.as_os_str().to_owned();
+    own.push(format!(".{}", std::process::id()));
+    let own = PathBuf::from(own);
+    let _ = fs::remove_file(&own);
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&own)
+        .map_err(|e| local("creating", &own, &e))?;
+    let written = writeln!(f, "{}", std::process::id());
+    drop(f);
+    if let Err(e) = written {
+        let _ = fs::remove_file(&own);
+        return Err(local("writing", &own, &e));
+    }
     let end = Instant::now() + LOCK_WAIT;
-    loop {
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(lock)
-        {
-            Ok(mut f) => {
-                let _ = writeln!(f, "{}", std::process::id());
-                return Ok(());
-            }
+    let taken = loop {
+        match fs::hard_link(&own, lock) {
+            Ok(()) => break Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 if dotlock_is_stale(lock) {
                     let _ = fs::remove_file(lock);
                     continue;
                 }
                 if Instant::now() >= end {
-                    return Err(busy(mbox, &format!("another program ({})", lock.display())));
+                    break Err(busy(mbox, &format!("another program ({})", lock.display())));
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
-            Err(e) => return Err(local("creating", lock, &e)),
+            // No hard links here (vfat, some FUSE): an O_EXCL create, then the pid.
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EPERM | libc::EOPNOTSUPP)) => {
+                break OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(lock)
+                    .and_then(|mut f| writeln!(f, "{}", std::process::id()))
+                    .map_err(|e| match e.kind() {
+                        io::ErrorKind::AlreadyExists => {
+                            busy(mbox, &format!("another program ({})", lock.display()))
+                        }
+                        _ => local("creating", lock, &e),
+                    });
+            }
+            Err(e) => break Err(local("creating", lock, &e)),
         }
-    }
+    };
+    let _ = fs::remove_file(&own);
+    taken
 }
 
 fn dotlock_is_stale(lock: &Path) -> bool {
@@ -467,6 +495,23 @@ mod tests {
             w.write_all(bytes)
                 .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))
         })
+    }
+
+    #[test]
+    fn the_dot_lock_is_born_holding_our_pid_and_leaves_no_other_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mbox");
+        let mbox = Mbox::open(&path).expect("open");
+        let lock = fs::read_to_string(dir.path().join("mbox.lock")).expect("lock");
+        assert_eq!(lock.trim(), std::process::id().to_string());
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["mbox", "mbox.lock"]);
+        drop(mbox);
+        assert!(!dir.path().join("mbox.lock").exists());
     }
 
     #[test]
