@@ -61,8 +61,9 @@ fn take_dotlock(lock: &Path, mbox: &Path) -> Result<(), Error> {
         match fs::hard_link(&own, lock) {
             Ok(()) => break Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                if dotlock_is_stale(lock) {
-                    let _ = fs::remove_file(lock);
+                // A stale lock we cannot remove (a directory, another user's in a sticky
+                // /var/mail) is waited on like a live one: retrying at once spun forever.
+                if dotlock_is_stale(lock) && fs::remove_file(lock).is_ok() {
                     continue;
                 }
                 if Instant::now() >= end {
@@ -495,6 +496,27 @@ mod tests {
             w.write_all(bytes)
                 .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))
         })
+    }
+
+    #[test]
+    fn a_stale_lock_that_cannot_be_removed_is_busy_not_a_spin() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mbox");
+        let lock = dir.path().join("mbox.lock");
+        fs::create_dir(&lock).expect("lock dir");
+        let old = std::time::SystemTime::now() - STALE_LOCK - Duration::from_secs(60);
+        File::open(&lock)
+            .and_then(|f| f.set_modified(old))
+            .expect("age the lock");
+        let err = Mbox::open(&path).err().expect("busy");
+        assert_eq!(err.kind(), ErrorKind::Temporary, "{}", err.message());
+        assert!(lock.is_dir());
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name())
+            .filter(|n| n.to_string_lossy().starts_with("mbox.lock."))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]
