@@ -160,6 +160,26 @@ fn get_steps(port: u16, after: Vec<Step>) -> Vec<Step> {
     )
 }
 
+/// `ftp get /f.bin -o DIR/f.bin` from `peer`, sent `signal` once 3000 bytes are in the
+/// `.part`; its output and the directory.
+fn get_then_signal(peer: &ScriptedPeer, signal: i32) -> (Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("f.bin");
+    let part = dir.path().join("f.bin.part");
+    let child = spawn(&[
+        "ftp",
+        "get",
+        &url(peer, "/f.bin"),
+        "-o",
+        file.to_str().expect("utf-8"),
+    ]);
+    wait_until("3000 bytes in the .part", Duration::from_secs(10), || {
+        part_len(&part) == 3000
+    });
+    let out = signal_and_wait(child, signal, Duration::from_secs(10));
+    (out, dir)
+}
+
 #[test]
 fn sigterm_mid_download_reads_the_426_and_226_that_answer_abor() {
     let (port, data) = stalling_data_port(bytes(3000));
@@ -171,25 +191,15 @@ fn sigterm_mid_download_reads_the_426_and_226_that_answer_abor() {
             Step::ExpectClose,
         ],
     ));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("f.bin");
-    let part = dir.path().join("f.bin.part");
-    let child = spawn(&[
-        "ftp",
-        "get",
-        &url(&peer, "/f.bin"),
-        "-o",
-        file.to_str().expect("utf-8"),
-    ]);
-    wait_until("3000 bytes in the .part", Duration::from_secs(10), || {
-        part_len(&part) == 3000
-    });
-    let out = signal_and_wait(child, libc::SIGTERM, Duration::from_secs(10));
+    let (out, dir) = get_then_signal(&peer, libc::SIGTERM);
     let err = stderr(&out);
     assert_eq!(code(&out), 130, "{err}");
     assert!(err.contains("ABOR answered 426, 226"), "{err}");
-    assert_eq!(fs::read(&part).expect(".part kept"), bytes(3000));
-    assert!(!file.exists());
+    assert_eq!(
+        fs::read(dir.path().join("f.bin.part")).expect(".part kept"),
+        bytes(3000)
+    );
+    assert!(!dir.path().join("f.bin").exists());
     peer.assert_ok();
     data.join().expect("data thread");
 }
@@ -200,25 +210,15 @@ fn a_server_that_ignores_abor_cannot_hold_the_exit() {
     // The control connection goes silent after 150: no answer to ABOR, ever (the stall ends
     // when netkit closes the connection).
     let peer = ScriptedPeer::start(get_steps(port, vec![Step::Stall(Duration::from_secs(25))]));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("f.bin");
-    let part = dir.path().join("f.bin.part");
-    let child = spawn(&[
-        "ftp",
-        "get",
-        &url(&peer, "/f.bin"),
-        "-o",
-        file.to_str().expect("utf-8"),
-    ]);
-    wait_until("3000 bytes in the .part", Duration::from_secs(10), || {
-        part_len(&part) == 3000
-    });
     // The default --timeout (30 s) would be the wait without a bound of its own.
-    let out = signal_and_wait(child, libc::SIGINT, Duration::from_secs(10));
+    let (out, dir) = get_then_signal(&peer, libc::SIGINT);
     let err = stderr(&out);
     assert_eq!(code(&out), 130, "{err}");
     assert!(err.contains("no answer to ABOR"), "{err}");
-    assert_eq!(fs::read(&part).expect(".part kept"), bytes(3000));
+    assert_eq!(
+        fs::read(dir.path().join("f.bin.part")).expect(".part kept"),
+        bytes(3000)
+    );
     drop(peer);
     data.join().expect("data thread");
 }
