@@ -15,7 +15,54 @@ use crate::{Error, ErrorKind};
 
 pub enum Stream {
     Plain(TcpStream),
-    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+    Tls(Box<StreamOwned<ClientConnection, TlsSocket>>),
+}
+
+/// Reads shorter than this are replies, not bulk data: they are acknowledged at once.
+pub const QUICK_ACK_BELOW: usize = 4096;
+
+/// Acknowledges at once instead of after Linux's 40 ms delayed-ACK timer. A server that
+/// writes a reply in pieces holds the second piece under Nagle until our ACK, and Linux
+/// delays that ACK when it thinks the connection is interactive; the flag does not stick,
+/// so callers set it again after each small read. Best effort: a failure only costs time.
+pub fn quick_ack(sock: &impl std::os::fd::AsRawFd) {
+    let one: libc::c_int = 1;
+    // SAFETY: a valid socket descriptor and a c_int option value of the right size.
+    unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_QUICKACK,
+            (&one as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
+}
+
+/// The socket under a TLS session, acknowledging small records at once: postfix sends its
+/// session ticket after the STARTTLS handshake and then the EHLO reply, which waited under
+/// its Nagle for our delayed ACK — 40 ms on most STARTTLS sessions. rustls reads the ticket
+/// inside one `read` call, so the line reader above cannot see the moment to acknowledge.
+pub struct TlsSocket(pub TcpStream);
+
+impl Read for TlsSocket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        if n > 0 && n < QUICK_ACK_BELOW {
+            quick_ack(&self.0);
+        }
+        Ok(n)
+    }
+}
+
+impl Write for TlsSocket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// What a TLS connection negotiated, for `--json` and `-v`.
@@ -29,7 +76,7 @@ impl Stream {
     fn tcp(&self) -> &TcpStream {
         match self {
             Stream::Plain(s) => s,
-            Stream::Tls(s) => &s.sock,
+            Stream::Tls(s) => &s.sock.0,
         }
     }
 
@@ -110,7 +157,7 @@ impl Stream {
         let name = tls::server_name(host)?;
         let mut conn = ClientConnection::new(config, name)
             .map_err(|e| Error::new(ErrorKind::Tls, format!("{host}: TLS setup: {e}")))?;
-        let mut sock = sock;
+        let mut sock = TlsSocket(sock);
         while conn.is_handshaking() {
             let left = deadline
                 .checked_duration_since(Instant::now())
@@ -119,8 +166,8 @@ impl Stream {
             let step = left.min(idle);
             let io_err =
                 |e: io::Error| Error::new(ErrorKind::Tls, format!("{host}: TLS handshake: {e}"));
-            sock.set_read_timeout(Some(step)).map_err(io_err)?;
-            sock.set_write_timeout(Some(step)).map_err(io_err)?;
+            sock.0.set_read_timeout(Some(step)).map_err(io_err)?;
+            sock.0.set_write_timeout(Some(step)).map_err(io_err)?;
             match conn.complete_io(&mut sock) {
                 Ok(_) => {}
                 // The silence was bounded by -t, not by what is left of the connect budget:
@@ -162,9 +209,11 @@ impl Stream {
                 }
             }
         }
-        sock.set_read_timeout(Some(idle))
+        sock.0
+            .set_read_timeout(Some(idle))
             .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))?;
-        sock.set_write_timeout(Some(idle))
+        sock.0
+            .set_write_timeout(Some(idle))
             .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))?;
         Ok(Stream::Tls(Box::new(StreamOwned::new(conn, sock))))
     }

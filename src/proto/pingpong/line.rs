@@ -10,6 +10,7 @@ use std::io::{self, Read};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use crate::net::stream::{QUICK_ACK_BELOW, quick_ack};
 use crate::{Error, ErrorKind};
 
 /// Default cap on one line: far above what any real server sends, far below trouble.
@@ -33,9 +34,6 @@ pub struct LineReader<R> {
 
 /// The socket's read timeout, shortened as a step runs out. A second handle on the socket
 /// (`try_clone`) sets it, so the reader works the same over plain TCP and TLS.
-/// Reads shorter than this are replies, not bulk data: they get an immediate ACK.
-const QUICK_ACK_BELOW: usize = 4096;
-
 pub struct StepClock {
     socket: TcpStream,
     /// `-t`: the longest a step may take, and the socket's timeout between steps.
@@ -77,23 +75,10 @@ impl StepClock {
         Ok(())
     }
 
-    /// Acknowledges at once instead of after Linux's delayed-ACK timer. A server that writes
-    /// a multi-line reply in pieces (INN's nnrpd: "101 Capability list:", then the list) holds
-    /// the second piece under Nagle until our ACK: 40 ms per such reply. The flag does not
-    /// stick, so it is set again after each small read (bulk reads do not need it).
+    /// INN's nnrpd writes "101 Capability list:", then the list: the second piece waits
+    /// under Nagle for our ACK (see [`quick_ack`]).
     fn quick_ack(&self) {
-        use std::os::fd::AsRawFd;
-        let one: libc::c_int = 1;
-        // SAFETY: a valid socket descriptor and a c_int option value of the right size.
-        unsafe {
-            libc::setsockopt(
-                self.socket.as_raw_fd(),
-                libc::IPPROTO_TCP,
-                libc::TCP_QUICKACK,
-                (&one as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            );
-        }
+        quick_ack(&self.socket);
     }
 
     fn end(&mut self) {
