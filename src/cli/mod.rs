@@ -286,10 +286,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
     let Some(entry) = invoked else {
         return run_root(args, json);
     };
-    let definition = entry
+    let mut definition = entry
         .definition()
         .bin_name(format!("netkit {}", entry.name));
-    let matches = match definition.try_get_matches_from(&args[1..]) {
+    let matches = match definition.try_get_matches_from_mut(&args[1..]) {
         Ok(m) => m,
         Err(e) if exit::nagios_requested(&args) && !is_help(&e) => {
             // A monitor reads stdout and the exit: UNKNOWN, as a plugin given a bad option.
@@ -300,7 +300,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
         Err(e) => return exit::report_clap_error(e, entry.name, json),
     };
-    let result = probe::refuse_strays(entry.name, &entry.definition(), &matches)
+    let result = probe::refuse_strays(entry.name, &definition, &matches)
         .map_err(anyhow::Error::from)
         .and_then(|()| (entry.run)(&matches));
     match result {
