@@ -10,6 +10,7 @@ pub mod hostinfo;
 pub mod http;
 pub mod local;
 pub mod mail;
+pub mod media;
 pub mod net;
 pub mod probe;
 pub mod progress;

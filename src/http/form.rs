@@ -130,9 +130,7 @@ impl Payload {
                                 .file_name()
                                 .map(|n| n.to_string_lossy().replace(['"', '\r', '\n'], "_"))
                                 .unwrap_or_default();
-                            let mime = mime_guess::from_path(path)
-                                .first_raw()
-                                .unwrap_or("application/octet-stream");
+                            let mime = crate::media::of_path(path);
                             head.push_str(&format!(
                                 "; filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n"
                             ));

@@ -152,10 +152,7 @@ fn list(items: &[String]) -> Address<'_> {
 
 /// Media type from the file name; unknown: application/octet-stream.
 fn media_type(path: &Path) -> String {
-    mime_guess::from_path(path)
-        .first_raw()
-        .unwrap_or("application/octet-stream")
-        .to_owned()
+    crate::media::of_path(path).to_owned()
 }
 
 /// A CR that is not the start of a CRLF.
