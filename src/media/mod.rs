@@ -1,8 +1,9 @@
 //! Media types from file names, for attachments (`smtp-send --attach`) and form uploads
-//! (`fetch -F name=@FILE`). The table is mime_guess 2.0.5's (MIT; from jshttp/mime-db and
-//! MimeTypeMap), the first type of each extension, kept as one sorted text blob: the crate's
-//! table of `&str` pairs was ~2,800 pointers that the loader relocated at the start of every
-//! command (61 KB of `.data.rel.ro`, 15 copy-on-write page faults), where a blob has none.
+//! (`fetch -F name=@FILE`). The table is mime_guess 2.0.5's (MIT, (c) 2015 Austin Bonander;
+//! from jshttp/mime-db and MimeTypeMap), the first type of each extension, kept as one sorted
+//! text blob: the crate's table of `&str` pairs was ~2,800 pointers that the loader relocated at
+//! the start of every command (61 KB of `.data.rel.ro`, 15 copy-on-write page faults); a blob
+//! has none.
 
 use std::path::Path;
 
