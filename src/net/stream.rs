@@ -39,17 +39,33 @@ pub fn quick_ack(sock: &impl std::os::fd::AsRawFd) {
     }
 }
 
-/// The socket under a TLS session, acknowledging small records at once: postfix sends its
-/// session ticket after the STARTTLS handshake and then the EHLO reply, which waited under
-/// its Nagle for our delayed ACK — 40 ms on most STARTTLS sessions. rustls reads the ticket
-/// inside one `read` call, so the line reader above cannot see the moment to acknowledge.
-pub struct TlsSocket(pub TcpStream);
+/// The socket under a TLS session, acknowledging small records at once early in the
+/// connection: postfix sends its session ticket after the STARTTLS handshake and then the
+/// EHLO reply, which waited under its Nagle for our delayed ACK — 40 ms on most STARTTLS
+/// sessions. rustls reads the ticket inside one `read` call, so the line reader above cannot
+/// see the moment to acknowledge. After the first [`TlsSocket::EARLY`] bytes the line reader's
+/// own acknowledgements suffice, and bulk data (an FTPS file) goes without the extra calls.
+pub struct TlsSocket {
+    tcp: TcpStream,
+    received: usize,
+}
+
+impl TlsSocket {
+    const EARLY: usize = 64 * 1024;
+
+    fn new(tcp: TcpStream) -> Self {
+        TlsSocket { tcp, received: 0 }
+    }
+}
 
 impl Read for TlsSocket {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.0.read(buf)?;
-        if n > 0 && n < QUICK_ACK_BELOW {
-            quick_ack(&self.0);
+        let n = self.tcp.read(buf)?;
+        if self.received < Self::EARLY {
+            self.received += n;
+            if n > 0 && n < QUICK_ACK_BELOW {
+                quick_ack(&self.tcp);
+            }
         }
         Ok(n)
     }
@@ -57,11 +73,11 @@ impl Read for TlsSocket {
 
 impl Write for TlsSocket {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf)
+        self.tcp.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.tcp.flush()
     }
 }
 
@@ -76,7 +92,7 @@ impl Stream {
     fn tcp(&self) -> &TcpStream {
         match self {
             Stream::Plain(s) => s,
-            Stream::Tls(s) => &s.sock.0,
+            Stream::Tls(s) => &s.sock.tcp,
         }
     }
 
@@ -157,7 +173,7 @@ impl Stream {
         let name = tls::server_name(host)?;
         let mut conn = ClientConnection::new(config, name)
             .map_err(|e| Error::new(ErrorKind::Tls, format!("{host}: TLS setup: {e}")))?;
-        let mut sock = TlsSocket(sock);
+        let mut sock = TlsSocket::new(sock);
         while conn.is_handshaking() {
             let left = deadline
                 .checked_duration_since(Instant::now())
@@ -166,8 +182,8 @@ impl Stream {
             let step = left.min(idle);
             let io_err =
                 |e: io::Error| Error::new(ErrorKind::Tls, format!("{host}: TLS handshake: {e}"));
-            sock.0.set_read_timeout(Some(step)).map_err(io_err)?;
-            sock.0.set_write_timeout(Some(step)).map_err(io_err)?;
+            sock.tcp.set_read_timeout(Some(step)).map_err(io_err)?;
+            sock.tcp.set_write_timeout(Some(step)).map_err(io_err)?;
             match conn.complete_io(&mut sock) {
                 Ok(_) => {}
                 // The silence was bounded by -t, not by what is left of the connect budget:
@@ -209,10 +225,10 @@ impl Stream {
                 }
             }
         }
-        sock.0
+        sock.tcp
             .set_read_timeout(Some(idle))
             .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))?;
-        sock.0
+        sock.tcp
             .set_write_timeout(Some(idle))
             .map_err(|e| Error::new(ErrorKind::LocalIo, e.to_string()))?;
         Ok(Stream::Tls(Box::new(StreamOwned::new(conn, sock))))
