@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
 use crate::cli::probe::{self as cli_probe, ProbeOpts, Word, WordParser};
-use crate::cli::render::{Stdout, warn_as, write_out};
+use crate::cli::render::{Stdout, hex, warn_as, write_out};
 use crate::net::{self, Target, TlsInfo, TlsPolicy};
 use crate::progress::Progress;
 use crate::proto::ftp::mirror::{self, MirrorOptions, Summary};
