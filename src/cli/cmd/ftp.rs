@@ -158,6 +158,31 @@ fn last_component(path: &str) -> Option<String> {
     crate::http::names::sanitize(name)
 }
 
+/// The directory `get -r URL` without DIR mirrors into: the remote directory's name, as
+/// lftp's `mirror SRC` takes it. `Err` says why there is none: the login (or root)
+/// directory has no name; `.`, `..`, `...` or a name of control characters is no safe
+/// local name; nor is `~` or `~user` (the home directory on the server): `./~` is one
+/// unquoted `rm -r ~` away from the user's own home.
+fn mirror_dir_name(path: &str) -> Result<String, String> {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Err(if path.is_empty() {
+            "this URL names the login directory".to_owned()
+        } else {
+            "this URL names the root directory".to_owned()
+        });
+    }
+    let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    crate::http::names::sanitize(name)
+        .filter(|n| !n.starts_with('~'))
+        .ok_or_else(|| {
+            format!(
+                "the remote name `{}` is not a safe local name",
+                crate::cli::render::clean_text(name)
+            )
+        })
+}
+
 /// `dir/` + `name`, or `name` for the login directory.
 fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {
