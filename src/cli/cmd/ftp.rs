@@ -322,6 +322,28 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     check_usage(&args, &remote_path(&target.path)?, rest)?;
     let quiet = args.client.output.quiet;
     let json = args.client.output.json;
+    {
+        // The line of an exit the signal thread takes itself (a second signal, a reply
+        // pending): the shape of the ordinary error path's.
+        let server = target.authority();
+        let kept = match args.action {
+            Action::Get if args.recursive => {
+                "; files not yet complete are left as .part; run again \
+                 (--newer skips the files already copied)"
+            }
+            Action::Get => "; any .part file is kept for -C",
+            _ => "",
+        };
+        net::interrupt::on_forced_exit(move |why| {
+            crate::cli::exit::error_line(
+                "ftp",
+                json,
+                None,
+                ErrorKind::Interrupted,
+                &format!("{server}: interrupted: {why}{kept}"),
+            )
+        });
+    }
     let creds = args.client.auth.credentials(&target, "ftp", json, quiet)?;
     let run = Run {
         args: &args,

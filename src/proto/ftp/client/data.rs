@@ -232,6 +232,8 @@ impl Session {
             .ok()
             .map(|s| Watchdog::arm(s, Some(Instant::now() + ABORT_WAIT)));
         let mut heard = Vec::new();
+        // Whether the wait for the replies ran out (rather than the server hanging up).
+        let mut timed_out = false;
         if self.conn.send("ABOR").is_ok() {
             while heard.len() < 2 {
                 match self.conn.read_reply() {
@@ -241,19 +243,26 @@ impl Session {
                             break;
                         }
                     }
-                    Err(_) => break,
+                    Err(e) => {
+                        timed_out = e.kind() == ErrorKind::Timeout;
+                        break;
+                    }
                 }
             }
         }
+        // The bound shuts the socket down, which reads as the server's end of the stream.
+        timed_out |= bound.as_ref().is_some_and(Watchdog::fired);
         drop(bound);
         self.conn.writer().close();
-        let answer = if heard.is_empty() {
+        let answer = if !heard.is_empty() {
+            format!("ABOR answered {}", heard.join(", "))
+        } else if timed_out {
             format!(
                 "no answer to ABOR within {}",
                 crate::net::wait::seconds(ABORT_WAIT)
             )
         } else {
-            format!("ABOR answered {}", heard.join(", "))
+            "the server closed the connection instead of answering ABOR".to_owned()
         };
         interrupted(verb, moved, &answer)
     }
