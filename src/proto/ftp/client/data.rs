@@ -49,6 +49,31 @@ impl Session {
         Ok(entries)
     }
 
+    /// Every entry of `path`, dot files included (`get -r`): MLSD, else `LIST -a` (vsftpd
+    /// shows no dot file to a plain LIST), else LIST where `-a` does not work: answered 5xx,
+    /// or nothing listed — a server that takes `-a` for a name lists nothing, or sends
+    /// ls's complaint about it as the listing, which parses as no entry. Once `LIST -a` has
+    /// listed something, or failed where LIST listed, the session keeps to it.
+    pub fn list_all(&mut self, path: &str, now: i64) -> Result<Vec<Entry>, Error> {
+        if self.features.mlsd || self.dash_a == Some(false) {
+            return self.list(path, now);
+        }
+        let fallback = match self.list_with(path, now, true) {
+            Ok(entries) if !entries.is_empty() || self.dash_a == Some(true) => {
+                self.dash_a = Some(true);
+                return Ok(entries);
+            }
+            Ok(_) => false,
+            Err(e) if e.kind() == ErrorKind::Refused && !self.out_of_step => true,
+            Err(e) => return Err(e),
+        };
+        let entries = self.list(path, now)?;
+        if fallback || !entries.is_empty() {
+            self.dash_a = Some(false);
+        }
+        Ok(entries)
+    }
+
     /// RETR `path` from byte `offset` (REST), each chunk to `sink`. Returns the bytes read.
     pub fn retrieve(
         &mut self,
