@@ -158,9 +158,24 @@ pub fn print_item_error(
     kind: ErrorKind,
     message: &str,
 ) -> u8 {
+    let line = error_line(command, json, item, kind, message);
+    // Nothing sensible is left to do if stderr itself is gone.
+    let _ = writeln!(io::stderr().lock(), "{line}");
+    code(kind)
+}
+
+/// The line [`print_item_error`] prints, without its line end (for a writer of its own:
+/// the forced exit after a signal, see `net::interrupt::on_forced_exit`).
+pub fn error_line(
+    command: &str,
+    json: bool,
+    item: Option<&str>,
+    kind: ErrorKind,
+    message: &str,
+) -> String {
     let code = code(kind);
     let message = safe_text(message);
-    let line = if json {
+    if json {
         let mut error = serde_json::json!({
             "kind": kind.name(), "message": message, "exit_code": code
         });
@@ -170,10 +185,7 @@ pub fn print_item_error(
         serde_json::json!({ "error": error }).to_string()
     } else {
         format!("{}: {message}", prefix(command))
-    };
-    // Nothing sensible is left to do if stderr itself is gone.
-    let _ = writeln!(io::stderr().lock(), "{line}");
-    code
+    }
 }
 
 /// Counts the items of a multi-item command, for its exit: 0 when all succeeded; 12 when

@@ -364,7 +364,8 @@ APPE.
 
 get -r URL DIR puts the remote directory's contents into DIR (created); without DIR into
 ./NAME, NAME being the remote directory's name (a URL naming the login directory needs DIR:
-a whole server into the current directory, with --delete, is not a default). put -r leaves
+a whole server into the current directory, with --delete, is not a default; so does a name
+that is no safe local one, such as ~, ~user or ...). put -r leaves
 local *.part files (unfinished downloads) out and reports each as skipped.
 
 SIGINT or SIGTERM during a transfer closes the data connection and sends ABOR (no Telnet

@@ -153,6 +153,11 @@ pub fn clean_text(text: &str) -> String {
     crate::auth::redact::escape_controls(text).into_owned()
 }
 
+/// Bytes as lowercase hex digits, as `sha256sum` prints a digest (`--sha256` messages).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +166,11 @@ mod tests {
     fn escapes_are_made_visible() {
         assert_eq!(clean_text("a\x1b[31mb\r"), "a\\x1b[31mb\\x0d");
         assert_eq!(clean_text("tab\tok"), "tab\tok");
+    }
+
+    #[test]
+    fn hex_is_lowercase_and_zero_padded() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
+        assert_eq!(hex(&[]), "");
     }
 }

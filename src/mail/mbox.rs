@@ -7,7 +7,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -23,7 +23,9 @@ const LOCK_WAIT: Duration = Duration::from_secs(10);
 pub struct Mbox {
     path: PathBuf,
     file: File,
-    dotlock: PathBuf,
+    /// Declared after `file`: the flock goes first, then the dot-lock (the reverse of
+    /// taking them).
+    _dotlock: DotLock,
     dirty: bool,
 }
 
@@ -34,36 +36,68 @@ fn busy(path: &Path, by: &str) -> Error {
     )
 }
 
+/// `FILE.lock`, held by this run: removed on drop if the name still holds our file, by
+/// inode and pid (a freed inode is soon reused): a program that broke our lock as stale
+/// and took it has its own there now.
+struct DotLock {
+    path: PathBuf,
+    id: (u64, u64),
+}
+
+impl Drop for DotLock {
+    fn drop(&mut self) {
+        let ours = fs::symlink_metadata(&self.path).is_ok_and(|m| (m.dev(), m.ino()) == self.id)
+            && fs::read(&self.path)
+                .is_ok_and(|t| t == format!("{}\n", std::process::id()).as_bytes());
+        if ours {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
 /// Takes `FILE.lock` holding our pid; a lock whose pid is gone, or that is older than five
-/// minutes, is removed as stale. The lock is written under a name of our own first and then
-/// linked to `FILE.lock` (link fails if it exists, as O_EXCL does), so the lock never exists
-/// without its pid: a kill -9 between an O_EXCL create and the write left an empty lock that
-/// only the five-minute rule could clear.
-fn take_dotlock(lock: &Path, mbox: &Path) -> Result<(), Error> {
+/// minutes, is removed as stale (see [`break_if_stale`]). The lock is written under a name
+/// of our own first and then linked to `FILE.lock` (link fails if it exists, as O_EXCL
+/// does), so the lock never exists without its pid: a kill -9 between an O_EXCL create and
+/// the write left an empty lock that only the five-minute rule could clear.
+fn take_dotlock(lock: &Path, mbox: &Path) -> Result<DotLock, Error> {
     let mut own = lock.as_os_str().to_owned();
     own.push(format!(".{}", std::process::id()));
-    let own = PathBuf::from(own);
-    let _ = fs::remove_file(&own);
+    take_dotlock_as(lock, mbox, Path::new(&own))
+}
+
+/// [`take_dotlock`] with the name the lock is written under first (one per process; the
+/// tests race threads, each with its own).
+fn take_dotlock_as(lock: &Path, mbox: &Path, own: &Path) -> Result<DotLock, Error> {
+    let _ = fs::remove_file(own);
     let mut f = OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(&own)
-        .map_err(|e| local("creating", &own, &e))?;
-    let written = writeln!(f, "{}", std::process::id());
+        .open(own)
+        .map_err(|e| local("creating", own, &e))?;
+    let written = writeln!(f, "{}", std::process::id()).and_then(|()| f.metadata());
     drop(f);
-    if let Err(e) = written {
-        let _ = fs::remove_file(&own);
-        return Err(local("writing", &own, &e));
-    }
+    let meta = match written {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = fs::remove_file(own);
+            return Err(local("writing", own, &e));
+        }
+    };
     let end = Instant::now() + LOCK_WAIT;
     let taken = loop {
-        match fs::hard_link(&own, lock) {
-            Ok(()) => break Ok(()),
+        match fs::hard_link(own, lock) {
+            Ok(()) => {
+                break Ok(DotLock {
+                    path: lock.to_owned(),
+                    id: (meta.dev(), meta.ino()),
+                });
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 // A stale lock we cannot remove (a directory, another user's in a sticky
                 // /var/mail) is waited on like a live one: retrying at once spun forever.
-                if dotlock_is_stale(lock) && fs::remove_file(lock).is_ok() {
+                if break_if_stale(lock) {
                     continue;
                 }
                 if Instant::now() >= end {
@@ -78,7 +112,14 @@ fn take_dotlock(lock: &Path, mbox: &Path) -> Result<(), Error> {
                     .create_new(true)
                     .mode(0o600)
                     .open(lock)
-                    .and_then(|mut f| writeln!(f, "{}", std::process::id()))
+                    .and_then(|mut f| {
+                        writeln!(f, "{}", std::process::id())?;
+                        f.metadata()
+                    })
+                    .map(|m| DotLock {
+                        path: lock.to_owned(),
+                        id: (m.dev(), m.ino()),
+                    })
                     .map_err(|e| match e.kind() {
                         io::ErrorKind::AlreadyExists => {
                             busy(mbox, &format!("another program ({})", lock.display()))
@@ -89,29 +130,61 @@ fn take_dotlock(lock: &Path, mbox: &Path) -> Result<(), Error> {
             Err(e) => break Err(local("creating", lock, &e)),
         }
     };
-    let _ = fs::remove_file(&own);
+    let _ = fs::remove_file(own);
     taken
 }
 
-fn dotlock_is_stale(lock: &Path) -> bool {
-    let pid = fs::read_to_string(lock)
+/// Removes `lock` if it is stale; true when the caller should try to take it at once (it
+/// is gone). Two runs that both found the same stale lock used to both remove "it": the
+/// second removed the fresh lock the first had just linked in its place, and both held
+/// the mbox. So the lock is judged and removed under an flock on the lock file itself
+/// (released by the kernel if we die, so it can never go stale), and only if its name
+/// still leads to the file judged: whoever broke it before us has removed that name, and
+/// the file now there is judged afresh. Programs that break dot-locks their own way
+/// (procmail, mutt) are not bound by this; with them it is as safe as their scheme.
+fn break_if_stale(lock: &Path) -> bool {
+    let file = match File::open(lock) {
+        Ok(f) => f,
+        Err(e) => return e.kind() == io::ErrorKind::NotFound,
+    };
+    // Another run is judging it: wait for its verdict.
+    if !matches!(try_lock_exclusive(&file), Ok(true)) {
+        return false;
+    }
+    let (Ok(held), named) = (file.metadata(), fs::symlink_metadata(lock)) else {
+        return false;
+    };
+    match named {
+        Ok(m) if (m.dev(), m.ino()) == (held.dev(), held.ino()) => {}
+        Ok(_) => return true,
+        Err(e) => return e.kind() == io::ErrorKind::NotFound,
+    }
+    dotlock_is_stale(&file, &held) && fs::remove_file(lock).is_ok()
+}
+
+fn dotlock_is_stale(lock: &File, meta: &fs::Metadata) -> bool {
+    let mut text = String::new();
+    let pid = lock
+        .take(64)
+        .read_to_string(&mut text)
         .ok()
-        .and_then(|t| t.trim().parse::<i32>().ok());
+        .and_then(|_| text.trim().parse::<i32>().ok());
     if let Some(pid) = pid.filter(|&p| p > 0) {
         // SAFETY: kill with signal 0 only checks that the process exists.
         let alive = unsafe { libc::kill(pid, 0) } == 0
             || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
         return !alive;
     }
-    fs::metadata(lock)
-        .and_then(|m| m.modified())
+    meta.modified()
         .ok()
         .and_then(|t| t.elapsed().ok())
         .is_some_and(|age| age > STALE_LOCK)
 }
 
 impl Mbox {
-    /// Opens (creating, mode 0600) and locks the mbox for this run.
+    /// Locks and opens (creating, mode 0600) the mbox for this run. The dot-lock comes
+    /// first, as procmail takes it: it needs no mbox, so a run that finds the mbox busy
+    /// (exit 11) leaves no new empty file behind.
     pub fn open(path: &Path) -> Result<Mbox, Error> {
         if path.is_dir() {
             return Err(Error::new(
@@ -122,6 +195,9 @@ impl Mbox {
                 ),
             ));
         }
+        let mut lock = path.as_os_str().to_owned();
+        lock.push(".lock");
+        let dotlock = take_dotlock(Path::new(&lock), path)?;
         let existed = path.exists();
         let file = OpenOptions::new()
             .read(true)
@@ -143,14 +219,10 @@ impl Mbox {
                 Err(e) => return Err(local("locking", path, &e)),
             }
         }
-        let mut lock = path.as_os_str().to_owned();
-        lock.push(".lock");
-        let dotlock = PathBuf::from(lock);
-        take_dotlock(&dotlock, path)?;
         Ok(Mbox {
             path: path.to_owned(),
             file,
-            dotlock,
+            _dotlock: dotlock,
             dirty: false,
         })
     }
@@ -198,12 +270,6 @@ impl Mbox {
             .and_then(|_| self.file.read_exact(&mut buf))
             .map_err(|e| local("reading", &self.path, &e))?;
         Ok(buf)
-    }
-}
-
-impl Drop for Mbox {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.dotlock);
     }
 }
 
@@ -517,6 +583,67 @@ mod tests {
             .filter(|n| n.to_string_lossy().starts_with("mbox.lock."))
             .collect();
         assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn runs_racing_to_break_one_stale_lock_never_hold_it_together() {
+        use std::sync::Barrier;
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        const RACERS: usize = 6;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mbox = dir.path().join("mbox");
+        let lock = dir.path().join("mbox.lock");
+        for round in 0..20 {
+            // pid_max is at most 2^22: no process has this pid.
+            fs::write(&lock, b"999999999\n").expect("stale lock");
+            let start = Barrier::new(RACERS);
+            let holders = AtomicUsize::new(0);
+            let most = AtomicUsize::new(0);
+            std::thread::scope(|s| {
+                for i in 0..RACERS {
+                    let own = dir.path().join(format!("mbox.lock.racer{i}"));
+                    let (start, holders, most) = (&start, &holders, &most);
+                    let (lock, mbox) = (&lock, &mbox);
+                    s.spawn(move || {
+                        start.wait();
+                        let held = take_dotlock_as(lock, mbox, &own).expect("taken in turn");
+                        most.fetch_max(holders.fetch_add(1, SeqCst) + 1, SeqCst);
+                        std::thread::sleep(Duration::from_millis(5));
+                        holders.fetch_sub(1, SeqCst);
+                        drop(held);
+                    });
+                }
+            });
+            assert_eq!(
+                most.load(SeqCst),
+                1,
+                "round {round}: two runs held the lock at once"
+            );
+            assert!(!lock.exists(), "round {round}: the last one out removed it");
+        }
+    }
+
+    #[test]
+    fn our_lock_broken_and_taken_by_another_is_not_removed_at_the_end() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mbox");
+        let lock = dir.path().join("mbox.lock");
+        let mbox = Mbox::open(&path).expect("open");
+        fs::remove_file(&lock).expect("broken");
+        fs::write(&lock, b"1\n").expect("another program's lock");
+        drop(mbox);
+        assert_eq!(fs::read(&lock).expect("kept"), b"1\n");
+    }
+
+    #[test]
+    fn a_busy_dot_lock_leaves_no_new_mbox_behind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mbox");
+        let lock = dir.path().join("mbox.lock");
+        fs::write(&lock, format!("{}\n", std::process::id())).expect("live lock");
+        let err = Mbox::open(&path).err().expect("busy");
+        assert_eq!(err.kind(), ErrorKind::Temporary, "{}", err.message());
+        assert!(!path.exists(), "the busy run created the mbox");
     }
 
     #[test]

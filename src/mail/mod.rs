@@ -84,8 +84,21 @@ pub fn open_destination(
         let state = StateStore::open(&StateStore::path_for(dir, true))?;
         Ok((Box::new(Maildir::open(dir)?), state))
     } else if let Some(file) = mbox {
-        let state = StateStore::open(&StateStore::path_for(file, false))?;
-        Ok((Box::new(Mbox::open(file)?), state))
+        let state_path = StateStore::path_for(file, false);
+        let fresh = !state_path.exists();
+        let state = StateStore::open(&state_path)?;
+        match Mbox::open(file) {
+            Ok(sink) => Ok((Box::new(sink), state)),
+            Err(e) => {
+                // A run that finds the mbox locked (exit 11) leaves nothing behind: the
+                // state file it has just made goes while its flock still keeps others off.
+                if fresh {
+                    let _ = std::fs::remove_file(&state_path);
+                }
+                drop(state);
+                Err(e)
+            }
+        }
     } else {
         Err(Error::usage("needs --maildir DIR or --mbox FILE"))
     }
@@ -109,6 +122,22 @@ pub fn marker(key: &str, uid: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_locked_mbox_leaves_neither_a_new_mbox_nor_a_state_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mbox = dir.path().join("mbox");
+        let lock = dir.path().join("mbox.lock");
+        std::fs::write(&lock, format!("{}\n", std::process::id())).expect("live lock");
+        let err = open_destination(None, Some(&mbox)).err().expect("busy");
+        assert_eq!(err.kind(), crate::ErrorKind::Temporary, "{}", err.message());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from("mbox.lock")]);
+    }
 
     #[test]
     fn markers_are_stable_and_distinct() {

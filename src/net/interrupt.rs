@@ -14,6 +14,10 @@
 //!   a server that ignores the abort, or a thread stuck writing to a full pipe, cannot hold
 //!   it.
 //!
+//! The exits the signal thread takes itself print the front end's one-line error first
+//! ([`on_forced_exit`]), as the ordinary error path would: a run that stopped while a
+//! reply was pending, or at a second signal, said nothing before.
+//!
 //! Without [`catch`] (other commands) [`requested`] stays false and [`InFlight`] costs a
 //! lock per transfer.
 
@@ -28,6 +32,9 @@ use std::time::Duration;
 pub const GRACE: Duration = Duration::from_secs(3);
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
+/// Makes the line a forced exit prints from why it came (see [`on_forced_exit`]).
+type ExitLine = Box<dyn Fn(&str) -> String + Send>;
+static EXIT_LINE: Mutex<Option<ExitLine>> = Mutex::new(None);
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 /// Second handles on the sockets of transfers in flight.
 static IN_FLIGHT: Mutex<Vec<(u64, TcpStream)>> = Mutex::new(Vec::new());
@@ -48,10 +55,40 @@ fn signal_set() -> libc::sigset_t {
     }
 }
 
-fn exit_130() -> ! {
+/// What the exits the signal thread takes print on stderr: `line` turns why (e.g. "a
+/// second signal cut the abort short") into the command's one-line error, text or JSON.
+pub fn on_forced_exit(line: impl Fn(&str) -> String + Send + 'static) {
+    let mut slot = EXIT_LINE.lock().unwrap_or_else(|p| p.into_inner());
+    *slot = Some(Box::new(line));
+}
+
+fn exit_130(why: &str) -> ! {
+    let line = EXIT_LINE
+        .lock()
+        .ok()
+        .and_then(|slot| slot.as_ref().map(|make| make(why)));
+    if let Some(line) = line {
+        say(&format!("{line}\n"));
+    }
     // SAFETY: _exit ends the process without running anything else; data written so far is
     // in the kernel (no user-space buffer sits in front of a `.part` file).
     unsafe { libc::_exit(130) }
+}
+
+/// Writes to fd 2 directly, past the stderr lock another thread may hold, and only if it
+/// takes the bytes within 100 ms: a stderr nobody reads must not hold the exit either.
+fn say(text: &str) {
+    let mut fd = libc::pollfd {
+        fd: 2,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd; then a write of a buffer we own, of its own length.
+    unsafe {
+        if libc::poll(&mut fd, 1, 100) == 1 && fd.revents & libc::POLLOUT != 0 {
+            let _ = libc::write(2, text.as_ptr().cast(), text.len());
+        }
+    }
 }
 
 /// Takes SIGINT and SIGTERM over for the rest of the process (see the module). Call it
@@ -89,7 +126,7 @@ fn wait_for_signals(set: libc::sigset_t) {
         !sockets.is_empty()
     };
     if !live {
-        exit_130();
+        exit_130("no data transfer was in flight");
     }
     let grace = libc::timespec {
         tv_sec: GRACE.as_secs() as libc::time_t,
@@ -97,8 +134,15 @@ fn wait_for_signals(set: libc::sigset_t) {
     };
     // A second signal or the end of the grace period: exit now, whatever is still running.
     // SAFETY: valid set and timeout; the siginfo is not wanted.
-    unsafe { libc::sigtimedwait(&set, std::ptr::null_mut(), &grace) };
-    exit_130();
+    let second = unsafe { libc::sigtimedwait(&set, std::ptr::null_mut(), &grace) } > 0;
+    exit_130(&if second {
+        "a second signal cut the abort short".to_owned()
+    } else {
+        format!(
+            "the abort took more than {}",
+            crate::net::wait::seconds(GRACE)
+        )
+    });
 }
 
 /// A transfer in flight: its data socket is shut down when a signal comes (and at once if

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::cli::common::ClientOpts;
 use crate::cli::exit::Outcome;
 use crate::cli::probe::{self as cli_probe, ProbeOpts, Word, WordParser};
-use crate::cli::render::{Stdout, warn_as, write_out};
+use crate::cli::render::{Stdout, hex, warn_as, write_out};
 use crate::net::{self, Target, TlsInfo, TlsPolicy};
 use crate::progress::Progress;
 use crate::proto::ftp::mirror::{self, MirrorOptions, Summary};
@@ -158,6 +158,31 @@ fn last_component(path: &str) -> Option<String> {
     crate::http::names::sanitize(name)
 }
 
+/// The directory `get -r URL` without DIR mirrors into: the remote directory's name, as
+/// lftp's `mirror SRC` takes it. `Err` says why there is none: the login (or root)
+/// directory has no name; `.`, `..`, `...` or a name of control characters is no safe
+/// local name; nor is `~` or `~user` (the home directory on the server): `./~` is one
+/// unquoted `rm -r ~` away from the user's own home.
+fn mirror_dir_name(path: &str) -> Result<String, String> {
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Err(if path.is_empty() {
+            "this URL names the login directory".to_owned()
+        } else {
+            "this URL names the root directory".to_owned()
+        });
+    }
+    let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    crate::http::names::sanitize(name)
+        .filter(|n| !n.starts_with('~'))
+        .ok_or_else(|| {
+            format!(
+                "the remote name `{}` is not a safe local name",
+                crate::cli::render::clean_text(name)
+            )
+        })
+}
+
 /// `dir/` + `name`, or `name` for the login directory.
 fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {
@@ -297,6 +322,28 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     check_usage(&args, &remote_path(&target.path)?, rest)?;
     let quiet = args.client.output.quiet;
     let json = args.client.output.json;
+    {
+        // The line of an exit the signal thread takes itself (a second signal, a reply
+        // pending): the shape of the ordinary error path's.
+        let server = target.authority();
+        let kept = match args.action {
+            Action::Get if args.recursive => {
+                "; files not yet complete are left as .part; run again \
+                 (--newer skips the files already copied)"
+            }
+            Action::Get => "; any .part file is kept for -C",
+            _ => "",
+        };
+        net::interrupt::on_forced_exit(move |why| {
+            crate::cli::exit::error_line(
+                "ftp",
+                json,
+                None,
+                ErrorKind::Interrupted,
+                &format!("{server}: interrupted: {why}{kept}"),
+            )
+        });
+    }
     let creds = args.client.auth.credentials(&target, "ftp", json, quiet)?;
     let run = Run {
         args: &args,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::cli::cmd::fetch::{Digest, parse_sha256};
 use crate::cli::common::{NetOpts, OutputOpts, TlsMode, TlsOpts};
 use crate::cli::exit::Outcome;
-use crate::cli::render::{Stdout, clean_text, warn_as, write_out};
+use crate::cli::render::{Stdout, clean_text, hex, warn_as, write_out};
 use crate::net::{self, Target};
 use crate::progress::Progress;
 use crate::proto::gopher::menu::{MenuLine, Origin, push_url, url_of};
@@ -132,10 +132,6 @@ impl Write for Counted {
     fn flush(&mut self) -> std::io::Result<()> {
         self.sink.flush()
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The file a run writes, if any (`None`: stdout).

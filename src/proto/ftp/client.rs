@@ -119,6 +119,8 @@ pub struct Session {
     features: Features,
     /// Cleared once the server refuses EPSV, so later transfers go straight to PASV.
     try_epsv: bool,
+    /// Whether `LIST -a` works here ([`Session::list_all`]): `None` until a listing shows.
+    dash_a: Option<bool>,
     /// A transfer failed and its final reply was not read: the next reply would be taken
     /// for the next command's. The session takes no more work.
     out_of_step: bool,
@@ -198,6 +200,7 @@ pub fn probe(peer: Peer<'_>, opts: Options) -> Result<(), Error> {
         tls_info: None,
         features: Features::default(),
         try_epsv: true,
+        dash_a: None,
         out_of_step: false,
         opts,
     };
@@ -255,6 +258,7 @@ impl Session {
             tls_info,
             features: Features::default(),
             try_epsv: true,
+            dash_a: None,
             out_of_step: false,
             opts,
         };

@@ -218,7 +218,8 @@ pub fn plan_download(
             });
         }
         fs::create_dir_all(&into).map_err(|e| local_err("creating", &into, &e))?;
-        let entries = session.list(&dir, now())?;
+        // Dot files too (`.htaccess`, `.config/`): a mirror is the whole tree.
+        let entries = session.list_all(&dir, now())?;
         let files: HashSet<String> = entries
             .iter()
             .filter(|e| e.kind == Kind::File)

@@ -222,3 +222,133 @@ fn a_server_that_ignores_abor_cannot_hold_the_exit() {
     drop(peer);
     data.join().expect("data thread");
 }
+
+#[test]
+fn a_server_that_hangs_up_on_abor_is_said_to_have_closed_the_connection() {
+    let (port, data) = stalling_data_port(bytes(3000));
+    let peer = ScriptedPeer::start(get_steps(port, vec![expect("ABOR"), Step::Drop]));
+    let (out, dir) = get_then_signal(&peer, libc::SIGINT);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 130, "{err}");
+    assert!(
+        err.contains("the server closed the connection instead of answering ABOR"),
+        "{err}"
+    );
+    assert!(!err.contains("no answer to ABOR within"), "{err}");
+    assert!(dir.path().join("f.bin.part").exists());
+    peer.assert_ok();
+    data.join().expect("data thread");
+}
+
+/// The one line a run ends with, and only one.
+fn one_line(err: &str) -> &str {
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    lines[0]
+}
+
+#[test]
+fn a_second_signal_during_the_abort_still_says_the_run_was_interrupted() {
+    let (port, data) = stalling_data_port(bytes(3000));
+    // No answer to ABOR: the abort would wait its 2 s, but a second signal ends it.
+    let peer = ScriptedPeer::start(get_steps(port, vec![Step::Stall(Duration::from_secs(25))]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("f.bin");
+    let part = dir.path().join("f.bin.part");
+    let child = spawn(&[
+        "ftp",
+        "get",
+        &url(&peer, "/f.bin"),
+        "-o",
+        file.to_str().expect("utf-8"),
+    ]);
+    wait_until("3000 bytes in the .part", Duration::from_secs(10), || {
+        part_len(&part) == 3000
+    });
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: kill(2) on our own child, not yet reaped. SIGINT then SIGTERM: two different
+    // signals never merge into one pending signal.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    thread::sleep(Duration::from_millis(200));
+    let out = signal_and_wait(child, libc::SIGTERM, Duration::from_secs(10));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 130, "{err}");
+    let line = one_line(&err);
+    assert!(line.starts_with("netkit ftp: 127.0.0.1:"), "{line}");
+    assert!(
+        line.contains(
+            "interrupted: a second signal cut the abort short; any .part file is kept for -C"
+        ),
+        "{line}"
+    );
+    assert_eq!(fs::read(&part).expect(".part kept"), bytes(3000));
+    drop(peer);
+    data.join().expect("data thread");
+}
+
+#[test]
+fn an_interrupt_while_the_final_reply_is_pending_says_so_in_text_and_json() {
+    for json in [false, true] {
+        // The whole file comes, then the server never confirms it (no 226).
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind data port");
+        let port = listener.local_addr().expect("addr").port();
+        let data = thread::spawn(move || {
+            if let Ok((mut s, _)) = listener.accept() {
+                let _ = s.write_all(&bytes(3000));
+            }
+        });
+        let mut steps = get_steps(port, vec![Step::Stall(Duration::from_secs(25))]);
+        // SIZE says 3000: the file is whole, only its 226 is missing.
+        for step in &mut steps {
+            if let Step::Send(b) = step
+                && b.starts_with(b"213 100000")
+            {
+                *b = b"213 3000\r\n".to_vec();
+            }
+        }
+        let peer = ScriptedPeer::start(steps);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("f.bin");
+        let part = dir.path().join("f.bin.part");
+        let mut args = vec![
+            "ftp".to_owned(),
+            "get".to_owned(),
+            url(&peer, "/f.bin"),
+            "-o".to_owned(),
+            file.to_str().expect("utf-8").to_owned(),
+        ];
+        if json {
+            args.push("--json".to_owned());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let child = spawn(&args);
+        wait_until("3000 bytes in the .part", Duration::from_secs(10), || {
+            part_len(&part) == 3000
+        });
+        data.join().expect("data thread");
+        // The data connection is closed: netkit now waits for the 226.
+        thread::sleep(Duration::from_millis(300));
+        let out = signal_and_wait(child, libc::SIGINT, Duration::from_secs(10));
+        let err = stderr(&out);
+        assert_eq!(code(&out), 130, "{err}");
+        let line = one_line(&err);
+        if json {
+            let v: serde_json::Value = serde_json::from_str(line).expect("a JSON error line");
+            assert_eq!(v["error"]["kind"], "interrupted", "{line}");
+            assert_eq!(v["error"]["exit_code"], 130, "{line}");
+            let message = v["error"]["message"].as_str().expect("message");
+            assert!(message.contains("no data transfer was in flight"), "{line}");
+        } else {
+            assert!(line.starts_with("netkit ftp: 127.0.0.1:"), "{line}");
+            assert!(
+                line.contains(
+                    "interrupted: no data transfer was in flight; any .part file is kept for -C"
+                ),
+                "{line}"
+            );
+        }
+        assert!(!file.exists());
+        assert_eq!(fs::read(&part).expect(".part kept"), bytes(3000));
+        drop(peer);
+    }
+}

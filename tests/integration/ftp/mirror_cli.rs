@@ -100,3 +100,48 @@ fn put_r_reports_the_part_files_it_leaves_out() {
     );
     assert_eq!(items.last().expect("summary")["summary"]["skipped"], 1);
 }
+
+#[test]
+fn get_r_refuses_a_derived_name_that_is_no_safe_local_name() {
+    // Refused before connecting (exit 2, not 4): nothing listens on this port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        ("~", "`~` is not a safe local name"),
+        ("~/", "`~` is not a safe local name"),
+        ("~alice", "`~alice` is not a safe local name"),
+        ("pub/~", "`~` is not a safe local name"),
+        ("...", "`...` is not a safe local name"),
+        ("%1b", "`\\x1b` is not a safe local name"),
+        ("", "names the login directory"),
+        ("%2F", "names the root directory"),
+    ];
+    for (path, said) in cases {
+        let url = format!("ftp://127.0.0.1:{port}/{path}");
+        let out = Command::new(netkit_path())
+            .args(["ftp", "get", "-r", "--tls", "none", &url])
+            .current_dir(cwd.path())
+            .output()
+            .expect("run netkit");
+        let err = stderr(&out);
+        assert_eq!(code(&out), 2, "{url}: {err}");
+        assert!(err.contains(said), "{url}: {err}");
+        assert!(err.contains("give DIR"), "{url}: {err}");
+        if !said.contains("directory") {
+            assert!(!err.contains("login directory"), "{url}: {err}");
+        }
+        let names: Vec<_> = fs::read_dir(cwd.path()).expect("cwd").flatten().collect();
+        assert!(names.is_empty(), "{url} left {names:?}");
+    }
+    // With DIR the name is not needed: ~ mirrors into it (the connection fails here).
+    let url = format!("ftp://127.0.0.1:{port}/~");
+    let out = Command::new(netkit_path())
+        .args(["ftp", "get", "-r", "--tls", "none", &url, "dest"])
+        .current_dir(cwd.path())
+        .output()
+        .expect("run netkit");
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+}

@@ -335,10 +335,6 @@ impl Run<'_> {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Feeds the first `len` bytes of a `.part` file being resumed into `hash`.
 fn hash_prefix(hash: &mut ring::digest::Context, part: &Path, len: u64) -> Result<(), Error> {
     let io_err = |e: io::Error| {

@@ -28,7 +28,8 @@ impl Run<'_> {
         let (jobs, settled) = if download {
             let local = match rest.first() {
                 Some(d) => PathBuf::from(d),
-                None => PathBuf::from(last_component(path).unwrap_or_else(|| ".".to_owned())),
+                // check_usage refused a URL without a name of its own.
+                None => PathBuf::from(mirror_dir_name(path).map_err(Error::usage)?),
             };
             mirror::plan_download(&mut session, path, &local, &opts)?
         } else {

@@ -57,13 +57,13 @@ pub(super) fn check_usage(args: &Args, path: &str, rest: &[String]) -> Result<()
         return usage("-C resumes a file; -o - (stdout) has nothing to resume");
     }
     match a {
-        Action::Get if r && rest.is_empty() && last_component(path).is_none() => {
-            return usage(
-                "get -r URL without DIR mirrors into ./NAME, and this URL names the login \
-                 directory: give DIR (e.g. `.`)",
-            );
+        Action::Get if r => {
+            if let (true, Err(why)) = (rest.is_empty(), mirror_dir_name(path)) {
+                return Err(Error::usage(format!(
+                    "get -r URL without DIR mirrors into ./NAME, and {why}: give DIR (e.g. `.`)"
+                )));
+            }
         }
-        Action::Get if r => {}
         Action::Get => {
             if path.is_empty() || path.ends_with('/') {
                 return usage("the URL names a directory (ends in /): get -r mirrors one");

@@ -49,6 +49,31 @@ impl Session {
         Ok(entries)
     }
 
+    /// Every entry of `path`, dot files included (`get -r`): MLSD, else `LIST -a` (vsftpd
+    /// shows no dot file to a plain LIST), else LIST where `-a` does not work: answered 5xx,
+    /// or nothing listed — a server that takes `-a` for a name lists nothing, or sends
+    /// ls's complaint about it as the listing, which parses as no entry. Once `LIST -a` has
+    /// listed something, or failed where LIST listed, the session keeps to it.
+    pub fn list_all(&mut self, path: &str, now: i64) -> Result<Vec<Entry>, Error> {
+        if self.features.mlsd || self.dash_a == Some(false) {
+            return self.list(path, now);
+        }
+        let fallback = match self.list_with(path, now, true) {
+            Ok(entries) if !entries.is_empty() || self.dash_a == Some(true) => {
+                self.dash_a = Some(true);
+                return Ok(entries);
+            }
+            Ok(_) => false,
+            Err(e) if e.kind() == ErrorKind::Refused && !self.out_of_step => true,
+            Err(e) => return Err(e),
+        };
+        let entries = self.list(path, now)?;
+        if fallback || !entries.is_empty() {
+            self.dash_a = Some(false);
+        }
+        Ok(entries)
+    }
+
     /// RETR `path` from byte `offset` (REST), each chunk to `sink`. Returns the bytes read.
     pub fn retrieve(
         &mut self,
@@ -232,6 +257,8 @@ impl Session {
             .ok()
             .map(|s| Watchdog::arm(s, Some(Instant::now() + ABORT_WAIT)));
         let mut heard = Vec::new();
+        // Whether the wait for the replies ran out (rather than the server hanging up).
+        let mut timed_out = false;
         if self.conn.send("ABOR").is_ok() {
             while heard.len() < 2 {
                 match self.conn.read_reply() {
@@ -241,19 +268,26 @@ impl Session {
                             break;
                         }
                     }
-                    Err(_) => break,
+                    Err(e) => {
+                        timed_out = e.kind() == ErrorKind::Timeout;
+                        break;
+                    }
                 }
             }
         }
+        // The bound shuts the socket down, which reads as the server's end of the stream.
+        timed_out |= bound.as_ref().is_some_and(Watchdog::fired);
         drop(bound);
         self.conn.writer().close();
-        let answer = if heard.is_empty() {
+        let answer = if !heard.is_empty() {
+            format!("ABOR answered {}", heard.join(", "))
+        } else if timed_out {
             format!(
                 "no answer to ABOR within {}",
                 crate::net::wait::seconds(ABORT_WAIT)
             )
         } else {
-            format!("ABOR answered {}", heard.join(", "))
+            "the server closed the connection instead of answering ABOR".to_owned()
         };
         interrupted(verb, moved, &answer)
     }
