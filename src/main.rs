@@ -13,3 +13,10 @@ extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     // std::env::args_os() still works: on Linux, std captures argv in .init_array.
     c_int::from(netkit::cli::start())
 }
+
+/// indicatif's rate estimator calls `f64::powf`, which is libm's `pow`: defined here (from
+/// the libm crate) so the binary does not load libm.so at every start for it.
+#[unsafe(no_mangle)]
+pub extern "C" fn pow(x: f64, y: f64) -> f64 {
+    libm::pow(x, y)
+}

@@ -135,7 +135,20 @@ fn precision() -> i8 {
         std::hint::black_box(UnixTime::now());
     }
     let per_read = start.elapsed().as_secs_f64() / 64.0;
-    per_read.max(1e-9).log2().ceil().clamp(-30.0, 0.0) as i8
+    ceil_log2(per_read.max(1e-9)).clamp(-30, 0) as i8
+}
+
+/// ⌈log2 x⌉ for a positive normal `x`, from its exponent and mantissa bits: exact, and
+/// without libm (`f64::log2` made netkit load libm.so at every start for this one call).
+fn ceil_log2(x: f64) -> i32 {
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    let fraction = bits & ((1 << 52) - 1);
+    if fraction == 0 {
+        exponent
+    } else {
+        exponent + 1
+    }
 }
 
 /// Bound sockets, ready to serve.
@@ -267,4 +280,21 @@ fn bind_error(config: &Config, e: &io::Error) -> Error {
             crate::error::io_words(e)
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ceil_log2;
+
+    #[test]
+    fn ceil_log2_is_libm_log2_ceiled_over_the_clock_read_range() {
+        for k in -31..=1 {
+            let power = 2f64.powi(k);
+            for x in [power, power * 1.000001, power * 1.5, power * 1.999999] {
+                assert_eq!(ceil_log2(x), x.log2().ceil() as i32, "{x:e}");
+            }
+        }
+        assert_eq!(ceil_log2(1e-9), -29);
+        assert_eq!(ceil_log2(1.0), 0);
+    }
 }
