@@ -237,15 +237,22 @@ impl Recorder {
     /// `phase` begins now (and the one before it ends). Marking the current phase again
     /// changes nothing.
     pub fn phase(&self, phase: Phase) {
-        self.with(|log| {
+        let began = self.with(|log| {
             let now = Instant::now();
             if log.marks.is_empty() {
                 log.began = now;
             }
-            if log.marks.last().map(|m| m.0) != Some(phase) {
+            let new = log.marks.last().map(|m| m.0) != Some(phase);
+            if new {
                 log.marks.push((phase, now));
             }
+            new && log.watching
         });
+        // The watch sleeps until the phase before runs out (connect: --connect-timeout
+        // and -t): woken now, it bounds this one by its own, shorter, limit.
+        if let (Some(true), Some(shared)) = (began, &self.0) {
+            shared.wake.notify_all();
+        }
     }
 
     /// The phase under way.
@@ -756,6 +763,38 @@ mod tests {
         assert!(!r.lines[1].contains('\x1b'), "{:?}", r.lines);
         let sum: f64 = r.phases.iter().map(|p| p.ms).sum();
         assert!(sum <= r.total_ms + 1e-6);
+    }
+
+    #[test]
+    fn the_watch_bounds_a_new_phase_by_its_own_limit_at_once() {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut ours = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (_theirs, _) = listener.accept().unwrap();
+        ours.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let rec = Recorder::start();
+        rec.phase(Phase::Connect);
+        // The connect phase may take --connect-timeout (60 s) on top of -t: the watch
+        // sleeps for that long unless the next phase wakes it.
+        rec.watch(
+            ours.try_clone().unwrap(),
+            Duration::from_millis(100),
+            Duration::from_secs(60),
+            "h:1",
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        rec.phase(Phase::Greeting);
+        // The peer never writes: the read ends when the watch shuts the socket down
+        // (EOF), not when its own 20 s timeout passes (an error).
+        let read = ours.read(&mut [0u8; 16]);
+        assert_eq!(read.ok(), Some(0));
+        let over = rec.overrun().unwrap();
+        assert_eq!(
+            (over.phase, over.limit),
+            (Phase::Greeting, Duration::from_millis(100))
+        );
+        rec.finish(true);
     }
 
     #[test]
