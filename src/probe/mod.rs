@@ -80,6 +80,8 @@ struct Log {
     watching: bool,
     /// The phase the watch cut short, its limit, and the server's `host:port`.
     overran: Option<Overrun>,
+    /// What the watch bounds phases by: `-t`, `--connect-timeout`, the server.
+    limits: Option<(Duration, Duration, String)>,
     /// `--cert-days` was given: a connection that cannot be TLS is refused before it is made.
     wants_cert: bool,
     /// Where the connection's TLS context notes the server's certificate, verified or not.
@@ -140,6 +142,7 @@ impl Recorder {
                 tls: None,
                 watching: false,
                 overran: None,
+                limits: None,
                 wants_cert: false,
                 seen: None,
             }),
@@ -184,6 +187,7 @@ impl Recorder {
                 return;
             }
             log.watching = true;
+            log.limits = Some((idle, handshake, server.to_owned()));
         }
         let server = server.to_owned();
         let watched = shared.clone();
@@ -196,10 +200,7 @@ impl Recorder {
                     let Some(&(phase, began)) = log.marks.last() else {
                         return;
                     };
-                    let limit = match phase {
-                        Phase::Connect | Phase::Tls => handshake.saturating_add(idle),
-                        _ => idle,
-                    };
+                    let limit = phase_limit(phase, idle, handshake);
                     let left = (began + limit).saturating_duration_since(Instant::now());
                     if left.is_zero() {
                         log.overran = Some(Overrun {
@@ -232,6 +233,23 @@ impl Recorder {
     /// The phase the watch cut short, if it did.
     pub fn overrun(&self) -> Option<Overrun> {
         self.with(|log| log.overran.clone()).flatten()
+    }
+
+    /// The phase under way, when it has run past its limit by now though the watch has
+    /// not cut it yet: a session whose own timeout (a step of the line layer, begun inside
+    /// the phase) ran out an instant after the phase did, and woke before the watch.
+    pub fn overrun_by_now(&self) -> Option<Overrun> {
+        self.with(|log| {
+            let (idle, handshake, server) = log.limits.as_ref()?;
+            let &(phase, began) = log.marks.last()?;
+            let limit = phase_limit(phase, *idle, *handshake);
+            (began.elapsed() >= limit).then(|| Overrun {
+                phase,
+                limit,
+                server: server.clone(),
+            })
+        })
+        .flatten()
     }
 
     /// `phase` begins now (and the one before it ends). Marking the current phase again
@@ -353,6 +371,14 @@ impl Recorder {
             }
         })
         .unwrap_or_default()
+    }
+}
+
+/// How long `phase` may take: `-t`, and the connect and tls phases `--connect-timeout` on top.
+fn phase_limit(phase: Phase, idle: Duration, handshake: Duration) -> Duration {
+    match phase {
+        Phase::Connect | Phase::Tls => handshake.saturating_add(idle),
+        _ => idle,
     }
 }
 
