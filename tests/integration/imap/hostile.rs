@@ -245,3 +245,42 @@ fn a_body_sent_as_a_quoted_string_is_a_body_too() {
     assert_eq!(stdout(&out), "Subject: q");
     peer.assert_ok();
 }
+
+/// Untagged lines trickled before a completion, each well within `-t`: the answers of the
+/// commands that open a session or a mailbox are small by nature, so each is one step
+/// within `-t` as a whole, and the error names it.
+#[test]
+fn untagged_lines_trickled_before_a_login_or_examine_completes_end_at_the_timeout() {
+    let trickle = || {
+        Step::Trickle(
+            "* OK still here\r\n".repeat(100).into_bytes(),
+            std::time::Duration::from_millis(5),
+        )
+    };
+    let cases = [
+        (
+            vec![
+                login()[0].clone(),
+                expect("nk1 AUTHENTICATE PLAIN "),
+                trickle(),
+            ],
+            "AUTHENTICATE PLAIN reply",
+        ),
+        (
+            [login(), vec![expect("nk2 EXAMINE INBOX"), trickle()]].concat(),
+            "EXAMINE reply",
+        ),
+    ];
+    for (steps, what) in cases {
+        let peer = ScriptedPeer::start(steps);
+        let out = netkit(&["imap", "get", &url(&peer), "INBOX", "1", "-t", "1", "-q"]);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 5, "{what}: {err}");
+        assert!(
+            err.contains(&format!(
+                "timed out after 1 s waiting for the end of the {what} (raise --timeout)"
+            )),
+            "{err}"
+        );
+    }
+}
