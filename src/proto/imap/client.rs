@@ -207,7 +207,7 @@ impl Session {
     }
 
     fn greeting(&mut self) -> Result<bool, Error> {
-        let response = self.bounded("greeting", |s| s.read_response(None));
+        let response = self.bounded("the end of the greeting", |s| s.read_response(None));
         let response = response.map_err(|e| {
             if self.conn.received() == 0 && e.kind() == ErrorKind::Protocol {
                 crate::net::dropped_error(
@@ -391,8 +391,15 @@ impl Session {
         }
     }
 
-    /// After a synchronising literal's size: the server's `+` (untagged data may come first).
+    /// After a synchronising literal's size: the server's `+` (untagged data may come
+    /// first), one step within `-t` as a whole.
     fn await_continue(&mut self, tag: &str) -> Result<(), Error> {
+        self.bounded("the server's '+' to send a literal", |s| {
+            s.read_continue(tag)
+        })
+    }
+
+    fn read_continue(&mut self, tag: &str) -> Result<(), Error> {
         loop {
             match self.read_response(None)? {
                 Response::Continue(_) => return Ok(()),
@@ -486,11 +493,13 @@ impl Session {
     ) -> Result<Done, Error> {
         let tag = self.next_tag();
         self.send(&tag, parts, None)?;
-        self.bounded(&format!("{verb} reply"), |s| s.finish(&tag, on, None))
+        self.bounded(&format!("the end of the {verb} reply"), |s| {
+            s.finish(&tag, on, None)
+        })
     }
 
     /// Runs `f`, which reads one exchange, as one step within `-t` ([`Conn::begin_step`]);
-    /// `what` names it in the timeout error.
+    /// `what` says what it waits for in the timeout error ("the end of the LOGOUT reply").
     pub(super) fn bounded<T>(
         &mut self,
         what: &str,
@@ -619,7 +628,9 @@ impl Session {
                 }
             }
             self.conn.send("DONE")?;
-            self.bounded("IDLE reply", |s| s.finish(&tag, &mut |_| Ok(()), None))?;
+            self.bounded("the end of the IDLE reply", |s| {
+                s.finish(&tag, &mut |_| Ok(()), None)
+            })?;
             if woken {
                 return Ok(true);
             }

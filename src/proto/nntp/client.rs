@@ -299,7 +299,8 @@ impl Session {
         // The whole list is one step within -t: nothing else bounds how long it may go on.
         let step = self.conn.begin_step();
         let capa = self.read_capabilities_reply();
-        self.conn.end_step(step, "CAPABILITIES reply", capa)
+        self.conn
+            .end_step(step, "the end of the CAPABILITIES reply", capa)
     }
 
     fn read_capabilities_reply(&mut self) -> Result<Option<Capabilities>, Error> {

@@ -95,8 +95,8 @@ impl<S: Read + Write> Conn<S> {
         }
     }
 
-    /// Ends `step`; a timeout inside it says what ran out of time (`what`: "CAPA reply")
-    /// and which flag to raise.
+    /// Ends `step`; a timeout inside it says what it was waiting for (`what`: "the end of
+    /// the CAPA reply") and which flag to raise.
     pub fn end_step<T>(
         &mut self,
         step: Step,
@@ -111,7 +111,7 @@ impl<S: Read + Write> Conn<S> {
             Some(limit) if e.kind() == ErrorKind::Timeout => Error::new(
                 ErrorKind::Timeout,
                 format!(
-                    "timed out after {} waiting for the end of the {what} (raise --timeout)",
+                    "timed out after {} waiting for {what} (raise --timeout)",
                     crate::net::wait::seconds(limit)
                 ),
             ),

@@ -227,7 +227,7 @@ impl Session {
         // The whole list is one step within -t: nothing else bounds how long it may go on.
         let step = self.conn.begin_step();
         let capa = self.read_capa_reply();
-        self.conn.end_step(step, "CAPA reply", capa)
+        self.conn.end_step(step, "the end of the CAPA reply", capa)
     }
 
     fn read_capa_reply(&mut self) -> Result<Option<Capabilities>, Error> {

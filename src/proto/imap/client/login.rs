@@ -65,7 +65,7 @@ impl Session {
         };
         // The whole exchange is one step within -t: untagged lines trickled before the
         // completion would hold it otherwise.
-        let result = self.bounded(&format!("{how} reply"), |s| match login {
+        let result = self.bounded(&format!("the end of the {how} reply"), |s| match login {
             Login::Login => s.login_command(user, secret),
             Login::Sasl(m) => s.sasl(m, user, secret),
         });
