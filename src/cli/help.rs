@@ -215,7 +215,8 @@ NNTPSERVER set (host, host:port or a URL), operands that are not URLs are read a
 server: `netkit nntp over local.test 100-`. With credentials (URL user, -u, ~/.netrc),
 AUTHINFO USER/PASS is sent right after the greeting (after STARTTLS); --auth plain uses
 AUTHINFO SASL PLAIN. A 480 (login needed) without credentials exits 7; no such group or
-article exits 1. MODE READER is sent where the server asks for it.
+article exits 1. MODE READER is sent where the server asks for it. --check asks DATE, or
+GROUP when the URL names a group (no such group: exit 1, CRITICAL with --nagios).
 
 groups [WILDMAT] prints NAME FIRST LAST STATUS DESCRIPTION, tab-separated (LIST ACTIVE and
 LIST NEWSGROUPS; --json: group, first, last, status, description). group prints NAME COUNT

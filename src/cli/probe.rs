@@ -242,10 +242,14 @@ pub fn run(
     let result = body(&recorder);
     // A phase that ran out was cut by the watch: whatever the cut made the session say
     // (a closed connection, a failed read, or the end of a Gopher reply, which is the
-    // close), the probe timed out.
+    // close), the probe timed out. A timeout of the session's own when its phase had run
+    // out too is the phase's: a step of the line layer begun inside the phase (a
+    // capability list) runs out an instant after it, and may wake before the watch.
     let result = match (result, recorder.overrun()) {
-        (Err(e), _) if e.kind() == ErrorKind::Timeout => Err(e),
         (_, Some(over)) => Err(over.error()),
+        (Err(e), None) if e.kind() == ErrorKind::Timeout => {
+            Err(recorder.overrun_by_now().map_or(e, |over| over.error()))
+        }
         (result, None) => result,
     };
     let error = match result {

@@ -80,6 +80,8 @@ struct Log {
     watching: bool,
     /// The phase the watch cut short, its limit, and the server's `host:port`.
     overran: Option<Overrun>,
+    /// What the watch bounds phases by: `-t`, `--connect-timeout`, the server.
+    limits: Option<(Duration, Duration, String)>,
     /// `--cert-days` was given: a connection that cannot be TLS is refused before it is made.
     wants_cert: bool,
     /// Where the connection's TLS context notes the server's certificate, verified or not.
@@ -140,6 +142,7 @@ impl Recorder {
                 tls: None,
                 watching: false,
                 overran: None,
+                limits: None,
                 wants_cert: false,
                 seen: None,
             }),
@@ -184,6 +187,7 @@ impl Recorder {
                 return;
             }
             log.watching = true;
+            log.limits = Some((idle, handshake, server.to_owned()));
         }
         let server = server.to_owned();
         let watched = shared.clone();
@@ -196,10 +200,7 @@ impl Recorder {
                     let Some(&(phase, began)) = log.marks.last() else {
                         return;
                     };
-                    let limit = match phase {
-                        Phase::Connect | Phase::Tls => handshake.saturating_add(idle),
-                        _ => idle,
-                    };
+                    let limit = phase_limit(phase, idle, handshake);
                     let left = (began + limit).saturating_duration_since(Instant::now());
                     if left.is_zero() {
                         log.overran = Some(Overrun {
@@ -234,18 +235,42 @@ impl Recorder {
         self.with(|log| log.overran.clone()).flatten()
     }
 
+    /// The phase under way, when it has run past its limit by now though the watch has
+    /// not cut it yet: a session whose own timeout (a step of the line layer, begun inside
+    /// the phase) ran out an instant after the phase did, and woke before the watch.
+    pub fn overrun_by_now(&self) -> Option<Overrun> {
+        self.with(|log| {
+            let (idle, handshake, server) = log.limits.as_ref()?;
+            let &(phase, began) = log.marks.last()?;
+            let limit = phase_limit(phase, *idle, *handshake);
+            (began.elapsed() >= limit).then(|| Overrun {
+                phase,
+                limit,
+                server: server.clone(),
+            })
+        })
+        .flatten()
+    }
+
     /// `phase` begins now (and the one before it ends). Marking the current phase again
     /// changes nothing.
     pub fn phase(&self, phase: Phase) {
-        self.with(|log| {
+        let began = self.with(|log| {
             let now = Instant::now();
             if log.marks.is_empty() {
                 log.began = now;
             }
-            if log.marks.last().map(|m| m.0) != Some(phase) {
+            let new = log.marks.last().map(|m| m.0) != Some(phase);
+            if new {
                 log.marks.push((phase, now));
             }
+            new && log.watching
         });
+        // The watch sleeps until the phase before runs out (connect: --connect-timeout
+        // and -t): woken now, it bounds this one by its own, shorter, limit.
+        if let (Some(true), Some(shared)) = (began, &self.0) {
+            shared.wake.notify_all();
+        }
     }
 
     /// The phase under way.
@@ -346,6 +371,14 @@ impl Recorder {
             }
         })
         .unwrap_or_default()
+    }
+}
+
+/// How long `phase` may take: `-t`, and the connect and tls phases `--connect-timeout` on top.
+fn phase_limit(phase: Phase, idle: Duration, handshake: Duration) -> Duration {
+    match phase {
+        Phase::Connect | Phase::Tls => handshake.saturating_add(idle),
+        _ => idle,
     }
 }
 
@@ -756,6 +789,38 @@ mod tests {
         assert!(!r.lines[1].contains('\x1b'), "{:?}", r.lines);
         let sum: f64 = r.phases.iter().map(|p| p.ms).sum();
         assert!(sum <= r.total_ms + 1e-6);
+    }
+
+    #[test]
+    fn the_watch_bounds_a_new_phase_by_its_own_limit_at_once() {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut ours = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (_theirs, _) = listener.accept().unwrap();
+        ours.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let rec = Recorder::start();
+        rec.phase(Phase::Connect);
+        // The connect phase may take --connect-timeout (60 s) on top of -t: the watch
+        // sleeps for that long unless the next phase wakes it.
+        rec.watch(
+            ours.try_clone().unwrap(),
+            Duration::from_millis(100),
+            Duration::from_secs(60),
+            "h:1",
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        rec.phase(Phase::Greeting);
+        // The peer never writes: the read ends when the watch shuts the socket down
+        // (EOF), not when its own 20 s timeout passes (an error).
+        let read = ours.read(&mut [0u8; 16]);
+        assert_eq!(read.ok(), Some(0));
+        let over = rec.overrun().unwrap();
+        assert_eq!(
+            (over.phase, over.limit),
+            (Phase::Greeting, Duration::from_millis(100))
+        );
+        rec.finish(true);
     }
 
     #[test]

@@ -82,6 +82,65 @@ fn a_trickling_greeting_is_cut_off_at_the_timeout() {
     assert!(took < Duration::from_secs(15), "took {took:?}");
 }
 
+/// The capability list of POP3, IMAP and NNTP has no size a client could wait for: a
+/// server that trickles it a line at a time (each line well within `-t`) must not hold an
+/// ordinary command past `-t` any more than it holds `--check`.
+#[test]
+fn a_capability_list_trickled_for_ever_ends_every_command_at_the_timeout() {
+    let trickle =
+        |line: &str| Step::Trickle(line.repeat(200).into_bytes(), Duration::from_millis(5));
+    // pop and imap read the list before logging in; nntp logs in first when it can.
+    let cases: Vec<(&[&str], &str, Vec<Step>, &str)> = vec![
+        (
+            &["pop", "stat"],
+            "pop3://u:pw@",
+            vec![
+                send("+OK hi\r\n"),
+                expect("CAPA"),
+                send("+OK\r\n"),
+                trickle("X\r\n"),
+            ],
+            "CAPA",
+        ),
+        (
+            &["imap", "ls"],
+            "imap://u:pw@",
+            vec![
+                send("* OK hi\r\n"),
+                expect("nk1 CAPABILITY"),
+                trickle("* X\r\n"),
+            ],
+            "CAPABILITY",
+        ),
+        (
+            &["nntp", "groups"],
+            "nntp://",
+            vec![
+                send("200 hi\r\n"),
+                expect("CAPABILITIES"),
+                send("101 list\r\n"),
+                trickle("X\r\n"),
+            ],
+            "CAPABILITIES",
+        ),
+    ];
+    for (command, url_head, steps, what) in cases {
+        let peer = ScriptedPeer::start(steps);
+        let url = format!("{url_head}{}", peer.addr());
+        let out = netkit(&[command, &[url.as_str(), "-t", "1", "--tls", "none", "-q"]].concat());
+        let err = stderr(&out);
+        assert_eq!(code(&out), 5, "{command:?}: {err}");
+        let says = format!(
+            "timed out after 1 s waiting for the end of the {what} reply (raise --timeout)"
+        );
+        assert!(
+            err.contains(&says) && err.contains(&peer.addr()),
+            "{command:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{command:?}: {err}");
+    }
+}
+
 #[test]
 fn a_multiline_smtp_reply_whose_lines_disagree_is_malformed_at_once() {
     let peer = ScriptedPeer::start(vec![

@@ -207,7 +207,8 @@ impl Session {
     }
 
     fn greeting(&mut self) -> Result<bool, Error> {
-        let response = self.read_response(None).map_err(|e| {
+        let response = self.bounded("the end of the greeting", |s| s.read_response(None));
+        let response = response.map_err(|e| {
             if self.conn.received() == 0 && e.kind() == ErrorKind::Protocol {
                 crate::net::dropped_error(
                     0,
@@ -255,7 +256,7 @@ impl Session {
 
     pub fn refresh_capabilities(&mut self) -> Result<(), Error> {
         let mut caps = Vec::new();
-        self.run(&[Part::Text("CAPABILITY".into())], &mut |r| {
+        self.run_bounded("CAPABILITY", &[Part::Text("CAPABILITY".into())], &mut |r| {
             if let Response::Data { name, values } = r
                 && name == "CAPABILITY"
             {
@@ -275,14 +276,18 @@ impl Session {
         self.conn.transcript().phase(crate::probe::Phase::Tls);
         // A refusal (NO, BAD) is the TLS failure; a silence stays a timeout (5) and a
         // dropped connection a protocol error (8), as for every other command.
-        self.run(&[Part::Text("STARTTLS".into())], &mut |_| Ok(()))
-            .map_err(|e| match e.kind() {
-                ErrorKind::Refused | ErrorKind::Temporary => Error::new(
-                    ErrorKind::Tls,
-                    format!("{} (use --tls none to go on without TLS)", e.message()),
-                ),
-                _ => e,
-            })?;
+        self.run_bounded(
+            "STARTTLS",
+            &[Part::Text("STARTTLS".into())],
+            &mut |_| Ok(()),
+        )
+        .map_err(|e| match e.kind() {
+            ErrorKind::Refused | ErrorKind::Temporary => Error::new(
+                ErrorKind::Tls,
+                format!("{} (use --tls none to go on without TLS)", e.message()),
+            ),
+            _ => e,
+        })?;
         let (stream, mut transcript) = self.conn.into_stream()?;
         let deadline = Instant::now() + opts.handshake_timeout;
         let stream = stream.upgrade(host, tls.config()?, deadline, opts.idle_timeout)?;
@@ -386,8 +391,15 @@ impl Session {
         }
     }
 
-    /// After a synchronising literal's size: the server's `+` (untagged data may come first).
+    /// After a synchronising literal's size: the server's `+` (untagged data may come
+    /// first), one step within `-t` as a whole.
     fn await_continue(&mut self, tag: &str) -> Result<(), Error> {
+        self.bounded("the server's '+' to send a literal", |s| {
+            s.read_continue(tag)
+        })
+    }
+
+    fn read_continue(&mut self, tag: &str) -> Result<(), Error> {
         loop {
             match self.read_response(None)? {
                 Response::Continue(_) => return Ok(()),
@@ -467,6 +479,35 @@ impl Session {
         let tag = self.next_tag();
         self.send(&tag, parts, None)?;
         self.finish(&tag, on, None)
+    }
+
+    /// As [`Session::run`] for a command whose answer is small by nature (CAPABILITY,
+    /// STARTTLS, SELECT, LOGOUT…): its responses up to the completion are one step within
+    /// `-t`, so untagged lines trickled for ever cannot hold it (see
+    /// [`Conn::begin_step`]). `verb` names it in the timeout error.
+    pub fn run_bounded(
+        &mut self,
+        verb: &str,
+        parts: &[Part],
+        on: &mut Untagged<'_>,
+    ) -> Result<Done, Error> {
+        let tag = self.next_tag();
+        self.send(&tag, parts, None)?;
+        self.bounded(&format!("the end of the {verb} reply"), |s| {
+            s.finish(&tag, on, None)
+        })
+    }
+
+    /// Runs `f`, which reads one exchange, as one step within `-t` ([`Conn::begin_step`]);
+    /// `what` says what it waits for in the timeout error ("the end of the LOGOUT reply").
+    pub(super) fn bounded<T>(
+        &mut self,
+        what: &str,
+        f: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let step = self.conn.begin_step();
+        let result = f(self);
+        self.conn.end_step(step, what, result)
     }
 
     /// A raw command line (`imap quote`): each response as received (literals inline) goes
@@ -587,7 +628,9 @@ impl Session {
                 }
             }
             self.conn.send("DONE")?;
-            self.finish(&tag, &mut |_| Ok(()), None)?;
+            self.bounded("the end of the IDLE reply", |s| {
+                s.finish(&tag, &mut |_| Ok(()), None)
+            })?;
             if woken {
                 return Ok(true);
             }
@@ -599,7 +642,7 @@ impl Session {
 
     /// LOGOUT; the server's BYE is expected.
     pub fn logout(mut self) -> Result<(), Error> {
-        self.run(&[Part::Text("LOGOUT".into())], &mut |_| Ok(()))
+        self.run_bounded("LOGOUT", &[Part::Text("LOGOUT".into())], &mut |_| Ok(()))
             .map(|_| ())
     }
 

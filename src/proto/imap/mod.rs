@@ -100,7 +100,7 @@ impl Session {
     pub fn enable_utf8(&mut self) -> Result<(), Error> {
         if self.has("UTF8=ACCEPT") && self.has("ENABLE") {
             let mut enabled = false;
-            self.run(&[text("ENABLE UTF8=ACCEPT")], &mut |r| {
+            self.run_bounded("ENABLE", &[text("ENABLE UTF8=ACCEPT")], &mut |r| {
                 if let Response::Data { name, values } = r
                     && name == "ENABLED"
                 {
@@ -170,7 +170,8 @@ impl Session {
         };
         let mut answers: Vec<(bool, Vec<Value>)> = Vec::new();
         let inbox = wire.eq_ignore_ascii_case(b"INBOX");
-        self.run(
+        self.run_bounded(
+            "STATUS",
             &[
                 text("STATUS"),
                 syntax::astring(wire),
@@ -221,7 +222,7 @@ impl Session {
         let name = self.mailbox(mailbox);
         let verb = if writable { "SELECT" } else { "EXAMINE" };
         let done = self
-            .run(&[text(verb), name], &mut |r| {
+            .run_bounded(verb, &[text(verb), name], &mut |r| {
                 match r {
                     Response::Numbered { number, name, .. } if name == "EXISTS" => {
                         sel.exists = *number

@@ -295,7 +295,16 @@ impl Session {
     }
 
     fn read_capabilities(&mut self) -> Result<Option<Capabilities>, Error> {
-        let r = self.command("CAPABILITIES")?;
+        self.conn.send("CAPABILITIES")?;
+        // The whole list is one step within -t: nothing else bounds how long it may go on.
+        let step = self.conn.begin_step();
+        let capa = self.read_capabilities_reply();
+        self.conn
+            .end_step(step, "the end of the CAPABILITIES reply", capa)
+    }
+
+    fn read_capabilities_reply(&mut self) -> Result<Option<Capabilities>, Error> {
+        let r = self.conn.read_reply()?;
         if r.code != 101 {
             return Ok(None);
         }

@@ -47,6 +47,16 @@ pub struct Conn<S: Read + Write> {
     out: Vec<u8>,
     transcript: Transcript,
     continuation: Continuation,
+    /// `-t`, when [`Conn::bound_steps`] installed the step clock: for the messages of
+    /// [`Conn::end_step`].
+    step: Option<std::time::Duration>,
+}
+
+/// A step of several replies begun by [`Conn::begin_step`]: hand it back to
+/// [`Conn::end_step`] with what the step read.
+#[must_use = "a step is ended by Conn::end_step"]
+pub struct Step {
+    began: bool,
 }
 
 impl<S: Read + Write> Conn<S> {
@@ -56,6 +66,7 @@ impl<S: Read + Write> Conn<S> {
             out: Vec::with_capacity(1024),
             transcript,
             continuation: Continuation::EveryLine,
+            step: None,
         }
     }
 
@@ -68,6 +79,44 @@ impl<S: Read + Write> Conn<S> {
     /// the connection's socket ([`crate::net::Stream::try_clone_socket`]).
     pub fn bound_steps(&mut self, socket: std::net::TcpStream, timeout: std::time::Duration) {
         self.reader.set_step_clock(StepClock::new(socket, timeout));
+        self.step = Some(timeout);
+    }
+
+    /// Begins one step that spans a whole exchange of several replies or lines — a
+    /// capability list, an IMAP command's untagged responses up to its completion — so
+    /// that `-t` bounds it as a whole: a server that trickles such a reply a line at a
+    /// time (each line well within `-t`) cannot hold the command until a line cap. Only
+    /// for replies small by nature; a listing of the user's data (LIST, OVER, RETR)
+    /// takes what its size takes, a line step at a time. Begin it after sending the
+    /// command, so that only waiting for the server is timed.
+    pub fn begin_step(&mut self) -> Step {
+        Step {
+            began: self.reader.begin_step(),
+        }
+    }
+
+    /// Ends `step`; a timeout inside it says what it was waiting for (`what`: "the end of
+    /// the CAPA reply") and which flag to raise.
+    pub fn end_step<T>(
+        &mut self,
+        step: Step,
+        what: &str,
+        result: Result<T, Error>,
+    ) -> Result<T, Error> {
+        if !step.began {
+            return result;
+        }
+        self.reader.end_step();
+        result.map_err(|e| match self.step {
+            Some(limit) if e.kind() == ErrorKind::Timeout => Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "timed out after {} waiting for {what} (raise --timeout)",
+                    crate::net::wait::seconds(limit)
+                ),
+            ),
+            _ => e,
+        })
     }
 
     /// Queues `command` + CRLF without sending (PIPELINING); [`Conn::flush`] sends the batch.

@@ -224,6 +224,13 @@ impl Session {
 
     fn read_capa(&mut self) -> Result<Option<Capabilities>, Error> {
         self.conn.send("CAPA")?;
+        // The whole list is one step within -t: nothing else bounds how long it may go on.
+        let step = self.conn.begin_step();
+        let capa = self.read_capa_reply();
+        self.conn.end_step(step, "the end of the CAPA reply", capa)
+    }
+
+    fn read_capa_reply(&mut self) -> Result<Option<Capabilities>, Error> {
         match self.status()? {
             PopStatus::Ok(_) => {
                 let mut lines = Vec::new();

@@ -245,3 +245,58 @@ fn a_body_sent_as_a_quoted_string_is_a_body_too() {
     assert_eq!(stdout(&out), "Subject: q");
     peer.assert_ok();
 }
+
+/// Untagged lines trickled before a completion (or before the `+` a synchronising literal
+/// waits for), each well within `-t`: the answers of the commands that open a session or a
+/// mailbox are small by nature, so each is one step within `-t` as a whole, named in the
+/// error.
+#[test]
+fn untagged_lines_trickled_before_a_login_examine_or_literal_end_at_the_timeout() {
+    let trickle = || {
+        Step::Trickle(
+            "* OK still here\r\n".repeat(100).into_bytes(),
+            std::time::Duration::from_millis(5),
+        )
+    };
+    let dir = crate::util::peer::StateDir::new("imap-trickle");
+    let message = dir.join("m.eml");
+    std::fs::write(&message, "Subject: x\r\n\r\nbody\r\n").expect("write the message");
+    let message = message.to_str().expect("a UTF-8 path");
+    let cases = [
+        (
+            vec![
+                login()[0].clone(),
+                expect("nk1 AUTHENTICATE PLAIN "),
+                trickle(),
+            ],
+            "the end of the AUTHENTICATE PLAIN reply",
+        ),
+        (
+            [login(), vec![expect("nk2 EXAMINE INBOX"), trickle()]].concat(),
+            "the end of the EXAMINE reply",
+        ),
+        // No LITERAL+ after the login: APPEND waits for the server's '+'.
+        (
+            [login(), vec![expect("nk2 APPEND INBOX"), trickle()]].concat(),
+            "the server's '+' to send a literal",
+        ),
+    ];
+    for (steps, what) in cases {
+        let peer = ScriptedPeer::start(steps);
+        let url = url(&peer);
+        let args: &[&str] = if what.contains('+') {
+            &["imap", "append", &format!("{url}/INBOX"), message]
+        } else {
+            &["imap", "get", &url, "INBOX", "1"]
+        };
+        let out = netkit(&[args, &["-t", "1", "-q"]].concat());
+        let err = stderr(&out);
+        assert_eq!(code(&out), 5, "{what}: {err}");
+        assert!(
+            err.contains(&format!(
+                "timed out after 1 s waiting for {what} (raise --timeout)"
+            )),
+            "{err}"
+        );
+    }
+}

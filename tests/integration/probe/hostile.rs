@@ -190,6 +190,18 @@ fn checks_that_could_never_pass_are_usage_errors_before_connecting() {
             vec!["telnet", "--check", &telnet, "--cert-days", "7"],
             "telnet has none",
         ),
+        // telnet's --expect is a regex: one that matches the empty text is met before
+        // the server sends a byte.
+        (
+            vec!["telnet", "--check", &telnet, "--expect", ""],
+            "checks nothing",
+        ),
+        (
+            vec![
+                "telnet", "--check", &telnet, "--expect", "login", "--expect", "x*",
+            ],
+            "--expect 'x*': the regex matches the empty text",
+        ),
         (
             vec!["timeclient", "--check", &time, "--cert-days", "7"],
             "timeclient has none",

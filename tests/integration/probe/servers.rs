@@ -45,7 +45,7 @@ fn ftp_check_explicit_and_implicit_tls() {
 }
 
 #[test]
-fn nntp_check_asks_for_the_date() {
+fn nntp_check_asks_for_the_date_or_the_group_the_url_names() {
     let ca = TestCa::new();
     let inn = Inn::start(&ca);
     let url = format!("nntp://127.0.0.1:{}", inn.port());
@@ -53,6 +53,54 @@ fn nntp_check_asks_for_the_date() {
     assert_ok_line(&out, &["connect", "greeting", "request", "quit"]);
     assert!(stdout(&out).contains(" 200 "), "{}", stdout(&out));
     assert!(stderr(&out).contains("> DATE"), "{}", stderr(&out));
+    // A group in the URL is what the probe asks for, as its request phase.
+    let group = format!("{url}/local.test");
+    let out = netkit(&["nntp", "--check", &group, "-v", "--tls", "none", "--json"]);
+    let v = json(&out);
+    assert_eq!(code(&out), 0, "{v}\n{}", stderr(&out));
+    assert_eq!(phase_names(&v), ["connect", "greeting", "request", "quit"]);
+    let sent = stderr(&out);
+    assert!(
+        sent.contains("> GROUP local.test") && sent.contains("< 211 ") && !sent.contains("> DATE"),
+        "{sent}"
+    );
+    let out = netkit(&[
+        "nntp",
+        "--check",
+        &group,
+        "--expect",
+        "local.test",
+        "--tls",
+        "none",
+    ]);
+    assert_ok_line(&out, &["request"]);
+    // No such group: refused (411) in the request phase; CRITICAL for a monitor.
+    let missing = format!("{url}/local.no-such-group");
+    let out = netkit(&["nntp", "--check", &missing, "--tls", "none", "--json"]);
+    let v = json(&out);
+    assert_eq!(code(&out), 1, "{v}\n{}", stderr(&out));
+    assert_eq!(v["error"]["phase"], "request", "{v}");
+    assert_eq!(v["error"]["kind"], "refused", "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("GROUP local.no-such-group") && m.contains("411")),
+        "{v}"
+    );
+    let out = netkit(&["nntp", "--check", &missing, "--tls", "none"]);
+    assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).starts_with("FAIL ") && stdout(&out).contains(" - request failed: "),
+        "{}",
+        stdout(&out)
+    );
+    let out = netkit(&["nntp", "--check", &missing, "--tls", "none", "--nagios"]);
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("NNTP CRITICAL - "),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

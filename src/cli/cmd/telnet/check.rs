@@ -27,6 +27,23 @@ fn ends_at_prompt(text: &str) -> bool {
     last.trim_end().ends_with([':', '>', '$', '#', '%', '?'])
 }
 
+/// One `--expect REGEX` of a probe. A regex that matches the empty text (`''`, `.*`,
+/// `^$`) is met before the first byte arrives, so it checks nothing: refused, as every
+/// other command refuses `--expect ''`.
+fn check_regex(pattern: &str, k: usize) -> Result<regex_lite::Regex, Error> {
+    let Step::Expect(re, _) = expect_step(pattern, k)? else {
+        return Err(Error::usage("not a regex"));
+    };
+    if re.is_match("") {
+        return Err(Error::usage(format!(
+            "--expect '{}': the regex matches the empty text, so it is met before the server \
+             sends anything and checks nothing",
+            crate::cli::render::clean_text(pattern)
+        )));
+    }
+    Ok(re)
+}
+
 /// `telnet --check TARGET`: connect, answer the option negotiation, read what the server
 /// sends first (within a short wait, or with `--expect REGEX…` until each matched or -t
 /// passed: exit 10 otherwise), close. The greeting shown is its first line of text.
@@ -40,6 +57,13 @@ pub(super) fn check(args: &Args) -> anyhow::Result<Outcome> {
     // The regexes are matched here, on the text after negotiation, not as substrings.
     let mut probe = args.probe.clone();
     let patterns = std::mem::take(&mut probe.expect);
+    // Compiled before anything else, so a bad one is the usage error it is (exit 2, the
+    // JSON error line, UNKNOWN for a monitor) before connecting, as every --check's is.
+    let regexes = patterns
+        .iter()
+        .enumerate()
+        .map(|(k, p)| check_regex(p, k + 1))
+        .collect::<Result<Vec<_>, Error>>()?;
     let ctx = cli_probe::Context {
         command: "telnet",
         service: "TELNET",
@@ -48,14 +72,6 @@ pub(super) fn check(args: &Args) -> anyhow::Result<Outcome> {
         output: &args.output,
     };
     cli_probe::run(&ctx, |recorder| {
-        let regexes = patterns
-            .iter()
-            .enumerate()
-            .map(|(k, p)| match expect_step(p, k + 1)? {
-                Step::Expect(re, _) => Ok(re),
-                Step::Send(_) => Err(Error::usage("not a regex")),
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
         let target = target(args)?;
         let deadline = args.net.deadline();
         recorder.phase(crate::probe::Phase::Connect);

@@ -63,10 +63,12 @@ impl Session {
             Login::Login => "LOGIN".to_owned(),
             Login::Sasl(m) => format!("AUTHENTICATE {}", m.name()),
         };
-        let result = match login {
-            Login::Login => self.login_command(user, secret),
-            Login::Sasl(m) => self.sasl(m, user, secret),
-        };
+        // The whole exchange is one step within -t: untagged lines trickled before the
+        // completion would hold it otherwise.
+        let result = self.bounded(&format!("the end of the {how} reply"), |s| match login {
+            Login::Login => s.login_command(user, secret),
+            Login::Sasl(m) => s.sasl(m, user, secret),
+        });
         let done = result.map_err(|e| {
             let kind = match e.kind() {
                 ErrorKind::Refused => ErrorKind::Auth,
