@@ -29,7 +29,8 @@ use std::process::Command;
 
 use super::ca::{CertFiles, TestCa};
 
-use super::peer::{Peer, Readiness, StateDir, free_port, require_binary};
+use super::dovecot::distinct_ports;
+use super::peer::{Peer, Readiness, StateDir, require_binary};
 
 /// The basic-auth account of `/private/`.
 pub const USER: &str = "nkuser1";
@@ -225,7 +226,15 @@ impl Nginx {
             "nginx",
             StateDir::new("nginx"),
             |port, state| {
-                let (other, tls) = (free_port(), free_port());
+                // Two free_port() calls can return the same port, and nginx then merges the
+                // plain and the TLS server into one that wants a certificate for both ("no
+                // ssl_certificate is defined for the listen ... ssl directive").
+                let others: Vec<u16> = distinct_ports(3)
+                    .into_iter()
+                    .filter(|&p| p != port)
+                    .take(2)
+                    .collect();
+                let (other, tls) = (others[0], others[1]);
                 extra.set((other, tls));
                 Nginx::prepare(state);
                 let conf = state.join("nginx.conf");
